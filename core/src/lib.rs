@@ -1,0 +1,17 @@
+//! wallet-core: the domain and protocol of Member Wallet.
+//!
+//! No web and no server dependencies: this crate builds natively and for wasm32 and is shared by
+//! the app (`wallet-app`) and the reference server (`wallet-server`), so both sides agree on
+//! what a member code is, how a TOTP is computed and what travels over the wire.
+
+pub mod base32;
+pub mod issuer;
+pub mod member_code;
+pub mod model;
+pub mod protocol;
+pub mod totp;
+
+pub use issuer::{IssuerUrl, IssuerUrlError};
+pub use member_code::{MemberCode, MemberCodeError};
+pub use model::{BrandColor, LocalizedText, MembershipId, MerchantDisplay};
+pub use totp::{Totp, TotpAlgorithm};
