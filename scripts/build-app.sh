@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the release app into dist/ (Trunk.toml at the root points at app/index.html), then writes
+# .br (brotli -q 11) and .gz (gzip -9) siblings of every text and wasm asset, because the server
+# serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/tools.sh
+
+echo "[build-app] trunk build --release"
+trunk build --release
+
+echo "[build-app] compressing dist/"
+# Trunk replaces dist/ on every build, but drop any orphaned sibling in case it did not.
+find dist -type f \( -name '*.br' -o -name '*.gz' \) -print0 |
+  while IFS= read -r -d '' f; do [[ -e "${f%.*}" ]] || rm -f "$f"; done
+# Two jobs at a time (the machine has 2 cores); brotli -q 11 is the slow one.
+find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+  -o -name '*.json' -o -name '*.svg' -o -name '*.webmanifest' \) -print0 |
+  xargs -0 -r -n 1 -P 2 sh -c 'brotli -q 11 -f -o "$1.br" "$1" && gzip -9 -n -k -f "$1"' sh
+
+size() { stat -c %s "$1"; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+echo "[build-app] sizes (raw / gzip / brotli):"
+total_br=0
+while IFS= read -r -d '' f; do
+  printf '[build-app]   %-44s %10s / %10s / %10s\n' "${f#dist/}" \
+    "$(kb "$(size "$f")")" "$(kb "$(size "$f.gz")")" "$(kb "$(size "$f.br")")"
+done < <(find dist -type f \( -name '*.wasm' -o -name '*.js' \) -print0 | sort -z)
+# The first screen needs wasm + js + css + html (DESIGN.md section 9 budgets this, brotli).
+while IFS= read -r -d '' f; do
+  total_br=$((total_br + $(size "$f.br")))
+done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) -print0)
+echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$total_br")"
