@@ -6,12 +6,14 @@
 
 pub mod base32;
 pub mod issuer;
+pub mod join_link;
 pub mod member_code;
 pub mod model;
 pub mod protocol;
 pub mod totp;
 
 pub use issuer::{IssuerUrl, IssuerUrlError};
+pub use join_link::{JoinLinkError, JoinRequest};
 pub use member_code::{MemberCode, MemberCodeError};
 pub use model::{BrandColor, LocalizedText, MembershipId, MerchantDisplay};
 pub use totp::{Totp, TotpAlgorithm};
