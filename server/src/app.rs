@@ -1,0 +1,84 @@
+//! The shared state and the one function that assembles every route and layer.
+
+use crate::clock::Clock;
+use crate::error::{api_method_not_allowed, api_not_found};
+use crate::json::MAX_BODY_BYTES;
+use crate::rate_limit::FailureLimiter;
+use crate::static_files::StaticFiles;
+use crate::{cashier, enroll};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, Method};
+use axum::routing::{any, get, post};
+use axum::Router;
+use sqlx::AnyPool;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// Failed member-code attempts allowed per membership, and per cashier key, in `FAILURE_WINDOW_SECS`.
+pub const MEMBER_MAX_FAILURES: usize = 5;
+pub const CASHIER_MAX_FAILURES: usize = 30;
+pub const FAILURE_WINDOW_SECS: u64 = 5 * 60;
+/// How long a browser may reuse a CORS preflight answer.
+pub const CORS_MAX_AGE_SECS: u64 = 24 * 60 * 60;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: AnyPool,
+    pub clock: Arc<dyn Clock>,
+    pub member_failures: Arc<FailureLimiter>,
+    pub cashier_failures: Arc<FailureLimiter>,
+}
+
+impl AppState {
+    pub fn new(db: AnyPool, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            clock,
+            member_failures: Arc::new(FailureLimiter::new(
+                MEMBER_MAX_FAILURES,
+                FAILURE_WINDOW_SECS,
+            )),
+            cashier_failures: Arc::new(FailureLimiter::new(
+                CASHIER_MAX_FAILURES,
+                FAILURE_WINDOW_SECS,
+            )),
+        }
+    }
+}
+
+pub fn router(state: AppState, dist: &Path) -> Router {
+    // Wallets live on other origins than their issuers and authenticate with bearer tokens, never
+    // cookies, so any origin may call the API.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(CORS_MAX_AGE_SECS));
+
+    // Full paths rather than `nest`: a nested router's fallback does not catch `/v1/`, which
+    // would then fall through to the app's index.html instead of a JSON 404.
+    let v1 = Router::new()
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/cashier/scan", post(cashier::scan))
+        .route("/v1", any(api_not_found))
+        .route("/v1/", any(api_not_found))
+        .route("/v1/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(api_method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(cors);
+
+    let files = StaticFiles::new(dist);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(v1)
+        .fallback(move |request: Request| files.clone().serve(request))
+        .with_state(state)
+        // Compresses API answers and files without a precompressed sibling; it leaves alone any
+        // response that already has a Content-Encoding, so .br/.gz files are sent as they are.
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}

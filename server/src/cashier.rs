@@ -1,0 +1,183 @@
+//! `POST /v1/cashier/scan`: a cashier's till reads a member QR (or a typed member number and
+//! code) and learns whose membership it is. Each code works once, within a minute or so.
+
+use crate::app::AppState;
+use crate::code_check::{check_code, CodeCheck};
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::merchants;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use sqlx::FromRow;
+use wallet_core::protocol::{error_code, ScanRequest, ScanResponse};
+use wallet_core::{base32, MemberCode, MembershipId, Totp};
+
+/// Longer cannot be a key we issued; refusing it early bounds the work a stranger can cause.
+const MAX_KEY_LEN: usize = 256;
+
+/// A request authenticated with `Authorization: Bearer <cashier key>`.
+pub struct Cashier {
+    pub merchant_id: String,
+}
+
+impl FromRequestParts<AppState> for Cashier {
+    type Rejection = ApiError;
+
+    // Runs before the body is read, so an unauthenticated caller learns nothing about the body.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, key)| key.trim())
+            .filter(|key| !key.is_empty() && key.len() <= MAX_KEY_LEN)
+            .ok_or_else(|| {
+                ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
+            })?;
+        let merchant_id = merchants::by_cashier_key(&state.db, key)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("this cashier key is not valid"))?;
+        Ok(Self { merchant_id })
+    }
+}
+
+/// The answers that count as a failed attempt for rate limiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    MembershipUnknown,
+    CodeInvalid,
+    CodeExpired,
+    CodeAlreadyUsed,
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let (status, code, message) = match refusal {
+            Refusal::MembershipUnknown => (
+                StatusCode::NOT_FOUND,
+                error_code::MEMBERSHIP_UNKNOWN,
+                "this member is not a member of this shop",
+            ),
+            Refusal::CodeInvalid => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::CODE_INVALID,
+                "the member code is not valid",
+            ),
+            Refusal::CodeExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::CODE_EXPIRED,
+                "the member code has expired; ask the member to show the current code",
+            ),
+            Refusal::CodeAlreadyUsed => (
+                StatusCode::CONFLICT,
+                error_code::CODE_ALREADY_USED,
+                "this member code was already used; ask the member to wait for the next code",
+            ),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+pub async fn scan(
+    State(state): State<AppState>,
+    cashier: Cashier,
+    ApiJson(request): ApiJson<ScanRequest>,
+) -> Result<Json<ScanResponse>, ApiError> {
+    let member_code = MemberCode::parse(&request.payload).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            error_code::MEMBER_CODE_MALFORMED,
+            e.to_string(),
+        )
+    })?;
+    let now = state.clock.now_unix();
+    let member_key = member_code.membership_id.as_str();
+
+    // A member over the limit is refused even with the right code: otherwise the limit would
+    // only slow guessing down, not stop it.
+    let wait = [
+        state
+            .cashier_failures
+            .retry_after(&cashier.merchant_id, now),
+        state.member_failures.retry_after(member_key, now),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(wait) = wait {
+        return Err(ApiError::rate_limited(wait));
+    }
+
+    match verify(&state, &cashier, &member_code, now).await? {
+        Ok(response) => Ok(Json(response)),
+        Err(refusal) => {
+            state
+                .cashier_failures
+                .record_failure(&cashier.merchant_id, now);
+            state.member_failures.record_failure(member_key, now);
+            Err(refusal.into())
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct MembershipRow {
+    totp_secret: String,
+    member_since: i64,
+    last_used_step: i64,
+}
+
+/// The outer error is the server's own failure; the inner one is the answer to the cashier.
+async fn verify(
+    state: &AppState,
+    cashier: &Cashier,
+    member_code: &MemberCode,
+    now: u64,
+) -> Result<Result<ScanResponse, Refusal>, ApiError> {
+    let id = &member_code.membership_id;
+    // Another shop's member is "unknown" here, not "forbidden": a till must not learn which
+    // memberships exist elsewhere.
+    let row: Option<MembershipRow> = sqlx::query_as(
+        "SELECT totp_secret, member_since, last_used_step FROM memberships \
+         WHERE id = $1 AND merchant_id = $2",
+    )
+    .bind(id.as_str())
+    .bind(&cashier.merchant_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(Refusal::MembershipUnknown));
+    };
+    let secret = base32::decode(&row.totp_secret)
+        .ok_or_else(|| ApiError::internal(format!("membership {id} has a corrupt TOTP secret")))?;
+    let last_used_step = u64::try_from(row.last_used_step).unwrap_or(0);
+
+    let step = match check_code(&Totp::new(secret), &member_code.code, now, last_used_step) {
+        CodeCheck::Fresh(step) => step,
+        CodeCheck::AlreadyUsed => return Ok(Err(Refusal::CodeAlreadyUsed)),
+        CodeCheck::Expired => return Ok(Err(Refusal::CodeExpired)),
+        CodeCheck::Invalid => return Ok(Err(Refusal::CodeInvalid)),
+    };
+    let step = i64::try_from(step).map_err(|_| ApiError::internal("TOTP step out of range"))?;
+    // The condition makes the write the arbiter: of two tills scanning the same code at once,
+    // exactly one moves the step forward and the other sees no row changed.
+    let updated = sqlx::query(
+        "UPDATE memberships SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1",
+    )
+    .bind(step)
+    .bind(id.as_str())
+    .execute(&state.db)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(Err(Refusal::CodeAlreadyUsed));
+    }
+    Ok(Ok(ScanResponse {
+        membership_id: MembershipId::clone(id),
+        merchant_id: cashier.merchant_id.clone(),
+        member_since: row.member_since,
+    }))
+}

@@ -1,0 +1,221 @@
+//! The server's configuration: command-line flags, then environment variables, then defaults.
+//!
+//! Five settings do not justify an argument-parsing crate; the parser is small and tested.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+pub const DEFAULT_PORT: u16 = 8080;
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://wallet.db?mode=rwc";
+pub const DEFAULT_DIST: &str = "dist";
+
+pub const USAGE: &str = "\
+Usage: wallet-server [options]
+
+Options (a flag wins over its environment variable):
+  --host HOST          address to listen on (env HOST, default 127.0.0.1)
+  --port PORT          port to listen on, 0 for any free port (env PORT, default 8080)
+  --database-url URL   sqlite://FILE?mode=rwc or postgres://... (env DATABASE_URL,
+                       default sqlite://wallet.db?mode=rwc)
+  --dist DIR           the built app to serve (env WALLET_DIST, default dist)
+  --demo               add the demo merchants if they are missing
+  -h, --help           show this help";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    pub database_url: String,
+    pub dist: PathBuf,
+    pub demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `--help` was asked for: not a failure, but no server either.
+    HelpRequested,
+    UnknownFlag(String),
+    MissingValue(String),
+    BadPort(String),
+    Empty(&'static str),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::HelpRequested => f.write_str("help requested"),
+            Self::UnknownFlag(flag) => write!(f, "unknown option {flag}"),
+            Self::MissingValue(flag) => write!(f, "{flag} needs a value"),
+            Self::BadPort(value) => write!(f, "the port must be a number 0-65535, not {value:?}"),
+            Self::Empty(what) => write!(f, "the {what} must not be empty"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// `args` excludes the program name; `env` looks a variable up (injected so tests do not
+    /// touch the process environment).
+    pub fn from_args_and_env(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut host = None;
+        let mut port = None;
+        let mut database_url = None;
+        let mut dist = None;
+        let mut demo = false;
+
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline_value) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg.clone(), None),
+            };
+            let slot = match flag.as_str() {
+                "-h" | "--help" => return Err(ConfigError::HelpRequested),
+                "--demo" if inline_value.is_none() => {
+                    demo = true;
+                    continue;
+                }
+                "--host" => &mut host,
+                "--port" => &mut port,
+                "--database-url" => &mut database_url,
+                "--dist" => &mut dist,
+                _ => return Err(ConfigError::UnknownFlag(arg)),
+            };
+            let value = inline_value
+                .or_else(|| args.next())
+                .ok_or_else(|| ConfigError::MissingValue(flag.clone()))?;
+            *slot = Some(value);
+        }
+
+        let host = host
+            .or_else(|| env("HOST"))
+            .unwrap_or_else(|| DEFAULT_HOST.into());
+        if host.trim().is_empty() {
+            return Err(ConfigError::Empty("host"));
+        }
+        let port = match port.or_else(|| env("PORT")) {
+            Some(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::BadPort(text.clone()))?,
+            None => DEFAULT_PORT,
+        };
+        let database_url = database_url
+            .or_else(|| env("DATABASE_URL"))
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if database_url.trim().is_empty() {
+            return Err(ConfigError::Empty("database URL"));
+        }
+        let dist = dist
+            .or_else(|| env("WALLET_DIST"))
+            .unwrap_or_else(|| DEFAULT_DIST.into());
+        Ok(Self {
+            host: host.trim().to_owned(),
+            port,
+            database_url,
+            dist: PathBuf::from(dist),
+            demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_args_and_env(args.iter().map(|a| (*a).to_owned()), |key| {
+            env.get(key).cloned()
+        })
+    }
+
+    #[test]
+    fn defaults() {
+        let config = parse(&[], &[]).unwrap();
+        assert_eq!(
+            config,
+            Config {
+                host: "127.0.0.1".into(),
+                port: 8080,
+                database_url: "sqlite://wallet.db?mode=rwc".into(),
+                dist: "dist".into(),
+                demo: false,
+            }
+        );
+    }
+
+    #[test]
+    fn environment_then_flags_win() {
+        let env = [
+            ("HOST", "0.0.0.0"),
+            ("PORT", "9000"),
+            ("DATABASE_URL", "postgres://db/wallet"),
+            ("WALLET_DIST", "/srv/dist"),
+        ];
+        let from_env = parse(&[], &env).unwrap();
+        assert_eq!(from_env.host, "0.0.0.0");
+        assert_eq!(from_env.port, 9000);
+        assert_eq!(from_env.database_url, "postgres://db/wallet");
+        assert_eq!(from_env.dist, PathBuf::from("/srv/dist"));
+
+        let flags = parse(
+            &[
+                "--host",
+                "::1",
+                "--port=0",
+                "--database-url",
+                "sqlite://x.db",
+                "--dist=out",
+                "--demo",
+            ],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(flags.host, "::1");
+        assert_eq!(flags.port, 0);
+        assert_eq!(flags.database_url, "sqlite://x.db");
+        assert_eq!(flags.dist, PathBuf::from("out"));
+        assert!(flags.demo);
+    }
+
+    #[test]
+    fn mistakes_are_reported() {
+        assert_eq!(
+            parse(&["--port", "http"], &[]),
+            Err(ConfigError::BadPort("http".into()))
+        );
+        assert_eq!(
+            parse(&[], &[("PORT", "70000")]),
+            Err(ConfigError::BadPort("70000".into()))
+        );
+        assert_eq!(
+            parse(&["--port"], &[]),
+            Err(ConfigError::MissingValue("--port".into()))
+        );
+        assert_eq!(
+            parse(&["--verbose"], &[]),
+            Err(ConfigError::UnknownFlag("--verbose".into()))
+        );
+        assert_eq!(
+            parse(&["--demo=yes"], &[]),
+            Err(ConfigError::UnknownFlag("--demo=yes".into()))
+        );
+        assert_eq!(parse(&["--help"], &[]), Err(ConfigError::HelpRequested));
+        assert_eq!(
+            parse(&["--host", " "], &[]),
+            Err(ConfigError::Empty("host"))
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! The connection pool and the schema. One code path for SQLite and PostgreSQL through sqlx's
+//! `Any` driver: the URL's scheme picks the database.
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::{AnyPool, Executor};
+use std::fmt;
+use std::time::Duration;
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug)]
+pub enum DbError {
+    Connect(sqlx::Error),
+    Migrate(MigrateError),
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Connect(e) => write!(f, "cannot open the database: {e}"),
+            Self::Migrate(e) => write!(f, "cannot bring the database schema up to date: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// Opens the pool and applies pending migrations.
+pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
+    install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+                    // WAL lets readers go on while one connection writes; busy_timeout makes a
+                    // writer wait for the lock instead of failing at once with "database is
+                    // locked" when two cashiers scan at the same moment.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(DbError::Connect)?;
+    MIGRATOR.run(&pool).await.map_err(DbError::Migrate)?;
+    Ok(pool)
+}
+
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}

@@ -1,0 +1,74 @@
+//! `POST /v1/enroll`: a customer joins a merchant with its join code.
+
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::merchants;
+use crate::secrets::{new_membership_token, random_bytes, sha256_hex};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use wallet_core::protocol::{
+    error_code, EnrollRequest, EnrollResponse, MembershipGrant, TotpParams,
+};
+use wallet_core::{base32, MembershipId, Totp};
+
+/// 160 bits, the HMAC-SHA1 key size RFC 4226 recommends.
+const TOTP_SECRET_BYTES: usize = 20;
+/// A clash of 60-bit random ids is so unlikely that more than one retry means something else
+/// is wrong.
+const ID_ATTEMPTS: usize = 3;
+
+pub async fn enroll(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    let merchant = merchants::by_join_code(&state.db, &request.join_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                error_code::JOIN_CODE_UNKNOWN,
+                "this join code does not belong to any merchant here",
+            )
+        })?;
+    let display = merchant.display()?;
+
+    let totp = Totp::new(random_bytes::<TOTP_SECRET_BYTES>()?.to_vec());
+    let token = new_membership_token()?;
+    let member_since = i64::try_from(state.clock.now_unix()).unwrap_or(i64::MAX);
+
+    for _ in 0..ID_ATTEMPTS {
+        let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
+        let inserted = sqlx::query(
+            "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.as_str())
+        .bind(&merchant.id)
+        .bind(sha256_hex(&token))
+        .bind(base32::encode(totp.secret()))
+        .bind(member_since)
+        .execute(&state.db)
+        .await;
+        match inserted {
+            Ok(_) => {
+                return Ok(Json(EnrollResponse {
+                    membership: MembershipGrant {
+                        id,
+                        token,
+                        member_since,
+                    },
+                    totp: TotpParams::from_totp(&totp),
+                    merchant: display,
+                }))
+            }
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::internal(
+        "no free membership id after several tries",
+    ))
+}

@@ -1,0 +1,89 @@
+//! Merchants as stored, and the two ways a request finds one: a join code or a cashier key.
+
+use crate::error::ApiError;
+use crate::secrets::sha256_hex;
+use sqlx::{AnyPool, FromRow};
+use wallet_core::{BrandColor, LocalizedText, MerchantDisplay};
+
+/// Longer input cannot be a join code; refusing it early keeps junk out of the query.
+pub const MAX_JOIN_CODE_LEN: usize = 64;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct MerchantRow {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub tagline_zh: String,
+    pub tagline_en: String,
+    pub brand_color: String,
+    pub mark: String,
+}
+
+impl MerchantRow {
+    /// What the wallet shows. A stored value that no longer validates is the operator's data
+    /// error: it is reported as an internal error rather than sent to wallets that would refuse it.
+    pub fn display(&self) -> Result<MerchantDisplay, ApiError> {
+        let brand_color = BrandColor::parse(&self.brand_color).ok_or_else(|| {
+            ApiError::internal(format!("merchant {} has a bad brand colour", self.id))
+        })?;
+        let display = MerchantDisplay {
+            id: self.id.clone(),
+            name: LocalizedText::new(&self.name_zh, &self.name_en),
+            tagline: LocalizedText::new(&self.tagline_zh, &self.tagline_en),
+            brand_color,
+            mark: self.mark.clone(),
+        };
+        if display.is_valid() {
+            Ok(display)
+        } else {
+            Err(ApiError::internal(format!(
+                "merchant {} has display values wallets refuse",
+                self.id
+            )))
+        }
+    }
+}
+
+/// Join codes are compared in upper case, as stored.
+pub fn normalise_join_code(code: &str) -> Option<String> {
+    let code = code.trim();
+    (!code.is_empty() && code.len() <= MAX_JOIN_CODE_LEN).then(|| code.to_uppercase())
+}
+
+pub async fn by_join_code(db: &AnyPool, join_code: &str) -> Result<Option<MerchantRow>, ApiError> {
+    let Some(join_code) = normalise_join_code(join_code) else {
+        return Ok(None);
+    };
+    Ok(sqlx::query_as(
+        "SELECT id, name_zh, name_en, tagline_zh, tagline_en, brand_color, mark \
+         FROM merchants WHERE join_code = $1",
+    )
+    .bind(join_code)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The id of the merchant whose cashier key this is.
+pub async fn by_cashier_key(db: &AnyPool, key: &str) -> Result<Option<String>, ApiError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM merchants WHERE cashier_key_hash = $1")
+            .bind(sha256_hex(key))
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_codes_are_case_insensitive_and_bounded() {
+        assert_eq!(
+            normalise_join_code(" yakiniku ").as_deref(),
+            Some("YAKINIKU")
+        );
+        assert_eq!(normalise_join_code(""), None);
+        assert_eq!(normalise_join_code(&"A".repeat(65)), None);
+    }
+}

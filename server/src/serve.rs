@@ -1,0 +1,161 @@
+//! Starting the server for real: database, optional demo seed, socket, banner, and a graceful
+//! stop on Ctrl-C or SIGTERM.
+
+use crate::app::{router, AppState};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::db::{self, DbError};
+use crate::demo;
+use std::fmt;
+use std::io;
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug)]
+pub enum StartError {
+    Database(DbError),
+    Seed(sqlx::Error),
+    Bind { address: String, source: io::Error },
+    Signal(io::Error),
+    Serve(io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Database(e) => e.fmt(f),
+            Self::Seed(e) => write!(f, "cannot add the demo data: {e}"),
+            Self::Bind { address, source } => write!(f, "cannot listen on {address}: {source}"),
+            Self::Signal(e) => write!(f, "cannot listen for stop signals: {e}"),
+            Self::Serve(e) => write!(f, "the server stopped with an error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let pool = db::connect(&config.database_url)
+        .await
+        .map_err(StartError::Database)?;
+    if config.demo {
+        demo::seed(&pool).await.map_err(StartError::Seed)?;
+    }
+    if !config.dist.join("index.html").is_file() {
+        tracing::warn!(
+            "no index.html in {}: the API works, the app is not served",
+            config.dist.display()
+        );
+    }
+
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
+        .await
+        .map_err(|source| StartError::Bind {
+            address: format!("{}:{}", config.host, config.port),
+            source,
+        })?;
+    // With port 0 the system picks the port: only the bound socket knows it.
+    let port = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind {
+            address: format!("{}:{}", config.host, config.port),
+            source,
+        })?
+        .port();
+    let shutdown = shutdown_signal().map_err(StartError::Signal)?;
+    print!("{}", banner(&base_url(&config.host, port), config.demo));
+
+    let app = router(
+        AppState::new(pool.clone(), Arc::new(SystemClock)),
+        &config.dist,
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)?;
+    pool.close().await;
+    Ok(())
+}
+
+/// The address a person (or a phone's wallet) uses to reach this server.
+pub fn base_url(host: &str, port: u16) -> String {
+    match host.parse::<IpAddr>() {
+        Ok(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{port}"),
+        Ok(IpAddr::V6(ip)) => format!("http://[{ip}]:{port}"),
+        _ => format!("http://{host}:{port}"),
+    }
+}
+
+/// What is printed on stdout at start. Scripts read the first line to find the address.
+pub fn banner(base_url: &str, demo: bool) -> String {
+    let mut out = format!("Member Wallet is running: open {base_url}/\n");
+    if demo {
+        out.push_str("Demo join links:\n");
+        for m in &demo::MERCHANTS {
+            out.push_str(&format!(
+                "  {} / {}: {}\n",
+                m.name_zh,
+                m.name_en,
+                demo::join_link(base_url, m.join_code)
+            ));
+        }
+        out.push_str("Demo cashier keys (Authorization: Bearer <key>):\n");
+        for m in &demo::MERCHANTS {
+            out.push_str(&format!("  {}: {}\n", m.name_en, m.cashier_key));
+        }
+    }
+    out
+}
+
+/// Registers the handlers at once, not when first polled: a SIGTERM that arrives right after the
+/// banner (a script that starts and stops the server quickly) must stop it gracefully too.
+#[cfg(unix)]
+fn shutdown_signal() -> io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+        tracing::info!("stopping: finishing requests in flight");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tracing::info!("stopping: finishing requests in flight");
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_a_browser_can_open() {
+        assert_eq!(base_url("127.0.0.1", 8080), "http://127.0.0.1:8080");
+        assert_eq!(base_url("0.0.0.0", 80), "http://127.0.0.1:80");
+        assert_eq!(base_url("::1", 8080), "http://[::1]:8080");
+        assert_eq!(base_url("localhost", 3000), "http://localhost:3000");
+    }
+
+    #[test]
+    fn banner_lists_demo_links_and_keys() {
+        let text = banner("http://127.0.0.1:8080", true);
+        let first = text.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "Member Wallet is running: open http://127.0.0.1:8080/"
+        );
+        assert!(text.contains("/join?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=YAKINIKU"));
+        assert!(text.contains("demo-cashier-books"));
+        assert_eq!(banner("http://h:1", false).lines().count(), 1);
+    }
+}

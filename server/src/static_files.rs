@@ -1,0 +1,115 @@
+//! Serves the built app from `dist/`: precompressed siblings, long caching for content-hashed
+//! names, and index.html for every other path so the app's deep links (`/m/…`, `/join?…`) load.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The browser may keep a copy but must ask before using it, so a new release shows at once.
+pub const NO_CACHE: &str = "no-cache";
+
+const NOT_BUILT: &str = "Member Wallet's server is running, but the wallet app has not been \
+built. Build it into the dist directory (see the README), or point --dist / WALLET_DIST at it, \
+then reload. The API under /v1 works without it.\n";
+
+#[derive(Clone)]
+pub struct StaticFiles {
+    files: ServeDir,
+    index: ServeFile,
+}
+
+impl StaticFiles {
+    pub fn new(dist: &Path) -> Self {
+        let index_path: PathBuf = dist.join("index.html");
+        Self {
+            files: ServeDir::new(dist).precompressed_br().precompressed_gzip(),
+            index: ServeFile::new(index_path)
+                .precompressed_br()
+                .precompressed_gzip(),
+        }
+    }
+
+    pub async fn serve(self, request: Request) -> Response {
+        let method = request.method().clone();
+        let hashed = is_content_hashed(request.uri().path());
+        let headers = request.headers().clone();
+        let response = match self.files.oneshot(request).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        };
+        if response.status() != StatusCode::NOT_FOUND
+            || !(method == Method::GET || method == Method::HEAD)
+        {
+            let cache = if hashed && response.status().is_success() {
+                IMMUTABLE
+            } else {
+                NO_CACHE
+            };
+            return with_cache_control(response, cache);
+        }
+
+        // Not a file: a route of the app. The request is rebuilt for index.html, keeping the
+        // headers that pick the encoding and make conditional requests work.
+        let mut index_request = Request::new(Body::empty());
+        *index_request.method_mut() = method;
+        *index_request.headers_mut() = headers;
+        let index = match self.index.oneshot(index_request).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        };
+        if index.status() == StatusCode::NOT_FOUND {
+            let hint = (StatusCode::NOT_FOUND, NOT_BUILT).into_response();
+            return with_cache_control(hint, NO_CACHE);
+        }
+        with_cache_control(index, NO_CACHE)
+    }
+}
+
+fn with_cache_control(mut response: Response, value: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Trunk names built files `name-<hash>.ext` (e.g. `wallet-app-1a2b3c4d5e6f7a8b_bg.wasm`): such a
+/// name's content never changes, so it may be cached for good. Looks for 16 or more hex digits
+/// right after a `-` in the last path segment.
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('-')
+        .skip(1)
+        .any(|after_dash| after_dash.bytes().take_while(u8::is_ascii_hexdigit).count() >= 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_content_hashed("/wallet-app-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_content_hashed("/wallet-app-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_content_hashed("/style-0123456789abcdef0123.css"));
+        assert!(is_content_hashed("/assets/style-0123456789ABCDEF.css"));
+        assert!(!is_content_hashed("/"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/sw.js"));
+        assert!(!is_content_hashed("/manifest.webmanifest"));
+        assert!(
+            !is_content_hashed("/style-0123456789abcde.css"),
+            "15 hex digits"
+        );
+        assert!(!is_content_hashed("/0123456789abcdef0123.css"), "no dash");
+        assert!(
+            !is_content_hashed("/x-0123456789abcdef/app.js"),
+            "only the file name counts"
+        );
+        assert!(!is_content_hashed("/m/ABCDEFGHJKMN"));
+    }
+}
