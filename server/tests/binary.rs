@@ -1,0 +1,110 @@
+//! The real binary: port 0, the start banner scripts read, demo seeding twice, graceful stop.
+
+#![cfg(unix)]
+
+mod common;
+
+use common::TestDb;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Starts the server and returns it with the lines it printed.
+fn start(database_url: &str) -> (Child, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wallet-server"))
+        .args([
+            "--demo",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--dist",
+            "/nonexistent-dist",
+        ])
+        .args(["--database-url", database_url])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start wallet-server");
+    let stdout = child.stdout.take().expect("piped stdout");
+    // The banner is 9 lines with --demo; the server keeps running after printing it.
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(9)
+        .map(|line| line.expect("utf-8 output"))
+        .collect();
+    (child, lines)
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set a timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+fn stop(mut child: Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait for the server");
+    assert!(exit.success(), "a graceful stop exits 0, got {exit}");
+}
+
+#[tokio::test]
+async fn prints_its_address_and_demo_links_and_stops_on_sigterm() {
+    let db = TestDb::create().await;
+    let (child, lines) = start(&db.url);
+    let first = lines.first().cloned().unwrap_or_default();
+    let base = first
+        .strip_prefix("Member Wallet is running: open ")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"));
+    let port: u16 = base
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port in the address");
+    assert_ne!(port, 0, "the real port, not 0");
+
+    let issuer = format!("http%3A%2F%2F127.0.0.1%3A{port}");
+    for code in ["YAKINIKU", "CAFE", "BOOKS"] {
+        let link = format!("{base}/join?issuer={issuer}&code={code}");
+        assert!(
+            lines.iter().any(|l| l.ends_with(&link)),
+            "{link} in {lines:#?}"
+        );
+    }
+    for key in [
+        "demo-cashier-yakiniku",
+        "demo-cashier-cafe",
+        "demo-cashier-books",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.ends_with(key)),
+            "{key} in {lines:#?}"
+        );
+    }
+
+    let health = get(port, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with("ok"), "{health}");
+    stop(child);
+
+    // A second start on the same database seeds nothing twice and serves again.
+    let (child, lines) = start(&db.url);
+    assert!(lines[0].starts_with("Member Wallet is running: open http://127.0.0.1:"));
+    stop(child);
+}

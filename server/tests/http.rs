@@ -1,0 +1,196 @@
+//! Everything around the API: the built app's files, caching, compression, CORS, health and
+//! the JSON 404 of the API's namespace.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::{TempDir, TestApp};
+use wallet_core::protocol::error_code;
+use wallet_server::static_files::{IMMUTABLE, NO_CACHE};
+
+const INDEX: &str = "<!doctype html><title>Member Wallet</title><p>wallet app shell</p>";
+const WASM_NAME: &str = "wallet-app-1a2b3c4d5e6f7a8b_bg.wasm";
+const WASM: &[u8] = b"\0asm\x01\0\0\0 pretend module";
+const CSS_NAME: &str = "style-0123456789abcdef0123.css";
+
+fn dist() -> TempDir {
+    let dist = TempDir::new();
+    dist.write("index.html", INDEX.as_bytes());
+    dist.write(WASM_NAME, WASM);
+    // Not real brotli: if the server compressed it again, the bytes would differ.
+    dist.write(&format!("{WASM_NAME}.br"), b"pretend-brotli-bytes");
+    dist.write(&format!("{WASM_NAME}.gz"), b"pretend-gzip-bytes");
+    dist.write(CSS_NAME, b"body { color: #7a1f2b }");
+    dist.write("manifest.webmanifest", b"{\"name\":\"Member Wallet\"}");
+    dist
+}
+
+#[tokio::test]
+async fn health_check() {
+    let app = TestApp::start().await;
+    let response = app.get("/healthz", &[]).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.text(), "ok");
+}
+
+#[tokio::test]
+async fn wasm_is_served_as_application_wasm_and_cached_for_good() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    let response = app.get(&format!("/{WASM_NAME}"), &[]).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-type"), Some("application/wasm"));
+    assert_eq!(response.header("cache-control"), Some(IMMUTABLE));
+    assert_eq!(response.body, WASM);
+
+    let css = app.get(&format!("/{CSS_NAME}"), &[]).await;
+    assert_eq!(css.header("cache-control"), Some(IMMUTABLE));
+    assert!(css
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/css")));
+}
+
+#[tokio::test]
+async fn index_and_unhashed_files_must_be_revalidated() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    for path in ["/", "/index.html", "/manifest.webmanifest"] {
+        let response = app.get(path, &[]).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        assert_eq!(response.header("cache-control"), Some(NO_CACHE), "{path}");
+    }
+    assert_eq!(app.get("/", &[]).await.text(), INDEX);
+}
+
+#[tokio::test]
+async fn precompressed_files_are_sent_as_they_are() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    let path = format!("/{WASM_NAME}");
+
+    let br = app
+        .get(&path, &[("accept-encoding", "gzip, deflate, br")])
+        .await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("content-type"), Some("application/wasm"));
+    assert_eq!(br.header("cache-control"), Some(IMMUTABLE));
+    assert_eq!(br.body, b"pretend-brotli-bytes");
+
+    let gzip = app.get(&path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzip.body, b"pretend-gzip-bytes");
+
+    let plain = app.get(&path, &[]).await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, WASM);
+}
+
+#[tokio::test]
+async fn app_routes_fall_back_to_index() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    for path in [
+        "/m/ABCDEFGHJKMN",
+        "/join?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=CAFE",
+        "/settings",
+    ] {
+        let response = app.get(path, &[]).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        assert_eq!(response.text(), INDEX, "{path}");
+        assert!(response
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")));
+        assert_eq!(response.header("cache-control"), Some(NO_CACHE), "{path}");
+    }
+    // A hashed name that does not exist must not get the index cached forever under its name.
+    let missing = app.get("/wallet-app-ffffffffffffffff_bg.wasm", &[]).await;
+    assert_eq!(missing.header("cache-control"), Some(NO_CACHE));
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_api_still_works() {
+    let app = TestApp::start().await;
+    let response = app.get("/", &[]).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert!(
+        response.text().contains("not been built"),
+        "{}",
+        response.text()
+    );
+    assert_eq!(app.get("/healthz", &[]).await.status, StatusCode::OK);
+    app.enroll("CAFE").await;
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    for path in ["/v1/x", "/v1/", "/v1", "/v1/cashier/scan/extra"] {
+        let response = app.get(path, &[]).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+        response.assert_error(StatusCode::NOT_FOUND, error_code::NOT_FOUND);
+    }
+    app.post("/v1/nothing", "{}", None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, error_code::NOT_FOUND);
+    app.get("/v1/enroll", &[])
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED, error_code::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn cors_preflight_allows_any_origin_with_bearer_tokens() {
+    let app = TestApp::start().await;
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/v1/cashier/scan")
+        .header("origin", "https://wallet.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(preflight).await;
+    assert!(response.status.is_success(), "{}", response.status);
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    let methods = response
+        .header("access-control-allow-methods")
+        .unwrap_or_default();
+    for method in ["GET", "POST", "OPTIONS"] {
+        assert!(methods.contains(method), "{methods}");
+    }
+    let headers = response
+        .header("access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("authorization") && headers.contains("content-type"),
+        "{headers}"
+    );
+    assert_eq!(response.header("access-control-max-age"), Some("86400"));
+
+    // Error answers carry the header too, or the wallet could not read them.
+    let mut request = common::post_request("/v1/enroll", "{}", None);
+    request
+        .headers_mut()
+        .insert("origin", "https://wallet.example".parse().unwrap());
+    let error = app.send(request).await;
+    assert_eq!(error.header("access-control-allow-origin"), Some("*"));
+}
+
+#[tokio::test]
+async fn api_answers_are_compressed_when_the_client_allows() {
+    let app = TestApp::start().await;
+    let mut request = common::post_request("/v1/enroll", r#"{"join_code":"CAFE"}"#, None);
+    request
+        .headers_mut()
+        .insert("accept-encoding", "gzip".parse().unwrap());
+    let response = app.send(request).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-encoding"), Some("gzip"));
+    assert_eq!(&response.body[..2], [0x1f, 0x8b], "gzip magic");
+}
