@@ -4,6 +4,7 @@
 
 use crate::secrets::sha256_hex;
 use sqlx::AnyPool;
+use wallet_core::JoinRequest;
 
 pub struct DemoMerchant {
     pub id: &'static str,
@@ -71,7 +72,7 @@ pub async fn seed(db: &AnyPool) -> Result<(), sqlx::Error> {
         .bind(merchant.tagline_en)
         .bind(merchant.brand_color)
         .bind(merchant.mark)
-        .bind(merchant.join_code.to_uppercase())
+        .bind(merchant.join_code.to_ascii_uppercase())
         .bind(sha256_hex(merchant.cashier_key))
         .execute(db)
         .await?;
@@ -80,26 +81,12 @@ pub async fn seed(db: &AnyPool) -> Result<(), sqlx::Error> {
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll
-/// with and which code to send.
-pub fn join_link(base_url: &str, join_code: &str) -> String {
-    format!(
-        "{base_url}/join?issuer={}&code={}",
-        url_encode(base_url),
-        url_encode(join_code)
-    )
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+/// with and which code to send. Built by wallet-core, which is also what reads it in the wallet.
+/// `None` when the address cannot be an issuer (e.g. a host name the wallet would refuse).
+pub fn join_link(base_url: &str, join_code: &str) -> Option<String> {
+    JoinRequest::from_params(Some(base_url), Some(join_code), base_url)
+        .ok()
+        .map(|join| join.to_link(base_url))
 }
 
 #[cfg(test)]
@@ -110,9 +97,10 @@ mod tests {
     #[test]
     fn join_links_encode_the_issuer() {
         assert_eq!(
-            join_link("http://127.0.0.1:8080", "CAFE"),
-            "http://127.0.0.1:8080/join?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=CAFE"
+            join_link("http://127.0.0.1:8080", "CAFE").as_deref(),
+            Some("http://127.0.0.1:8080/join?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=CAFE")
         );
+        assert_eq!(join_link("http://bad_host:8080", "CAFE"), None);
     }
 
     #[test]

@@ -3,10 +3,8 @@
 use crate::error::ApiError;
 use crate::secrets::sha256_hex;
 use sqlx::{AnyPool, FromRow};
+use wallet_core::join_link::MAX_JOIN_CODE_LEN;
 use wallet_core::{BrandColor, LocalizedText, MerchantDisplay};
-
-/// Longer input cannot be a join code; refusing it early keeps junk out of the query.
-pub const MAX_JOIN_CODE_LEN: usize = 64;
 
 #[derive(Clone, Debug, FromRow)]
 pub struct MerchantRow {
@@ -44,10 +42,11 @@ impl MerchantRow {
     }
 }
 
-/// Join codes are compared in upper case, as stored.
+/// Join codes are compared in upper case, as stored. Longer input than a join code can be is
+/// refused before the query.
 pub fn normalise_join_code(code: &str) -> Option<String> {
     let code = code.trim();
-    (!code.is_empty() && code.len() <= MAX_JOIN_CODE_LEN).then(|| code.to_uppercase())
+    (!code.is_empty() && code.len() <= MAX_JOIN_CODE_LEN).then(|| code.to_ascii_uppercase())
 }
 
 pub async fn by_join_code(db: &AnyPool, join_code: &str) -> Result<Option<MerchantRow>, ApiError> {

@@ -93,12 +93,13 @@ pub fn banner(base_url: &str, demo: bool) -> String {
     if demo {
         out.push_str("Demo join links:\n");
         for m in &demo::MERCHANTS {
-            out.push_str(&format!(
-                "  {} / {}: {}\n",
-                m.name_zh,
-                m.name_en,
-                demo::join_link(base_url, m.join_code)
-            ));
+            let link = demo::join_link(base_url, m.join_code).unwrap_or_else(|| {
+                format!(
+                    "(no link: {base_url} is not an address the wallet accepts; join code {})",
+                    m.join_code
+                )
+            });
+            out.push_str(&format!("  {} / {}: {link}\n", m.name_zh, m.name_en));
         }
         out.push_str("Demo cashier keys (Authorization: Bearer <key>):\n");
         for m in &demo::MERCHANTS {
