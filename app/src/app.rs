@@ -1,0 +1,56 @@
+//! The app shell: translations, wallet state and routes.
+
+use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
+use crate::pages::{JoinPage, MemberCardPage, NotFoundPage, WalletPage};
+use crate::state::WalletState;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            <Shell />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    use_i18n().set_locale(i18n::initial_locale());
+    WalletState::provide();
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=WalletPage />
+                <Route path=path!("/m/:id") view=MemberCardPage />
+                <Route path=path!("/join") view=JoinPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Switches between 中文 and English and remembers the choice on this device.
+#[component]
+pub fn LanguageToggle() -> impl IntoView {
+    let i18n = use_i18n();
+    let toggle = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::zh_TW => Locale::en,
+            Locale::en => Locale::zh_TW,
+        };
+        i18n.set_locale(next);
+        i18n::remember_choice(next);
+    };
+    view! {
+        <button
+            class="language-toggle"
+            type="button"
+            on:click=toggle
+            aria-label=move || i18n::t_string!(i18n, switch_language_label)
+        >
+            {i18n::t!(i18n, switch_language)}
+        </button>
+    }
+}

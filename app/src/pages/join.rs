@@ -1,0 +1,145 @@
+//! `/join`: join a merchant from a deep link (`?issuer=...&code=...`) or a pasted code or link.
+
+use crate::i18n::{t, t_string, use_i18n};
+use crate::joining::{self, JoinFailure};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use wallet_core::{IssuerUrlError, JoinLinkError, JoinRequest};
+
+#[derive(Clone, Debug, PartialEq)]
+enum JoinStatus {
+    Idle,
+    Joining { host: String },
+    Failed(JoinFailure),
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<crate::state::WalletState>();
+    let navigate = use_navigate();
+    let status = RwSignal::new(JoinStatus::Idle);
+    let own_origin = window().location().origin().unwrap_or_default();
+
+    let start = {
+        let own_origin = own_origin.clone();
+        move |parsed: Result<JoinRequest, JoinLinkError>| {
+            let request = match parsed {
+                Ok(request) => request,
+                Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
+            };
+            let _ = &own_origin;
+            status.set(JoinStatus::Joining {
+                host: request.issuer.host().to_owned(),
+            });
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                match joining::join(state, request).await {
+                    Ok(id) => navigate(
+                        &format!("/m/{id}"),
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    ),
+                    Err(failure) => status.set(JoinStatus::Failed(failure)),
+                }
+            });
+        }
+    };
+
+    // A deep link joins at once: the customer scanned the shop's QR to do exactly that.
+    let query = use_query_map().get_untracked();
+    if query.get("code").is_some() || query.get("issuer").is_some() {
+        start(JoinRequest::from_params(
+            query.get("issuer").as_deref(),
+            query.get("code").as_deref(),
+            &own_origin,
+        ));
+    }
+
+    let input = RwSignal::new(String::new());
+    let submit = {
+        let start = start.clone();
+        let own_origin = own_origin.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            start(JoinRequest::from_pasted(
+                &input.get_untracked(),
+                &own_origin,
+            ));
+        }
+    };
+    let joining = move || matches!(status.get(), JoinStatus::Joining { .. });
+
+    view! {
+        <header class="app-bar">
+            <a class="back" href="/" aria-label=move || t_string!(i18n, back)>
+                <span aria-hidden="true">"‹"</span>
+            </a>
+            <h1>{t!(i18n, join_title)}</h1>
+        </header>
+        <main class="page join">
+            {move || match status.get() {
+                JoinStatus::Idle => ().into_any(),
+                JoinStatus::Joining { host } => view! {
+                    <p class="notice" role="status" data-testid="join-status">
+                        {t!(i18n, joining, host)}
+                    </p>
+                }
+                .into_any(),
+                JoinStatus::Failed(failure) => view! {
+                    <div class="notice error" role="alert" data-testid="join-error">
+                        <strong>{t!(i18n, join_error_title)}</strong>
+                        <p>{failure_text(i18n, failure)}</p>
+                    </div>
+                }
+                .into_any(),
+            }}
+            <form class="join-form" on:submit=submit>
+                <p>{t!(i18n, join_intro)}</p>
+                <label for="join-code">{t!(i18n, join_code_label)}</label>
+                <input
+                    id="join-code"
+                    name="code"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    placeholder=move || t_string!(i18n, join_code_placeholder)
+                    bind:value=input
+                />
+                <button class="button primary wide" type="submit" disabled=joining>
+                    {t!(i18n, join_submit)}
+                </button>
+            </form>
+        </main>
+    }
+}
+
+fn failure_text(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    failure: JoinFailure,
+) -> String {
+    match failure {
+        JoinFailure::Link(JoinLinkError::MissingCode) => t_string!(i18n, join_error_missing).into(),
+        JoinFailure::Link(JoinLinkError::BadCode) => t_string!(i18n, join_error_bad_code).into(),
+        JoinFailure::Link(JoinLinkError::Issuer(IssuerUrlError::NotWebAddress)) => {
+            t_string!(i18n, join_error_not_web).into()
+        }
+        JoinFailure::Link(JoinLinkError::Issuer(IssuerUrlError::Insecure)) => {
+            t_string!(i18n, join_error_insecure).into()
+        }
+        JoinFailure::Link(JoinLinkError::Issuer(_)) => t_string!(i18n, join_error_bad_link).into(),
+        JoinFailure::UnknownCode => t_string!(i18n, join_error_unknown_code).into(),
+        JoinFailure::Garbage => t_string!(i18n, join_error_garbage).into(),
+        JoinFailure::Offline => t_string!(i18n, join_error_offline).into(),
+        JoinFailure::Unreachable { host } => {
+            t_string!(i18n, join_error_unreachable, host = host).to_string()
+        }
+        JoinFailure::Server => t_string!(i18n, join_error_server).into(),
+        JoinFailure::Storage => t_string!(i18n, join_error_storage).into(),
+        JoinFailure::Conflict => t_string!(i18n, join_error_conflict).into(),
+    }
+}

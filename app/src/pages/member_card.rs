@@ -1,0 +1,126 @@
+//! `/m/:id`: the member card the customer shows at the counter. The QR is computed on the device
+//! from the stored secret, so it works with no network at all.
+
+use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::membership::StoredMembership;
+use crate::platform::{clock, wake_lock};
+use crate::state::{LoadStatus, WalletState};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use std::time::Duration;
+use wallet_components::{Countdown, MemberQr};
+use wallet_core::MemberCode;
+
+#[component]
+pub fn MemberCardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<WalletState>();
+    let params = use_params_map();
+    let membership = Memo::new(move |_| {
+        let id = params.read().get("id").unwrap_or_default();
+        state.find(&id)
+    });
+
+    move || match (membership.get(), state.status.get()) {
+        (Some(membership), _) => view! { <MemberCard membership /> }.into_any(),
+        (None, LoadStatus::Loading) => {
+            view! { <main class="page centered"><p class="muted">{t!(i18n, loading)}</p></main> }
+                .into_any()
+        }
+        (None, _) => view! {
+            <main class="page centered">
+                <p class="notice" role="alert">{t!(i18n, card_not_found)}</p>
+                <a class="button primary" href="/">{t!(i18n, go_home)}</a>
+            </main>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn MemberCard(membership: StoredMembership) -> impl IntoView {
+    let i18n = use_i18n();
+    let merchant = membership.merchant.clone();
+    let Some(totp) = membership.totp() else {
+        return view! { <main class="page centered"><p class="notice error">{t!(i18n, storage_error)}</p></main> }
+            .into_any();
+    };
+    let period = totp.period_secs;
+
+    // Ticks twice a second so a new code appears within half a second of its step; the QR itself
+    // is only redrawn when the step changes (the memo below).
+    let now = RwSignal::new(clock::now_unix_secs());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(clock::now_unix_secs()),
+        Duration::from_millis(500),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let id = membership.id.clone();
+    let code = Memo::new(move |_| totp.code_for_step(now.get() / period));
+    let payload = Signal::derive(move || MemberCode::new(id.clone(), code.get()).encode());
+    let seconds_left = Signal::derive(move || period - now.get() % period);
+    let awake = wake_lock::keep_screen_awake();
+    mark_qr_shown();
+
+    let chinese = move || is_chinese(i18n.get_locale());
+    let name = {
+        let merchant = merchant.clone();
+        move || merchant.name.get(chinese()).to_owned()
+    };
+    let style = format!(
+        "--brand: {}; --on-brand: {}",
+        merchant.brand_color,
+        merchant.brand_color.readable_text()
+    );
+    let grouped_code = move || {
+        let code = code.get();
+        let (head, tail) = code.split_at(code.len() / 2);
+        format!("{head} {tail}")
+    };
+
+    view! {
+        <div class="card-page" style=style>
+            <header class="card-bar">
+                <a class="back" href="/" aria-label=move || t_string!(i18n, back)>
+                    <span aria-hidden="true">"‹"</span>
+                </a>
+                <span class="card-mark" aria-hidden="true">{merchant.mark.clone()}</span>
+                <h1 class="card-name">{name}</h1>
+            </header>
+            <main class="card-body">
+                <section class="qr-panel">
+                    <p class="qr-hint">{t!(i18n, qr_hint)}</p>
+                    <MemberQr payload label=Signal::derive(move || t_string!(i18n, qr_label).to_owned()) />
+                    <Countdown
+                        seconds_left
+                        period_secs=period
+                        label=Signal::derive(move || t_string!(i18n, countdown, seconds = seconds_left.get()).to_string())
+                    />
+                </section>
+                <dl class="typed-code">
+                    <div>
+                        <dt>{t!(i18n, member_number)}</dt>
+                        <dd class="mono" data-testid="member-number">{membership.id.grouped()}</dd>
+                    </div>
+                    <div>
+                        <dt>{t!(i18n, one_time_code)}</dt>
+                        <dd class="mono" data-testid="one-time-code">{grouped_code}</dd>
+                    </div>
+                </dl>
+                <p class="muted small">{t!(i18n, typed_hint)}</p>
+                <Show when=move || awake.get()>
+                    <p class="muted small awake">{t!(i18n, screen_awake)}</p>
+                </Show>
+            </main>
+        </div>
+    }
+    .into_any()
+}
+
+/// A performance mark the bench reads: navigation start to a scannable QR.
+fn mark_qr_shown() {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark("mw:qr-shown");
+    }
+}

@@ -1,0 +1,67 @@
+//! `/`: every membership as a card in the merchant's colours.
+
+use crate::app::LanguageToggle;
+use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::state::{LoadStatus, WalletState};
+use leptos::prelude::*;
+use wallet_components::MembershipTile;
+
+#[component]
+pub fn WalletPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<WalletState>();
+
+    let list = move || {
+        let chinese = is_chinese(i18n.get_locale());
+        state
+            .memberships
+            .get()
+            .into_iter()
+            .map(|m| {
+                let merchant = m.merchant;
+                view! {
+                    <li>
+                        <MembershipTile
+                            name=merchant.name.get(chinese).to_owned()
+                            tagline=merchant.tagline.get(chinese).to_owned()
+                            mark=merchant.mark
+                            brand_color=merchant.brand_color
+                            member_number=m.id.grouped()
+                            member_number_label=t_string!(i18n, member_number)
+                            href=format!("/m/{}", m.id)
+                        />
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    let body = move || match state.status.get() {
+        LoadStatus::Loading => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),
+        LoadStatus::Failed => {
+            view! { <p class="notice error" role="alert">{t!(i18n, storage_error)}</p> }.into_any()
+        }
+        LoadStatus::Ready if state.memberships.with(Vec::is_empty) => view! {
+            <section class="empty" data-testid="wallet-empty">
+                <div class="empty-art" aria-hidden="true"></div>
+                <h2>{t!(i18n, wallet_empty_title)}</h2>
+                <p>{t!(i18n, wallet_empty_body)}</p>
+            </section>
+        }
+        .into_any(),
+        LoadStatus::Ready => {
+            view! { <ul class="tiles" data-testid="wallet-list">{list}</ul> }.into_any()
+        }
+    };
+
+    view! {
+        <header class="app-bar">
+            <h1>{t!(i18n, wallet_title)}</h1>
+            <LanguageToggle />
+        </header>
+        <main class="page wallet">
+            {body}
+            <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>
+        </main>
+    }
+}
