@@ -18,7 +18,11 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    use_i18n().set_locale(i18n::initial_locale());
+    // The provider's own first effect sets the locale it guessed from the browser; an effect made
+    // after it runs after it, so the customer's remembered choice (or our zh-* mapping) wins.
+    let i18n = use_i18n();
+    let initial = i18n::initial_locale();
+    Effect::new(move |_| i18n.set_locale(initial));
     WalletState::provide();
     view! {
         <Router>

@@ -1,0 +1,79 @@
+// The walking skeleton's main journey: a customer joins a merchant from its link, shows the member
+// QR, and the cashier's scanner reads it from pixels and the server accepts it exactly once.
+import { test, expect, decodeQrFromElement, cashierScan } from '../fixtures';
+import { demo, joinLink, MEMBER_CODE } from '../wallet-page';
+
+test('join from a demo link, show the QR, the cashier scans it once; the next code works', async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  // The page's clock runs in real time from now; the test moves it forward by one TOTP step
+  // instead of waiting 30 s. The server keeps real time and accepts the current step +-1.
+  await page.clock.install();
+  await page.goto(joinLink(baseURL!, demo.cafe.code));
+
+  // Joining lands on the member card of that merchant.
+  await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
+  await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
+  const qr = page.getByRole('img', { name: '會員條碼，請店員掃描' });
+  await expect(qr).toBeVisible();
+  await expect(page.getByTestId('countdown')).toContainText('秒後更新');
+  await page.screenshot({ path: 'output/screenshots/card.png', fullPage: true });
+
+  // The cashier's scanner reads the code from the screen.
+  const first = await decodeQrFromElement(qr);
+  const [, membershipId] = first.match(MEMBER_CODE) ?? [];
+  expect(membershipId, `a v1 member code, got ${first}`).toBeTruthy();
+  // The member number printed under the QR is the same membership, for typing by hand.
+  await expect(page.getByTestId('member-number')).toHaveText(membershipId.replace(/(.{4})(?=.)/g, '$1 '));
+
+  const accepted = await cashierScan(baseURL!, demo.cafe.cashierKey, first);
+  expect(accepted.status).toBe(200);
+  expect(accepted.body.membership_id).toBe(membershipId);
+  expect(accepted.body.merchant_id).toBe('morning-cafe');
+
+  // A photo of the code is useless: the same payload again is a replay.
+  const replay = await cashierScan(baseURL!, demo.cafe.cashierKey, first);
+  expect(replay.status).toBe(409);
+  expect(replay.body.error.code).toBe('code_already_used');
+
+  // One step later the card shows a new code, and that one is accepted.
+  await page.clock.fastForward(30_000);
+  await expect
+    .poll(async () => decodeQrFromElement(qr), { message: 'the QR changes after one step' })
+    .not.toBe(first);
+  const second = await decodeQrFromElement(qr);
+  expect(second).toMatch(MEMBER_CODE);
+  expect(second.match(MEMBER_CODE)![1]).toBe(membershipId);
+  const next = await cashierScan(baseURL!, demo.cafe.cashierKey, second);
+  expect(next.status).toBe(200);
+  expect(next.body.membership_id).toBe(membershipId);
+
+  // Another merchant's cashier cannot use this membership's code.
+  const elsewhere = await cashierScan(baseURL!, demo.books.cashierKey, second);
+  expect(elsewhere.status).toBe(404);
+
+  // The wallet lists the membership under the merchant's name.
+  await page.getByRole('link', { name: '返回' }).click();
+  await expect(page.getByTestId('membership-tile')).toHaveCount(1);
+  await expect(page.getByTestId('membership-tile')).toContainText(demo.cafe.zh);
+  await page.screenshot({ path: 'output/screenshots/wallet.png', fullPage: true });
+  testInfo.annotations.push({ type: 'screenshots', description: 'e2e/output/screenshots/{card,wallet}.png' });
+});
+
+test('opening the same join link again opens the card instead of joining twice', async ({ page, baseURL }) => {
+  await page.goto(joinLink(baseURL!, demo.books.code));
+  await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
+  const firstCard = page.url();
+  await page.goto(joinLink(baseURL!, demo.books.code.toLowerCase()));
+  await expect(page).toHaveURL(firstCard);
+  await page.goto('/');
+  await expect(page.getByTestId('membership-tile')).toHaveCount(1);
+});
+
+test('a code typed into the join form joins the wallet\'s own issuer', async ({ page }) => {
+  await page.goto('/join');
+  await page.getByLabel('加入代碼或連結').fill('yakiniku');
+  await page.getByRole('button', { name: '加入', exact: true }).click();
+  await expect(page.getByRole('heading', { name: demo.yakiniku.zh })).toBeVisible();
+});
