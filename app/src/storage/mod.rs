@@ -6,6 +6,7 @@ mod schema;
 
 pub use memberships::{list_memberships, put_membership};
 pub use schema::database;
+pub use schema::{DATABASE_NAME, MEMBERSHIPS};
 
 use std::fmt;
 

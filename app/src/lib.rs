@@ -1,0 +1,26 @@
+//! Member Wallet, the client-side app: routes, pages, state, storage and platform glue.
+//! A library so that browser tests (app/tests) can reach storage and state; main.rs starts it.
+
+mod app;
+mod i18n;
+mod issuer_client;
+mod joining;
+pub mod membership;
+mod pages;
+mod platform;
+mod state;
+pub mod storage;
+
+/// Mounts the wallet on the page.
+pub fn start() {
+    console_error_panic_hook_lite();
+    leptos::mount::mount_to_body(app::App);
+}
+
+/// Panics go to the console, so a broken build is diagnosable on a phone's remote inspector,
+/// without pulling in a crate for it.
+fn console_error_panic_hook_lite() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+}
