@@ -45,11 +45,10 @@ impl StaticFiles {
         if response.status() != StatusCode::NOT_FOUND
             || !(method == Method::GET || method == Method::HEAD)
         {
-            let cache = if hashed && response.status().is_success() {
-                IMMUTABLE
-            } else {
-                NO_CACHE
-            };
+            // A 304 refreshes the stored headers, so it must repeat the long-lived policy.
+            let fresh =
+                response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+            let cache = if hashed && fresh { IMMUTABLE } else { NO_CACHE };
             return with_cache_control(response, cache);
         }
 

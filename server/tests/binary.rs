@@ -10,8 +10,20 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// The started server; killed if a failed assertion leaves it running.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// Starts the server and returns it with the lines it printed.
-fn start(database_url: &str) -> (Child, Vec<String>) {
+fn start(database_url: &str) -> (Server, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wallet-server"))
         .args([
             "--demo",
@@ -35,7 +47,7 @@ fn start(database_url: &str) -> (Child, Vec<String>) {
         .take(9)
         .map(|line| line.expect("utf-8 output"))
         .collect();
-    (child, lines)
+    (Server(child), lines)
 }
 
 fn get(port: u16, path: &str) -> String {
@@ -53,13 +65,13 @@ fn get(port: u16, path: &str) -> String {
     response
 }
 
-fn stop(mut child: Child) {
+fn stop(mut server: Server) {
     let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.0.id().to_string()])
         .status()
         .expect("run kill");
     assert!(status.success());
-    let exit = child.wait().expect("wait for the server");
+    let exit = server.0.wait().expect("wait for the server");
     assert!(exit.success(), "a graceful stop exits 0, got {exit}");
 }
 
