@@ -8,8 +8,10 @@ pub mod base32;
 pub mod issuer;
 pub mod join_link;
 pub mod member_code;
+pub mod merge;
 pub mod model;
 pub mod protocol;
+pub mod sync;
 pub mod totp;
 
 pub use issuer::{IssuerUrl, IssuerUrlError};
