@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# README command 2: installs what the tests need that a fresh machine lacks, then runs every suite:
+#   native      cargo test --workspace --exclude wallet-app: core, components' plain unit tests,
+#               server on SQLite (#[wasm_bindgen_test]s are skipped natively; the browser suite runs them)
+#   postgres    cargo test -p wallet-server again, against a throwaway PostgreSQL cluster
+#               (TEST_DATABASE_URL=postgres://postgres@127.0.0.1:PORT/wallet)
+#   browser     wasm-bindgen-test of components and app in headless Debian Chromium
+#   e2e         Playwright (e2e/) against the release build served by the real server
+# A failing suite does not stop the others. The last line is `N passed, M failed`, counting tests
+# across suites; a suite that could not run (build error, missing tool) counts as one failed.
+# Exits non-zero when anything failed. Logs: target/test-logs/<suite>.log
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 # never a browser download: Debian's Chromium is used
+start_all=$SECONDS
+
+source scripts/tools.sh
+apt_ensure chromium chromium-driver postgresql brotli
+npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
+
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+
+# --no-fail-fast everywhere: cargo otherwise stops at the first failing test binary, and the
+# ones after it would neither run nor be counted.
+suite_native() {
+  # wallet-app cannot build natively: it uses web-sys's unstable APIs (Wake Lock, ...), which
+  # exist only with --cfg=web_sys_unstable_apis, set for wasm32 alone in .cargo/config.toml (setting
+  # it natively would rebuild every native crate). Its tests are browser tests anyway.
+  env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --no-fail-fast
+}
+
+suite_postgres() {
+  local pgbin port dir
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  port=55432
+  while (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  dir="$(mktemp -d /tmp/pgtest.XXXXXX)"
+  # initdb and postgres refuse to run as root: run them as the postgres user then.
+  as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  # shellcheck disable=SC2064 # expand now: the locals are gone when the trap runs
+  trap "as_pg '$pgbin/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null 2>&1 || true; rm -rf '$dir'" EXIT
+  trap 'exit 130' INT TERM # so that the EXIT trap stops the cluster on an interrupt too
+  [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$dir"
+  echo "[postgres] throwaway cluster in $dir on port $port"
+  as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  psql -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE DATABASE wallet'
+  if ! grep -rqs TEST_DATABASE_URL server/; then
+    echo "[postgres] note: server/ does not read TEST_DATABASE_URL yet: this repeats the SQLite run"
+  fi
+  TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/wallet" cargo test -p wallet-server --no-fail-fast
+}
+
+suite_browser() {
+  # .cargo/config.toml sets the runner (wasm-bindgen-test-runner) and the rustflags.
+  export CHROMEDRIVER=/usr/bin/chromedriver
+  # cargo runs tests in each crate's folder: point at the root webdriver.json (Chrome flags for root).
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json"
+  cargo test --target wasm32-unknown-unknown -p wallet-components -p wallet-app --no-fail-fast
+}
+
+suite_e2e() {
+  rm -f e2e/output/results.json
+  scripts/build-app.sh
+  cargo build -p wallet-server --profile server
+  cd e2e && npx playwright test
+}
+
+strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
+
+# Prints "passed failed" for a cargo log: the sum of its `test result:` lines.
+cargo_counts() {
+  strip_ansi "$1" | awk '/^test result: / {
+      for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
+    } END { print p + 0, f + 0 }'
+}
+
+# Prints "passed failed" from Playwright's JSON report; errors outside tests count as failures.
+playwright_counts() {
+  [[ -s e2e/output/results.json ]] || { echo "0 0"; return; }
+  node -e '
+    const r = require(process.argv[1]);
+    const s = r.stats || {};
+    console.log((s.expected || 0) + (s.flaky || 0), (s.unexpected || 0) + (r.errors || []).length);
+  ' "$ROOT/e2e/output/results.json"
+}
+
+passed=0
+failed=0
+broken=()
+timings=()
+
+# run_suite NAME COUNTER: runs suite_NAME in a subshell (its own `set -e` and traps), logs it,
+# counts its tests with COUNTER and records its time, whatever happens.
+run_suite() {
+  local name="$1" counter="$2" t0=$SECONDS rc p f
+  echo
+  echo "===== [test] suite $name ====="
+  set +e
+  (set -euo pipefail; "suite_$name") 2>&1 | tee "$LOGS/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  read -r p f < <("$counter" "$LOGS/$name.log")
+  local note=""
+  if [[ $rc -ne 0 && $f -eq 0 ]]; then
+    f=1
+    broken+=("$name")
+    note=" (could not run: exit $rc, see target/test-logs/$name.log)"
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  local secs=$((SECONDS - t0))
+  timings+=("$(printf '%-9s %4d passed, %3d failed  %3dm%02ds%s' "$name" "$p" "$f" $((secs / 60)) $((secs % 60)) "$note")")
+  echo "===== [test] suite $name: $p passed, $f failed in ${secs}s$note"
+}
+
+run_suite native cargo_counts
+run_suite postgres cargo_counts
+run_suite browser cargo_counts
+run_suite e2e playwright_counts
+
+total=$((SECONDS - start_all))
+echo
+echo "[test] suites (total $((total / 60))m$(printf '%02d' $((total % 60)))s):"
+for line in "${timings[@]}"; do echo "[test]   $line"; done
+[[ ${#broken[@]} -eq 0 ]] || echo "[test] could not run: ${broken[*]}"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
