@@ -3,6 +3,7 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{JoinPage, MemberCardPage, NotFoundPage, WalletPage};
 use crate::state::WalletState;
+use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -23,7 +24,8 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let initial = i18n::initial_locale();
     Effect::new(move |_| i18n.set_locale(initial));
-    WalletState::provide();
+    let state = WalletState::provide();
+    SyncEngine::start(state);
     view! {
         <Router>
             <Routes fallback=NotFoundPage>

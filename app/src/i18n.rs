@@ -2,7 +2,7 @@
 //! the customer's own choice if they made one, else zh-TW for any Chinese browser, else English.
 
 // The generated module re-exports every macro and builder; each page uses a few.
-#![allow(unused_imports, dead_code)]
+#![allow(unused_imports, dead_code, clippy::module_inception)]
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub use self::i18n::*;

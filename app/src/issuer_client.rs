@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
 use wallet_core::protocol::{error_code, EnrollRequest, EnrollResponse, ErrorBody};
+use wallet_core::sync::{SyncRequest, SyncResponse};
 use wallet_core::IssuerUrl;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -19,6 +20,8 @@ pub enum IssuerError {
     Offline,
     /// No HTTP answer at all: DNS, refused connection, CORS, timeout.
     Unreachable,
+    /// 401: the issuer no longer accepts this membership's token.
+    Unauthorized,
     /// An HTTP error with the protocol's error body.
     Rejected { status: u16, code: String },
     /// Anything that is not a valid protocol answer.
@@ -36,6 +39,7 @@ impl fmt::Display for IssuerError {
         match self {
             Self::Offline => f.write_str("offline"),
             Self::Unreachable => f.write_str("issuer unreachable"),
+            Self::Unauthorized => f.write_str("issuer refused the membership token"),
             Self::Rejected { status, code } => write!(f, "issuer answered {status} {code}"),
             Self::Garbage => f.write_str("issuer answered something that is not a protocol answer"),
         }
@@ -46,14 +50,28 @@ pub async fn enroll(issuer: &IssuerUrl, join_code: &str) -> Result<EnrollRespons
     let request = EnrollRequest {
         join_code: join_code.to_owned(),
     };
-    let response: EnrollResponse = post_json(&issuer.endpoint("enroll"), &request).await?;
+    let response: EnrollResponse = post_json(&issuer.endpoint("enroll"), None, &request).await?;
     // A membership we cannot show or compute a code for is no membership.
     response.validate().map_err(|_| IssuerError::Garbage)?;
     Ok(response)
 }
 
+/// One sync round trip. The answer is checked against what was sent before it is returned.
+pub async fn sync(
+    issuer: &IssuerUrl,
+    token: &str,
+    request: &SyncRequest,
+) -> Result<SyncResponse, IssuerError> {
+    let response: SyncResponse = post_json(&issuer.endpoint("sync"), Some(token), request).await?;
+    response
+        .validate(&request.mutations)
+        .map_err(|_| IssuerError::Garbage)?;
+    Ok(response)
+}
+
 async fn post_json<Req: Serialize, Res: DeserializeOwned>(
     url: &str,
+    bearer: Option<&str>,
     body: &Req,
 ) -> Result<Res, IssuerError> {
     let window = web_sys::window().ok_or(IssuerError::Unreachable)?;
@@ -69,6 +87,11 @@ async fn post_json<Req: Serialize, Res: DeserializeOwned>(
     headers
         .set("content-type", "application/json")
         .map_err(|_| IssuerError::Unreachable)?;
+    if let Some(token) = bearer {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(|_| IssuerError::Unreachable)?;
+    }
     init.set_headers(&headers);
     let abort = web_sys::AbortController::new().ok();
     if let Some(abort) = &abort {
@@ -90,6 +113,9 @@ async fn post_json<Req: Serialize, Res: DeserializeOwned>(
         window.clear_timeout_with_handle(handle);
     }
     let (status, text) = result?;
+    if status == 401 && bearer.is_some() {
+        return Err(IssuerError::Unauthorized);
+    }
     if (200..300).contains(&status) {
         serde_json::from_str(&text).map_err(|_| IssuerError::Garbage)
     } else {

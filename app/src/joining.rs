@@ -61,7 +61,7 @@ fn failure(error: IssuerError, request: &JoinRequest) -> JoinFailure {
         IssuerError::Unreachable => JoinFailure::Unreachable {
             host: request.issuer.host().to_owned(),
         },
-        IssuerError::Garbage => JoinFailure::Garbage,
+        IssuerError::Garbage | IssuerError::Unauthorized => JoinFailure::Garbage,
         rejected if rejected.is_code(error_code::JOIN_CODE_UNKNOWN) => JoinFailure::UnknownCode,
         IssuerError::Rejected { status, .. } if status >= 500 => JoinFailure::Server,
         // A 4xx we did not expect means the issuer and we disagree on the protocol.

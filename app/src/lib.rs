@@ -10,6 +10,7 @@ mod pages;
 mod platform;
 mod state;
 pub mod storage;
+mod sync;
 
 /// Mounts the wallet on the page.
 pub fn start() {

@@ -11,6 +11,7 @@ pub mod member_code;
 pub mod merge;
 pub mod model;
 pub mod protocol;
+pub mod retry;
 pub mod sync;
 pub mod totp;
 

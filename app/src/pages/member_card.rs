@@ -1,6 +1,7 @@
 //! `/m/:id`: the member card the customer shows at the counter. The QR is computed on the device
 //! from the stored secret, so it works with no network at all.
 
+use super::member_profile::MemberProfile;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::membership::StoredMembership;
 use crate::platform::{clock, wake_lock};
@@ -112,6 +113,7 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                 <Show when=move || awake.get()>
                     <p class="muted small awake">{t!(i18n, screen_awake)}</p>
                 </Show>
+                <MemberProfile membership_id=membership.id.to_string() />
             </main>
         </div>
     }

@@ -2,7 +2,9 @@
 
 mod join;
 mod member_card;
+mod member_profile;
 mod not_found;
+mod sync_line;
 mod wallet;
 
 pub use join::JoinPage;

@@ -1,5 +1,6 @@
 //! `/`: every membership as a card in the merchant's colours.
 
+use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::state::{LoadStatus, WalletState};
@@ -59,6 +60,7 @@ pub fn WalletPage() -> impl IntoView {
             <h1>{t!(i18n, wallet_title)}</h1>
             <LanguageToggle />
         </header>
+        <SyncLine />
         <main class="page wallet">
             {body}
             <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>

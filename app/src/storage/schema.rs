@@ -2,22 +2,45 @@
 //! latest version runs the upgrade for whatever an older wallet on this phone lacks. Later
 //! versions only ever add stores and indexes, never drop data.
 //!
+//! Every store of every version must be listed in `open`: rexie deletes stores it is not told
+//! about when it upgrades.
+//!
 //! | version | adds |
 //! |---|---|
 //! | 1 | `memberships` (key `id`) |
+//! | 2 | `outbox` (key `[membership_id, seq]`), `entities` (key `[membership_id, kind, id]`), `sync_state` (key `membership_id`), `rejected` (key `[membership_id, seq]`), `meta` (key `key`) |
 
 use super::StorageError;
 use rexie::{ObjectStore, Rexie};
 
 pub const DATABASE_NAME: &str = "member-wallet";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 pub const MEMBERSHIPS: &str = "memberships";
+/// Queued customer intents, waiting for the issuer.
+pub const OUTBOX: &str = "outbox";
+/// What issuers sent: absolute values with versions, tombstones included.
+pub const ENTITIES: &str = "entities";
+/// Per membership: cursor, next sequence number, last sync.
+pub const SYNC_STATE: &str = "sync_state";
+/// Mutations the issuer refused, with its reason, until the customer has seen them.
+pub const REJECTED: &str = "rejected";
+/// Wallet-wide values such as this installation's client id.
+pub const META: &str = "meta";
 
 /// Opens (creating or upgrading) the wallet database.
 pub async fn open() -> Result<Rexie, StorageError> {
     let database = Rexie::builder(DATABASE_NAME)
         .version(VERSION)
         .add_object_store(ObjectStore::new(MEMBERSHIPS).key_path("id"))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path_array(["membership_id", "seq"]))
+        .add_object_store(ObjectStore::new(ENTITIES).key_path_array([
+            "membership_id",
+            "kind",
+            "id",
+        ]))
+        .add_object_store(ObjectStore::new(SYNC_STATE).key_path("membership_id"))
+        .add_object_store(ObjectStore::new(REJECTED).key_path_array(["membership_id", "seq"]))
+        .add_object_store(ObjectStore::new(META).key_path("key"))
         .build()
         .await?;
     Ok(database)

@@ -1,0 +1,148 @@
+//! The member's name at this shop: shown from what the issuer sent, overlaid with a pending change
+//! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
+
+use crate::i18n::{t, t_string, use_i18n};
+use crate::storage::records::RejectedRecord;
+use crate::storage::{outbox, sync_store};
+use crate::sync::SyncEngine;
+use leptos::prelude::*;
+use wallet_core::sync::{profile_update, EntityKind};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Profile {
+    confirmed_name: Option<String>,
+    pending_name: Option<String>,
+    rejected: Vec<RejectedRecord>,
+    signed_out: bool,
+}
+
+async fn load(membership_id: String) -> Profile {
+    let entities = sync_store::entities_of(&membership_id)
+        .await
+        .unwrap_or_default();
+    let confirmed_name = entities
+        .iter()
+        .find(|e| e.kind == EntityKind::Membership && e.id == membership_id)
+        .and_then(|e| {
+            e.data
+                .as_ref()?
+                .get("display_name")?
+                .as_str()
+                .map(str::to_owned)
+        });
+    let pending = outbox::pending(&membership_id).await.unwrap_or_default();
+    let pending_name = pending
+        .iter()
+        .rev()
+        .find(|m| m.name == profile_update::NAME)
+        .and_then(|m| profile_update::display_name(&m.args));
+    let rejected = sync_store::rejected_of(&membership_id)
+        .await
+        .unwrap_or_default();
+    let signed_out = sync_store::sync_state(&membership_id)
+        .await
+        .map(|s| s.signed_out)
+        .unwrap_or(false);
+    Profile {
+        confirmed_name,
+        pending_name,
+        rejected,
+        signed_out,
+    }
+}
+
+#[component]
+pub fn MemberProfile(membership_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = expect_context::<SyncEngine>();
+    let profile = {
+        let membership_id = membership_id.clone();
+        LocalResource::new(move || {
+            engine.revision.track();
+            load(membership_id.clone())
+        })
+    };
+    let draft = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+
+    let save = {
+        let membership_id = membership_id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let args = serde_json::json!({ "display_name": draft.get_untracked() });
+            if profile_update::display_name(&args).is_none() {
+                problem.set(Some(t_string!(i18n, profile_invalid)));
+                return;
+            }
+            problem.set(None);
+            let membership_id = membership_id.clone();
+            leptos::task::spawn_local(async move {
+                match engine
+                    .queue(&membership_id, profile_update::NAME, args)
+                    .await
+                {
+                    Ok(_) => draft.set(String::new()),
+                    Err(_) => problem.set(Some(t_string!(i18n, storage_full))),
+                }
+            });
+        }
+    };
+    let dismiss = {
+        let membership_id = membership_id.clone();
+        move |_| {
+            let membership_id = membership_id.clone();
+            leptos::task::spawn_local(async move {
+                let _ = sync_store::dismiss_rejected(&membership_id).await;
+                engine.revision.update(|r| *r += 1);
+            });
+        }
+    };
+
+    let current = move || profile.get().unwrap_or_default();
+    view! {
+        <section class="profile" data-testid="member-profile">
+            <Show when=move || current().signed_out>
+                <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
+            </Show>
+            <Show when=move || !current().rejected.is_empty()>
+                <div class="notice error" role="alert" data-testid="rejected">
+                    <strong>{t!(i18n, rejected_title)}</strong>
+                    <ul>
+                        {move || current().rejected.into_iter().map(|r| view! { <li>{r.message}</li> }).collect_view()}
+                    </ul>
+                    <button class="button" type="button" on:click=dismiss.clone()>{t!(i18n, rejected_dismiss)}</button>
+                </div>
+            </Show>
+            <h2>{t!(i18n, profile_title)}</h2>
+            <p class="profile-name" data-testid="display-name">
+                {move || {
+                    let p = current();
+                    match (p.pending_name, p.confirmed_name) {
+                        (Some(pending), _) => view! {
+                            <span>{pending}</span>
+                            <span class="pending-badge" data-testid="pending">{t!(i18n, profile_pending)}</span>
+                        }.into_any(),
+                        (None, Some(name)) => view! { <span>{name}</span> }.into_any(),
+                        (None, None) => view! { <span class="muted">{t!(i18n, profile_unset)}</span> }.into_any(),
+                    }
+                }}
+            </p>
+            <form class="profile-form" on:submit=save>
+                <input
+                    type="text"
+                    name="display_name"
+                    maxlength="40"
+                    autocomplete="nickname"
+                    aria-label=move || t_string!(i18n, profile_title)
+                    placeholder=move || t_string!(i18n, profile_placeholder)
+                    bind:value=draft
+                    prop:disabled=move || current().signed_out
+                />
+                <button class="button primary" type="submit" disabled=move || current().signed_out>
+                    {t!(i18n, profile_save)}
+                </button>
+            </form>
+            {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
+        </section>
+    }
+}

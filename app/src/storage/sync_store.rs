@@ -1,0 +1,195 @@
+//! What the sync engine reads and writes besides the outbox: entities, cursors, rejections, and
+//! the one transaction that takes in an issuer's answer.
+
+use super::raw::{self, request_done, strict_transaction, to_js};
+use super::records::{EntityRecord, OutboxRecord, RejectedRecord, SyncStateRecord};
+use super::schema::{ENTITIES, META, OUTBOX, REJECTED, SYNC_STATE};
+use super::{membership_range, parse_all, StorageError};
+use std::collections::HashMap;
+use wallet_core::merge::supersedes;
+use wallet_core::sync::{Change, EntityKind, MutationOutcome, SyncResponse};
+use wasm_bindgen::JsValue;
+
+fn js(e: JsValue) -> StorageError {
+    StorageError(format!("sync store: {e:?}"))
+}
+
+/// Everything an answer changes, written in ONE strict transaction: the answered mutations leave
+/// the outbox exactly when their results, the changed entities and the new cursor are stored, so a
+/// closed tab or a crash at any moment neither loses an action nor applies it twice.
+pub async fn apply_response(
+    membership_id: &str,
+    sent: &[OutboxRecord],
+    response: &SyncResponse,
+    now_millis: f64,
+) -> Result<(), StorageError> {
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[OUTBOX, ENTITIES, SYNC_STATE, REJECTED])?;
+    let outbox = transaction.object_store(OUTBOX).map_err(js)?;
+    let entities = transaction.object_store(ENTITIES).map_err(js)?;
+    let states = transaction.object_store(SYNC_STATE).map_err(js)?;
+    let rejected = transaction.object_store(REJECTED).map_err(js)?;
+
+    for record in sent.iter().filter(|r| r.seq <= response.last_processed_seq) {
+        outbox
+            .delete(&key(&[membership_id.into(), (record.seq as f64).into()]))
+            .map_err(js)?;
+    }
+    for result in &response.results {
+        if let MutationOutcome::Rejected { code, message } = &result.outcome {
+            let name = sent
+                .iter()
+                .find(|r| r.seq == result.seq)
+                .map(|r| r.name.clone());
+            let record = RejectedRecord {
+                membership_id: membership_id.to_owned(),
+                seq: result.seq,
+                name: name.unwrap_or_default(),
+                code: code.clone(),
+                message: message.clone(),
+            };
+            rejected.put(&to_js(&record)?).map_err(js)?;
+        }
+    }
+
+    let range = membership_range(membership_id)?;
+    if response.reset {
+        // The issuer no longer knows our cursor: what it sends now is the whole truth.
+        entities.delete(&range).map_err(js)?;
+    }
+    let stored: Vec<EntityRecord> = if response.reset || response.changes.is_empty() {
+        Vec::new()
+    } else {
+        parse_all(request_done(&entities.get_all_with_key(&range).map_err(js)?).await?)
+    };
+    let mut current: HashMap<(EntityKind, String), Change> = stored
+        .into_iter()
+        .map(|r| ((r.kind.clone(), r.id.clone()), to_change(r)))
+        .collect();
+    for change in &response.changes {
+        let entity_key = (change.kind.clone(), change.id.clone());
+        if supersedes(change, current.get(&entity_key)) {
+            entities
+                .put(&to_js(&EntityRecord::from_change(membership_id, change))?)
+                .map_err(js)?;
+            current.insert(entity_key, change.clone());
+        }
+    }
+
+    let existing =
+        request_done(&states.get(&JsValue::from_str(membership_id)).map_err(js)?).await?;
+    let mut state: SyncStateRecord = serde_wasm_bindgen::from_value(existing)
+        .unwrap_or_else(|_| SyncStateRecord::new(membership_id));
+    state.cursor = Some(response.cursor.clone());
+    state.last_synced_at = Some(now_millis);
+    state.signed_out = false;
+    states.put(&to_js(&state)?).map_err(js)?;
+    raw::transaction_done(&transaction).await
+}
+
+fn to_change(record: EntityRecord) -> Change {
+    Change {
+        kind: record.kind,
+        id: record.id,
+        version: record.version,
+        deleted: record.deleted,
+        data: record.data,
+    }
+}
+
+fn key(parts: &[JsValue]) -> JsValue {
+    parts.iter().collect::<js_sys::Array>().into()
+}
+
+pub async fn sync_state(membership_id: &str) -> Result<SyncStateRecord, StorageError> {
+    let db = raw::connection().await?;
+    let transaction = db.transaction_with_str(SYNC_STATE).map_err(js)?;
+    let store = transaction.object_store(SYNC_STATE).map_err(js)?;
+    let value = request_done(&store.get(&JsValue::from_str(membership_id)).map_err(js)?).await?;
+    Ok(serde_wasm_bindgen::from_value(value)
+        .unwrap_or_else(|_| SyncStateRecord::new(membership_id)))
+}
+
+pub async fn all_sync_states() -> Result<Vec<SyncStateRecord>, StorageError> {
+    let db = raw::connection().await?;
+    let transaction = db.transaction_with_str(SYNC_STATE).map_err(js)?;
+    let store = transaction.object_store(SYNC_STATE).map_err(js)?;
+    Ok(parse_all(
+        request_done(&store.get_all().map_err(js)?).await?,
+    ))
+}
+
+/// Marks the membership signed out (the issuer refused its token); its data stays.
+pub async fn mark_signed_out(membership_id: &str) -> Result<(), StorageError> {
+    let mut state = sync_state(membership_id).await?;
+    state.signed_out = true;
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[SYNC_STATE])?;
+    transaction
+        .object_store(SYNC_STATE)
+        .map_err(js)?
+        .put(&to_js(&state)?)
+        .map_err(js)?;
+    raw::transaction_done(&transaction).await
+}
+
+/// The membership's live entities (tombstones left out).
+pub async fn entities_of(membership_id: &str) -> Result<Vec<EntityRecord>, StorageError> {
+    let db = raw::connection().await?;
+    let transaction = db.transaction_with_str(ENTITIES).map_err(js)?;
+    let store = transaction.object_store(ENTITIES).map_err(js)?;
+    let values = request_done(
+        &store
+            .get_all_with_key(&membership_range(membership_id)?)
+            .map_err(js)?,
+    )
+    .await?;
+    let records: Vec<EntityRecord> = parse_all(values);
+    Ok(records.into_iter().filter(|r| !r.deleted).collect())
+}
+
+pub async fn rejected_of(membership_id: &str) -> Result<Vec<RejectedRecord>, StorageError> {
+    let db = raw::connection().await?;
+    let transaction = db.transaction_with_str(REJECTED).map_err(js)?;
+    let store = transaction.object_store(REJECTED).map_err(js)?;
+    let values = request_done(
+        &store
+            .get_all_with_key(&membership_range(membership_id)?)
+            .map_err(js)?,
+    )
+    .await?;
+    Ok(parse_all(values))
+}
+
+pub async fn dismiss_rejected(membership_id: &str) -> Result<(), StorageError> {
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[REJECTED])?;
+    transaction
+        .object_store(REJECTED)
+        .map_err(js)?
+        .delete(&membership_range(membership_id)?)
+        .map_err(js)?;
+    raw::transaction_done(&transaction).await
+}
+
+/// This installation's client id, made once.
+pub async fn client_id() -> Result<String, StorageError> {
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[META])?;
+    let store = transaction.object_store(META).map_err(js)?;
+    let existing = request_done(&store.get(&JsValue::from_str("client_id")).map_err(js)?).await?;
+    let id = js_sys::Reflect::get(&existing, &JsValue::from_str("value"))
+        .ok()
+        .and_then(|v| v.as_string());
+    let id = match id {
+        Some(id) => id,
+        None => {
+            let id = crate::platform::random_uuid();
+            let record = serde_json::json!({"key": "client_id", "value": id});
+            store.put(&to_js(&record)?).map_err(js)?;
+            id
+        }
+    };
+    raw::transaction_done(&transaction).await?;
+    Ok(id)
+}
