@@ -3,27 +3,14 @@
 # The server prints `Member Wallet is running: open http://HOST:PORT/` and the demo join links.
 #
 #   scripts/run.sh                      # http://127.0.0.1:8080/, SQLite file wallet.db
-#   PORT=9000 scripts/run.sh
+#   PORT=9000 scripts/run.sh            # the server reads HOST, PORT, DATABASE_URL, WALLET_DIST
 #   DATABASE_URL=postgres://user@host/wallet scripts/run.sh
-#   scripts/run.sh --host 0.0.0.0       # extra arguments go to wallet-server
+#   scripts/run.sh --host 0.0.0.0       # extra arguments go to wallet-server (a flag wins over env)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+unset WALLET_TOOLS_READY # check the tools even when called from a shell that sourced tools.sh
 source scripts/tools.sh
 scripts/build-app.sh
 
-# Defaults only for what the extra arguments do not set (the server refuses a flag given twice).
-given() {
-  local flag="$1" arg
-  for arg in "${@:2}"; do
-    [[ "$arg" == "$flag" || "$arg" == "$flag="* ]] && return 0
-  done
-  return 1
-}
-args=()
-given --demo "$@" || args+=(--demo)
-given --port "$@" || args+=(--port "${PORT:-8080}")
-given --database-url "$@" || args+=(--database-url "${DATABASE_URL:-sqlite://wallet.db?mode=rwc}")
-given --dist "$@" || args+=(--dist "$PWD/dist")
-
-echo "[run] cargo run -p wallet-server --profile server -- ${args[*]} $*"
-exec cargo run -p wallet-server --profile server -- "${args[@]}" "$@"
+echo "[run] cargo run -p wallet-server --profile server -- --demo $*"
+exec cargo run -p wallet-server --profile server -- --demo "$@"

@@ -12,15 +12,20 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
+unset WALLET_TOOLS_READY # check the tools even when called from a shell that sourced tools.sh
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 # never a browser download: Debian's Chromium is used
 start_all=$SECONDS
 
-source scripts/tools.sh
-apt_ensure chromium chromium-driver postgresql brotli
-npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
-
 LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
+
+# What the suites need; a failure here is reported like a suite's, and the suites still run.
+suite_setup() {
+  source scripts/tools.sh
+  # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes.
+  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk
+  npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
+}
 
 # --no-fail-fast everywhere: cargo otherwise stops at the first failing test binary, and the
 # ones after it would neither run nor be counted.
@@ -69,6 +74,8 @@ suite_e2e() {
   cd e2e && npx playwright test
 }
 
+no_counts() { echo "0 0"; }
+
 strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
 
 # Prints "passed failed" for a cargo log: the sum of its `test result:` lines.
@@ -116,6 +123,11 @@ run_suite() {
   timings+=("$(printf '%-9s %4d passed, %3d failed  %3dm%02ds%s' "$name" "$p" "$f" $((secs / 60)) $((secs % 60)) "$note")")
   echo "===== [test] suite $name: $p passed, $f failed in ${secs}s$note"
 }
+
+run_suite setup no_counts
+# PATH and the other settings for the suites, without checking the tools again.
+export WALLET_TOOLS_READY=1
+source scripts/tools.sh
 
 run_suite native cargo_counts
 run_suite postgres cargo_counts

@@ -71,10 +71,6 @@ wasm_bindgen_lock_version() {
 }
 
 _tools_ensure() {
-  local cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
-  export PATH="$cargo_bin:$WALLET_ROOT/tools/node_modules/.bin:$PATH"
-  export TRUNK_SKIP_VERSION_CHECK=true
-
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     _tools_log "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
@@ -106,6 +102,13 @@ _tools_ensure() {
   _tools_log "ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -n 1)"
   export WALLET_TOOLS_READY=1
 }
+
+for _dir in "${CARGO_HOME:-$HOME/.cargo}/bin" "$WALLET_ROOT/tools/node_modules/.bin"; do
+  [[ ":$PATH:" == *":$_dir:"* ]] || PATH="$_dir:$PATH"
+done
+unset _dir
+export PATH
+export TRUNK_SKIP_VERSION_CHECK=true
 
 # Scripts calling scripts (test.sh -> build-app.sh) inherit the environment: check once per run.
 if [[ -z "${WALLET_TOOLS_READY:-}" ]]; then
