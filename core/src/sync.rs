@@ -101,6 +101,63 @@ pub enum EntityKind {
     Other(String),
 }
 
+impl EntityKind {
+    /// The wire name, e.g. `stamp_card` (what issuers store and send).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Membership => "membership",
+            Self::Merchant => "merchant",
+            Self::StampCard => "stamp_card",
+            Self::PointsBalance => "points_balance",
+            Self::LedgerEntry => "ledger_entry",
+            Self::Tier => "tier",
+            Self::Coupon => "coupon",
+            Self::Reward => "reward",
+            Self::Survey => "survey",
+            Self::Ticket => "ticket",
+            Self::Message => "message",
+            Self::Other(name) => name,
+        }
+    }
+
+    /// The kind a wire name means; a name v1 does not define is `Other`.
+    pub fn parse(name: &str) -> Self {
+        const KNOWN: [EntityKind; 11] = [
+            EntityKind::Membership,
+            EntityKind::Merchant,
+            EntityKind::StampCard,
+            EntityKind::PointsBalance,
+            EntityKind::LedgerEntry,
+            EntityKind::Tier,
+            EntityKind::Coupon,
+            EntityKind::Reward,
+            EntityKind::Survey,
+            EntityKind::Ticket,
+            EntityKind::Message,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .unwrap_or_else(|| Self::Other(name.to_owned()))
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `data` of the `membership` entity (id = the membership id): created at enroll.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipData {
+    pub merchant_id: String,
+    /// Unix seconds, as in the enroll response.
+    pub member_since: i64,
+    /// What the cashier greets the member by; `null` until `profile.update` sets it.
+    pub display_name: Option<String>,
+}
+
 /// One entity as it is now at the issuer: absolute values, never deltas.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
@@ -119,6 +176,9 @@ pub struct Change {
 pub mod error_code {
     /// A mutation's `seq` skips ahead of the issuer's last processed + 1.
     pub const SEQ_GAP: &str = "seq_gap";
+    /// A resent `seq` was processed before for a mutation with another `id`: this client id's
+    /// numbers are used by another outbox (the remedy, like for `seq_gap`, is a new client id).
+    pub const SEQ_CONFLICT: &str = "seq_conflict";
     /// The mutation name is not one the issuer knows: rejected, final.
     pub const UNKNOWN_MUTATION: &str = "unknown_mutation";
     /// The arguments do not fit the mutation: rejected, final.
@@ -257,6 +317,49 @@ mod tests {
         )
         .unwrap();
         assert_eq!(unknown.kind, EntityKind::Other("hologram".into()));
+    }
+
+    #[test]
+    fn entity_kind_names_match_serde() {
+        for name in [
+            "membership",
+            "merchant",
+            "stamp_card",
+            "points_balance",
+            "ledger_entry",
+            "tier",
+            "coupon",
+            "reward",
+            "survey",
+            "ticket",
+            "message",
+            "hologram",
+        ] {
+            let kind = EntityKind::parse(name);
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(serde_json::to_value(&kind).unwrap(), json!(name));
+            assert_eq!(
+                serde_json::from_value::<EntityKind>(json!(name)).unwrap(),
+                kind
+            );
+        }
+        assert_eq!(
+            EntityKind::parse("hologram"),
+            EntityKind::Other("hologram".into())
+        );
+    }
+
+    #[test]
+    fn membership_data_has_a_null_display_name_until_set() {
+        let data = MembershipData {
+            merchant_id: "morning-cafe".into(),
+            member_since: 1_767_225_600,
+            display_name: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&data).unwrap(),
+            json!({"merchant_id": "morning-cafe", "member_since": 1_767_225_600, "display_name": null})
+        );
     }
 
     #[test]
