@@ -5,7 +5,7 @@ use crate::error::{api_method_not_allowed, api_not_found};
 use crate::json::MAX_BODY_BYTES;
 use crate::rate_limit::FailureLimiter;
 use crate::static_files::StaticFiles;
-use crate::{cashier, enroll};
+use crate::{cashier, enroll, sync};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, Method};
 use axum::routing::{any, get, post};
@@ -64,6 +64,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let v1 = Router::new()
         .route("/v1/enroll", post(enroll::enroll))
         .route("/v1/cashier/scan", post(cashier::scan))
+        .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found))

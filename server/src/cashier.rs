@@ -2,13 +2,14 @@
 //! code) and learns whose membership it is. Each code works once, within a minute or so.
 
 use crate::app::AppState;
+use crate::auth::bearer_token;
 use crate::code_check::{check_code, CodeCheck};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::merchants;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use sqlx::FromRow;
 use wallet_core::protocol::{error_code, ScanRequest, ScanResponse};
@@ -27,17 +28,9 @@ impl FromRequestParts<AppState> for Cashier {
 
     // Runs before the body is read, so an unauthenticated caller learns nothing about the body.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, key)| key.trim())
-            .filter(|key| !key.is_empty() && key.len() <= MAX_KEY_LEN)
-            .ok_or_else(|| {
-                ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
-            })?;
+        let key = bearer_token(parts, MAX_KEY_LEN).ok_or_else(|| {
+            ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
+        })?;
         let merchant_id = merchants::by_cashier_key(&state.db, key)
             .await?
             .ok_or_else(|| ApiError::unauthorized("this cashier key is not valid"))?;

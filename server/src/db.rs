@@ -1,6 +1,7 @@
 //! The connection pool and the schema. One code path for SQLite and PostgreSQL through sqlx's
 //! `Any` driver: the URL's scheme picks the database.
 
+use crate::entities;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyPool, Executor};
@@ -13,6 +14,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 pub enum DbError {
     Connect(sqlx::Error),
     Migrate(MigrateError),
+    Prepare(String),
 }
 
 impl fmt::Display for DbError {
@@ -20,13 +22,14 @@ impl fmt::Display for DbError {
         match self {
             Self::Connect(e) => write!(f, "cannot open the database: {e}"),
             Self::Migrate(e) => write!(f, "cannot bring the database schema up to date: {e}"),
+            Self::Prepare(e) => write!(f, "cannot prepare the sync change log: {e}"),
         }
     }
 }
 
 impl std::error::Error for DbError {}
 
-/// Opens the pool and applies pending migrations.
+/// Opens the pool, applies pending migrations and prepares the change log.
 pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     install_default_drivers();
     let pool = AnyPoolOptions::new()
@@ -49,6 +52,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         .await
         .map_err(DbError::Connect)?;
     MIGRATOR.run(&pool).await.map_err(DbError::Migrate)?;
+    entities::prepare(&pool).await.map_err(DbError::Prepare)?;
     Ok(pool)
 }
 

@@ -2,6 +2,7 @@
 
 use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::entities;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::merchants;
@@ -41,6 +42,9 @@ pub async fn enroll(
 
     for _ in 0..ID_ATTEMPTS {
         let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
+        // One transaction: a membership never exists without the entities its first pull shows.
+        // The insert is its first statement: a write first (see `entities::next_version`).
+        let mut tx = state.db.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -50,23 +54,25 @@ pub async fn enroll(
         .bind(sha256_hex(&token))
         .bind(base32::encode(totp.secret()))
         .bind(member_since)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await;
         match inserted {
-            Ok(_) => {
-                return Ok(Json(EnrollResponse {
-                    membership: MembershipGrant {
-                        id,
-                        token,
-                        member_since,
-                    },
-                    totp: TotpParams::from_totp(&totp),
-                    merchant: display,
-                }))
-            }
+            Ok(_) => {}
+            // Dropping the transaction rolls it back; PostgreSQL refuses more statements in it.
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
         }
+        entities::create_for_new_membership(&mut tx, id.as_str(), &display, member_since).await?;
+        tx.commit().await?;
+        return Ok(Json(EnrollResponse {
+            membership: MembershipGrant {
+                id,
+                token,
+                member_since,
+            },
+            totp: TotpParams::from_totp(&totp),
+            merchant: display,
+        }));
     }
     Err(ApiError::internal(
         "no free membership id after several tries",

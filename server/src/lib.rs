@@ -5,6 +5,7 @@
 //! lives here so the integration tests drive the same router the binary serves.
 
 pub mod app;
+pub mod auth;
 pub mod cashier;
 pub mod clock;
 pub mod code_check;
@@ -12,10 +13,13 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod enroll;
+pub mod entities;
 pub mod error;
 pub mod json;
 pub mod merchants;
+pub mod mutations;
 pub mod rate_limit;
 pub mod secrets;
 pub mod serve;
 pub mod static_files;
+pub mod sync;

@@ -62,6 +62,16 @@ pub async fn by_join_code(db: &AnyPool, join_code: &str) -> Result<Option<Mercha
     .await?)
 }
 
+pub async fn by_id(db: &AnyPool, id: &str) -> Result<Option<MerchantRow>, ApiError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name_zh, name_en, tagline_zh, tagline_en, brand_color, mark \
+         FROM merchants WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
 /// The id of the merchant whose cashier key this is.
 pub async fn by_cashier_key(db: &AnyPool, key: &str) -> Result<Option<String>, ApiError> {
     Ok(

@@ -18,6 +18,11 @@ pub fn new_membership_token() -> Result<String, ApiError> {
     Ok(format!("{TOKEN_PREFIX}{}", hex(&random_bytes::<32>()?)))
 }
 
+/// `N` random bytes as lower-case hex.
+pub fn random_hex<const N: usize>() -> Result<String, ApiError> {
+    Ok(hex(&random_bytes::<N>()?))
+}
+
 /// SHA-256 suffices (no slow hash): the secrets hashed here are random and long, not passwords,
 /// so there is nothing to brute-force.
 pub fn sha256_hex(secret: &str) -> String {
