@@ -18,6 +18,7 @@ enum JoinStatus {
 pub fn JoinPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<crate::state::WalletState>();
+    let engine = expect_context::<crate::sync::SyncEngine>();
     let navigate = use_navigate();
     let status = RwSignal::new(JoinStatus::Idle);
     let own_origin = window().location().origin().unwrap_or_default();
@@ -36,13 +37,17 @@ pub fn JoinPage() -> impl IntoView {
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
                 match joining::join(state, request).await {
-                    Ok(id) => navigate(
-                        &format!("/m/{id}"),
-                        NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    ),
+                    Ok(id) => {
+                        // The first pull brings what the issuer knows of the new membership.
+                        engine.request();
+                        navigate(
+                            &format!("/m/{id}"),
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        )
+                    }
                     Err(failure) => status.set(JoinStatus::Failed(failure)),
                 }
             });
