@@ -193,3 +193,36 @@ pub async fn client_id() -> Result<String, StorageError> {
     raw::transaction_done(&transaction).await?;
     Ok(id)
 }
+
+/// Starts over with a new client id: the issuer answered `seq_gap` or `seq_conflict`, meaning its
+/// record of this client's numbers and ours disagree (its database was restored, or ours was
+/// partly lost). Every queued mutation keeps its place in line and gets a new number from 1 under
+/// the new id, in one strict transaction, so nothing queued is dropped.
+pub async fn restart_numbering() -> Result<(), StorageError> {
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[OUTBOX, SYNC_STATE, META])?;
+    let outbox = transaction.object_store(OUTBOX).map_err(js)?;
+    let states = transaction.object_store(SYNC_STATE).map_err(js)?;
+    let meta = transaction.object_store(META).map_err(js)?;
+
+    let mut queued: Vec<OutboxRecord> =
+        parse_all(request_done(&outbox.get_all().map_err(js)?).await?);
+    let mut sync_states: Vec<SyncStateRecord> =
+        parse_all(request_done(&states.get_all().map_err(js)?).await?);
+    queued.sort_by(|a, b| (&a.membership_id, a.seq).cmp(&(&b.membership_id, b.seq)));
+    outbox.clear().map_err(js)?;
+    let mut next: HashMap<String, u64> = HashMap::new();
+    for mut record in queued {
+        let seq = next.entry(record.membership_id.clone()).or_insert(1);
+        record.seq = *seq;
+        *seq += 1;
+        outbox.put(&to_js(&record)?).map_err(js)?;
+    }
+    for state in &mut sync_states {
+        state.next_seq = next.get(&state.membership_id).copied().unwrap_or(1);
+        states.put(&to_js(state)?).map_err(js)?;
+    }
+    let record = serde_json::json!({"key": "client_id", "value": crate::platform::random_uuid()});
+    meta.put(&to_js(&record)?).map_err(js)?;
+    raw::transaction_done(&transaction).await
+}

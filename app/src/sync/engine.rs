@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use std::cell::RefCell;
 use wallet_core::retry::{backoff_secs, HEALTHY_INTERVAL_SECS};
-use wallet_core::sync::{SyncRequest, MAX_MUTATIONS_PER_REQUEST};
+use wallet_core::sync::{error_code as sync_code, SyncRequest, MAX_MUTATIONS_PER_REQUEST};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -213,9 +213,10 @@ impl SyncEngine {
     async fn sync_membership(&self, membership: &StoredMembership) -> (Outcome, bool) {
         let id = membership.id.as_str();
         let mut changed = false;
-        let Ok(client_id) = sync_store::client_id().await else {
+        let Ok(mut client_id) = sync_store::client_id().await else {
             return (Outcome::Failed, changed);
         };
+        let mut renumbered = false;
         for _ in 0..MAX_ROUNDS {
             let (Ok(pending), Ok(state)) =
                 (outbox::pending(id).await, sync_store::sync_state(id).await)
@@ -240,6 +241,26 @@ impl SyncEngine {
                         return (Outcome::Synced, changed || marked);
                     }
                     Err(IssuerError::Offline) => return (Outcome::Offline, changed),
+                    Err(error)
+                        if !renumbered
+                            && (error.is_code(sync_code::SEQ_GAP)
+                                || error.is_code(sync_code::SEQ_CONFLICT)) =>
+                    {
+                        // The issuer's record of our numbers and ours disagree: as the protocol
+                        // says, take a new client id and renumber the queue, once per pass.
+                        renumbered = true;
+                        web_sys::console::warn_1(
+                            &format!("sync {id}: {error}, renumbering").into(),
+                        );
+                        match sync_store::restart_numbering().await {
+                            Ok(()) => match sync_store::client_id().await {
+                                Ok(fresh) => client_id = fresh,
+                                Err(_) => return (Outcome::Failed, changed),
+                            },
+                            Err(_) => return (Outcome::Failed, changed),
+                        }
+                        continue;
+                    }
                     Err(error) => {
                         web_sys::console::warn_1(&format!("sync {id}: {error}").into());
                         return (Outcome::Failed, changed);
