@@ -3,9 +3,17 @@
 //! translated by the app).
 
 mod countdown;
+mod coupon_card;
 mod member_qr;
 mod membership_tile;
+mod stamp_grid;
+mod tier_progress;
+mod windowed_list;
 
 pub use countdown::Countdown;
+pub use coupon_card::{CouponCard, CouponState};
 pub use member_qr::{qr_svg, MemberQr};
 pub use membership_tile::MembershipTile;
+pub use stamp_grid::StampGrid;
+pub use tier_progress::TierProgress;
+pub use windowed_list::{visible_range, WindowedList};

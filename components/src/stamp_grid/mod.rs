@@ -1,0 +1,63 @@
+//! A stamp card: one circle per stamp, filled ones carry the merchant's mark, reward steps show a
+//! gift. Stamps that arrived since the customer last looked play a short "stamped" animation
+//! (the stylesheet turns it off under `prefers-reduced-motion`).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn StampGrid(
+    /// Stamps on a full card (1-50).
+    total: u32,
+    #[prop(into)] filled: Signal<u32>,
+    /// How many of the filled stamps are new (the last ones), to animate.
+    #[prop(into)]
+    newly_added: Signal<u32>,
+    /// Positions (1-based) that earn a reward.
+    #[prop(optional)]
+    reward_steps: Vec<u32>,
+    /// The mark drawn in a filled stamp (e.g. "晨").
+    #[prop(into)]
+    mark: String,
+    /// Accessible summary, e.g. "7 of 10 stamps".
+    #[prop(into)]
+    label: Signal<String>,
+) -> impl IntoView {
+    let total = total.clamp(1, 50);
+    let columns = if total <= 10 { 5 } else { 6 };
+    let cells = move || {
+        let filled = filled.get().min(total);
+        let fresh_from = filled.saturating_sub(newly_added.get());
+        (1..=total)
+            .map(|position| {
+                let is_filled = position <= filled;
+                let is_new = is_filled && position > fresh_from;
+                let is_reward = reward_steps.contains(&position);
+                let class = match (is_filled, is_new, is_reward) {
+                    (true, true, _) => "stamp filled new",
+                    (true, false, _) => "stamp filled",
+                    (false, _, true) => "stamp reward",
+                    (false, _, false) => "stamp",
+                };
+                let content = if is_filled {
+                    mark.clone()
+                } else if is_reward {
+                    "🎁".to_owned()
+                } else {
+                    position.to_string()
+                };
+                view! { <li class=class aria-hidden="true">{content}</li> }
+            })
+            .collect_view()
+    };
+    view! {
+        <ol
+            class="stamp-grid"
+            style=format!("--columns: {columns}")
+            role="img"
+            aria-label=move || label.get()
+            data-testid="stamp-grid"
+        >
+            {cells}
+        </ol>
+    }
+}
