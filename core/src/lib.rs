@@ -5,8 +5,12 @@
 //! what a member code is, how a TOTP is computed and what travels over the wire.
 
 pub mod base32;
+pub mod cashier;
+pub mod coupon_code;
 pub mod issuer;
 pub mod join_link;
+pub mod loyalty;
+pub mod loyalty_rules;
 pub mod member_code;
 pub mod merge;
 pub mod model;
@@ -15,6 +19,7 @@ pub mod retry;
 pub mod sync;
 pub mod totp;
 
+pub use coupon_code::{CouponCode, CouponCodeError};
 pub use issuer::{IssuerUrl, IssuerUrlError};
 pub use join_link::{JoinLinkError, JoinRequest};
 pub use member_code::{MemberCode, MemberCodeError};

@@ -3,9 +3,10 @@
 use crate::clock::Clock;
 use crate::error::{api_method_not_allowed, api_not_found};
 use crate::json::MAX_BODY_BYTES;
+use crate::programs::ProgramCache;
 use crate::rate_limit::FailureLimiter;
 use crate::static_files::StaticFiles;
-use crate::{cashier, enroll, sync};
+use crate::{cashier, cashier_adjust, cashier_purchase, cashier_redeem, enroll, sync};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, Method};
 use axum::routing::{any, get, post};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub member_failures: Arc<FailureLimiter>,
     pub cashier_failures: Arc<FailureLimiter>,
+    /// Merchants' loyalty rules, read from the database and kept for a few seconds.
+    pub programs: Arc<ProgramCache>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
                 CASHIER_MAX_FAILURES,
                 FAILURE_WINDOW_SECS,
             )),
+            programs: Arc::new(ProgramCache::default()),
         }
     }
 }
@@ -64,6 +68,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let v1 = Router::new()
         .route("/v1/enroll", post(enroll::enroll))
         .route("/v1/cashier/scan", post(cashier::scan))
+        .route("/v1/cashier/purchase", post(cashier_purchase::purchase))
+        .route("/v1/cashier/redeem", post(cashier_redeem::redeem))
+        .route("/v1/cashier/adjust", post(cashier_adjust::adjust))
         .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))

@@ -1,5 +1,8 @@
 //! `POST /v1/cashier/scan`: a cashier's till reads a member QR (or a typed member number and
 //! code) and learns whose membership it is. Each code works once, within a minute or so.
+//!
+//! The checks (rate limits, the code, the refusals and their counting) are shared with the
+//! purchase endpoint (`cashier_purchase`), which records the used step in its own transaction.
 
 use crate::app::AppState;
 use crate::auth::bearer_token;
@@ -11,7 +14,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 use wallet_core::protocol::{error_code, ScanRequest, ScanResponse};
 use wallet_core::{base32, MemberCode, MembershipId, Totp};
 
@@ -40,7 +43,7 @@ impl FromRequestParts<AppState> for Cashier {
 
 /// The answers that count as a failed attempt for rate limiting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Refusal {
+pub(crate) enum Refusal {
     MembershipUnknown,
     CodeInvalid,
     CodeExpired,
@@ -80,41 +83,93 @@ pub async fn scan(
     cashier: Cashier,
     ApiJson(request): ApiJson<ScanRequest>,
 ) -> Result<Json<ScanResponse>, ApiError> {
-    let member_code = MemberCode::parse(&request.payload).map_err(|e| {
+    let member_code = parse_member_code(&request.payload)?;
+    let now = state.clock.now_unix();
+    check_limits(&state, &cashier, &member_code, now)?;
+
+    let mut conn = state.db.acquire().await?;
+    let checked =
+        match check_member_code(&mut conn, &cashier.merchant_id, &member_code, now).await? {
+            Ok(checked) => checked,
+            Err(refusal) => return Err(refuse(&state, &cashier, &member_code, now, refusal)),
+        };
+    // The condition makes the write the arbiter: of two tills scanning the same code at once,
+    // exactly one moves the step forward and the other sees no row changed.
+    let updated = sqlx::query(
+        "UPDATE memberships SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1",
+    )
+    .bind(checked.step)
+    .bind(checked.membership_id.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(refuse(
+            &state,
+            &cashier,
+            &member_code,
+            now,
+            Refusal::CodeAlreadyUsed,
+        ));
+    }
+    Ok(Json(ScanResponse {
+        membership_id: checked.membership_id,
+        merchant_id: cashier.merchant_id.clone(),
+        member_since: checked.member_since,
+    }))
+}
+
+/// The scanned or typed text as a member code, or `400 member_code_malformed`.
+pub(crate) fn parse_member_code(payload: &str) -> Result<MemberCode, ApiError> {
+    MemberCode::parse(payload).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             error_code::MEMBER_CODE_MALFORMED,
             e.to_string(),
         )
-    })?;
-    let now = state.clock.now_unix();
-    let member_key = member_code.membership_id.as_str();
+    })
+}
 
-    // A member over the limit is refused even with the right code: otherwise the limit would
-    // only slow guessing down, not stop it.
+/// `429` while this cashier key or this membership is over its limit of failed attempts. A
+/// member over the limit is refused even with the right code: otherwise the limit would only
+/// slow guessing down, not stop it.
+pub(crate) fn check_limits(
+    state: &AppState,
+    cashier: &Cashier,
+    member_code: &MemberCode,
+    now: u64,
+) -> Result<(), ApiError> {
     let wait = [
         state
             .cashier_failures
             .retry_after(&cashier.merchant_id, now),
-        state.member_failures.retry_after(member_key, now),
+        state
+            .member_failures
+            .retry_after(member_code.membership_id.as_str(), now),
     ]
     .into_iter()
     .flatten()
     .max();
-    if let Some(wait) = wait {
-        return Err(ApiError::rate_limited(wait));
+    match wait {
+        Some(wait) => Err(ApiError::rate_limited(wait)),
+        None => Ok(()),
     }
+}
 
-    match verify(&state, &cashier, &member_code, now).await? {
-        Ok(response) => Ok(Json(response)),
-        Err(refusal) => {
-            state
-                .cashier_failures
-                .record_failure(&cashier.merchant_id, now);
-            state.member_failures.record_failure(member_key, now);
-            Err(refusal.into())
-        }
-    }
+/// Counts a failed attempt against the key and the membership, and makes its answer.
+pub(crate) fn refuse(
+    state: &AppState,
+    cashier: &Cashier,
+    member_code: &MemberCode,
+    now: u64,
+    refusal: Refusal,
+) -> ApiError {
+    state
+        .cashier_failures
+        .record_failure(&cashier.merchant_id, now);
+    state
+        .member_failures
+        .record_failure(member_code.membership_id.as_str(), now);
+    refusal.into()
 }
 
 #[derive(FromRow)]
@@ -124,13 +179,22 @@ struct MembershipRow {
     last_used_step: i64,
 }
 
-/// The outer error is the server's own failure; the inner one is the answer to the cashier.
-async fn verify(
-    state: &AppState,
-    cashier: &Cashier,
+/// A member code that is right for a step newer than any used: what remains is to record the
+/// step (`last_used_step < step`, conditionally) in the caller's write.
+pub(crate) struct CheckedCode {
+    pub membership_id: MembershipId,
+    pub step: i64,
+    pub member_since: i64,
+}
+
+/// Reads the membership and checks the code; writes nothing. The outer error is the server's own
+/// failure; the inner one is the answer to the cashier.
+pub(crate) async fn check_member_code(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
     member_code: &MemberCode,
     now: u64,
-) -> Result<Result<ScanResponse, Refusal>, ApiError> {
+) -> Result<Result<CheckedCode, Refusal>, ApiError> {
     let id = &member_code.membership_id;
     // Another shop's member is "unknown" here, not "forbidden": a till must not learn which
     // memberships exist elsewhere.
@@ -139,8 +203,8 @@ async fn verify(
          WHERE id = $1 AND merchant_id = $2",
     )
     .bind(id.as_str())
-    .bind(&cashier.merchant_id)
-    .fetch_optional(&state.db)
+    .bind(merchant_id)
+    .fetch_optional(conn)
     .await?;
     let Some(row) = row else {
         return Ok(Err(Refusal::MembershipUnknown));
@@ -156,21 +220,9 @@ async fn verify(
         CodeCheck::Invalid => return Ok(Err(Refusal::CodeInvalid)),
     };
     let step = i64::try_from(step).map_err(|_| ApiError::internal("TOTP step out of range"))?;
-    // The condition makes the write the arbiter: of two tills scanning the same code at once,
-    // exactly one moves the step forward and the other sees no row changed.
-    let updated = sqlx::query(
-        "UPDATE memberships SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1",
-    )
-    .bind(step)
-    .bind(id.as_str())
-    .execute(&state.db)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Ok(Err(Refusal::CodeAlreadyUsed));
-    }
-    Ok(Ok(ScanResponse {
+    Ok(Ok(CheckedCode {
         membership_id: MembershipId::clone(id),
-        merchant_id: cashier.merchant_id.clone(),
+        step,
         member_since: row.member_since,
     }))
 }

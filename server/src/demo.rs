@@ -1,6 +1,6 @@
-//! The `--demo` seed: three merchants with fixed join codes and cashier keys, so a person (and
-//! the tests) can join and scan at once. Seeding adds only what is missing; running it on every
-//! start is safe.
+//! The `--demo` seed: four merchants with fixed join codes and cashier keys, so a person (and
+//! the tests) can join and scan at once, and their loyalty rules (`demo_loyalty`). Seeding adds
+//! only what is missing; running it on every start is safe.
 
 use crate::secrets::sha256_hex;
 use sqlx::AnyPool;
@@ -54,7 +54,20 @@ pub const BOOKS: DemoMerchant = DemoMerchant {
     cashier_key: "demo-cashier-books",
 };
 
-pub const MERCHANTS: [DemoMerchant; 3] = [YAKINIKU, CAFE, BOOKS];
+/// The yakiniku place's sister brand: one merchant group, one points balance.
+pub const RAMEN: DemoMerchant = DemoMerchant {
+    id: "alley-ramen",
+    name_zh: "小巷拉麵",
+    name_en: "Alley Ramen",
+    tagline_zh: "濃厚豚骨，深夜也營業",
+    tagline_en: "Rich tonkotsu, open late",
+    brand_color: "#b5542c",
+    mark: "麵",
+    join_code: "RAMEN",
+    cashier_key: "demo-cashier-ramen",
+};
+
+pub const MERCHANTS: [DemoMerchant; 4] = [YAKINIKU, CAFE, BOOKS, RAMEN];
 
 pub async fn seed(db: &AnyPool) -> Result<(), sqlx::Error> {
     for merchant in &MERCHANTS {
@@ -77,7 +90,7 @@ pub async fn seed(db: &AnyPool) -> Result<(), sqlx::Error> {
         .execute(db)
         .await?;
     }
-    Ok(())
+    crate::demo_loyalty::seed(db).await
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll

@@ -2,17 +2,18 @@
 
 use crate::app::AppState;
 use crate::db::is_unique_violation;
-use crate::entities;
+use crate::entities::{self, EntityBatch};
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::loyalty;
 use crate::merchants;
 use crate::secrets::{new_membership_token, random_bytes, sha256_hex};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use wallet_core::protocol::{
-    error_code, EnrollRequest, EnrollResponse, MembershipGrant, TotpParams,
-};
+use sqlx::Connection;
+use wallet_core::loyalty::LinkedEnrollRequest;
+use wallet_core::protocol::{error_code, EnrollResponse, MembershipGrant, TotpParams};
 use wallet_core::{base32, MembershipId, Totp};
 
 /// 160 bits, the HMAC-SHA1 key size RFC 4226 recommends.
@@ -23,7 +24,7 @@ const ID_ATTEMPTS: usize = 3;
 
 pub async fn enroll(
     State(state): State<AppState>,
-    ApiJson(request): ApiJson<EnrollRequest>,
+    ApiJson(request): ApiJson<LinkedEnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
     let merchant = merchants::by_join_code(&state.db, &request.join_code)
         .await?
@@ -35,6 +36,15 @@ pub async fn enroll(
             )
         })?;
     let display = merchant.display()?;
+    let mut conn = state.db.acquire().await?;
+    let programs = state
+        .programs
+        .get(&mut conn, &merchant.id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("merchant {} has no row", merchant.id)))?;
+    // A wallet joining a brand of a group it already holds a membership of shares that points
+    // balance (docs/protocol.md 4.2).
+    let link = loyalty::find_link(&mut conn, &programs, &request.link_tokens).await?;
 
     let totp = Totp::new(random_bytes::<TOTP_SECRET_BYTES>()?.to_vec());
     let token = new_membership_token()?;
@@ -44,7 +54,7 @@ pub async fn enroll(
         let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
         // One transaction: a membership never exists without the entities its first pull shows.
         // The insert is its first statement: a write first (see `entities::next_version`).
-        let mut tx = state.db.begin().await?;
+        let mut tx = conn.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -63,6 +73,18 @@ pub async fn enroll(
             Err(e) => return Err(e.into()),
         }
         entities::create_for_new_membership(&mut tx, id.as_str(), &display, member_since).await?;
+        let mut batch = EntityBatch::new();
+        loyalty::init_membership(
+            &mut tx,
+            &mut batch,
+            &programs,
+            id.as_str(),
+            link.as_ref(),
+            true,
+            member_since,
+        )
+        .await?;
+        batch.flush(&mut tx).await?;
         tx.commit().await?;
         return Ok(Json(EnrollResponse {
             membership: MembershipGrant {

@@ -238,6 +238,213 @@ pub async fn write_all(
     tx.commit().await
 }
 
+/// Whose copy of an entity a write goes to. Each membership keeps its own copy of what it sees
+/// (a pull is then one indexed range of one table); an entity shared by several memberships (a
+/// group's points balance, a merchant's reward) is written to each of them with one version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Membership(String),
+    /// Every membership sharing this points account.
+    Account(String),
+    /// Every membership of this merchant.
+    Merchant(String),
+}
+
+/// Entity writes collected during one transaction and stored together at its end by `flush`:
+/// the versions in one statement, the rows in as few as possible. A later write of the same
+/// entity for the same audience replaces an earlier one, so each is stored once, as it ends up.
+#[derive(Debug, Default)]
+pub struct EntityBatch {
+    writes: Vec<(Audience, EntityKind, String, Value)>,
+}
+
+impl EntityBatch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn put(
+        &mut self,
+        audience: Audience,
+        kind: EntityKind,
+        id: impl Into<String>,
+        data: Value,
+    ) {
+        let id = id.into();
+        match self
+            .writes
+            .iter_mut()
+            .find(|(a, k, i, _)| *a == audience && *k == kind && *i == id)
+        {
+            Some(write) => write.3 = data,
+            None => self.writes.push((audience, kind, id, data)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// Stores every write, each with its own new version, in the caller's transaction.
+    pub async fn flush(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        let count = self.writes.len();
+        if count == 0 {
+            return Ok(());
+        }
+        let last = next_versions(conn, count).await?;
+        let first = last - i64::try_from(count).unwrap_or(i64::MAX) + 1;
+        let mut direct = Vec::new();
+        for (offset, (audience, kind, id, data)) in self.writes.into_iter().enumerate() {
+            let version = first + i64::try_from(offset).unwrap_or(0);
+            match audience {
+                Audience::Membership(membership_id) => {
+                    direct.push((membership_id, kind, id, version, data));
+                }
+                Audience::Account(account_id) => {
+                    store_for(
+                        conn,
+                        "points_account_id",
+                        &account_id,
+                        &kind,
+                        &id,
+                        version,
+                        &data,
+                    )
+                    .await?;
+                }
+                Audience::Merchant(merchant_id) => {
+                    store_for(
+                        conn,
+                        "merchant_id",
+                        &merchant_id,
+                        &kind,
+                        &id,
+                        version,
+                        &data,
+                    )
+                    .await?;
+                }
+            }
+        }
+        for chunk in direct.chunks(STORE_CHUNK) {
+            store_rows(conn, chunk).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows per multi-row insert: 6 parameters each stays far below both databases' limits.
+const STORE_CHUNK: usize = 100;
+
+/// Takes `count` versions at once; returns the last. Locks the counter like `next_version`.
+pub async fn next_versions(conn: &mut AnyConnection, count: usize) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE sync_state SET version = version + $1 WHERE id = 1 RETURNING version",
+    )
+    .bind(i64::try_from(count).unwrap_or(i64::MAX))
+    .fetch_one(conn)
+    .await
+}
+
+async fn store_rows(
+    conn: &mut AnyConnection,
+    rows: &[(String, EntityKind, String, i64, Value)],
+) -> Result<(), sqlx::Error> {
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| {
+            let p = i * 5;
+            format!(
+                "(${}, ${}, ${}, ${}, 0, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {} \
+         ON CONFLICT (membership_id, kind, id) DO UPDATE \
+         SET version = excluded.version, deleted = excluded.deleted, data = excluded.data",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (membership_id, kind, id, version, data) in rows {
+        query = query
+            .bind(membership_id.as_str())
+            .bind(kind.as_str().to_owned())
+            .bind(id.as_str())
+            .bind(*version)
+            .bind(data.to_string());
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
+/// One write to every membership whose `column` (of `memberships`) is `value`.
+async fn store_for(
+    conn: &mut AnyConnection,
+    column: &str,
+    value: &str,
+    kind: &EntityKind,
+    id: &str,
+    version: i64,
+    data: &Value,
+) -> Result<(), sqlx::Error> {
+    // `column` is one of two names fixed above, never input.
+    let sql = format!(
+        "INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
+         SELECT m.id, $2, $3, $4, 0, $5 FROM memberships m WHERE m.{column} = $1 \
+         ON CONFLICT (membership_id, kind, id) DO UPDATE \
+         SET version = excluded.version, deleted = excluded.deleted, data = excluded.data"
+    );
+    sqlx::query(&sql)
+        .bind(value)
+        .bind(kind.as_str().to_owned())
+        .bind(id)
+        .bind(version)
+        .bind(data.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Gives `membership_id` a copy of every entity of `from_membership` of these kinds (a new
+/// brand's membership joining a group's shared points), each with a new version.
+pub async fn copy_kinds(
+    conn: &mut AnyConnection,
+    from_membership: &str,
+    membership_id: &str,
+    kinds: &[EntityKind],
+) -> Result<(), sqlx::Error> {
+    for kind in kinds {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM entities WHERE membership_id = $1 AND kind = $2",
+        )
+        .bind(from_membership)
+        .bind(kind.as_str().to_owned())
+        .fetch_one(&mut *conn)
+        .await?;
+        if count == 0 {
+            continue;
+        }
+        let last = next_versions(conn, usize::try_from(count).unwrap_or(0)).await?;
+        sqlx::query(
+            "INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
+             SELECT $1, kind, id, $2 + ROW_NUMBER() OVER (ORDER BY version), deleted, data \
+             FROM entities WHERE membership_id = $3 AND kind = $4",
+        )
+        .bind(membership_id)
+        .bind(last - count)
+        .bind(from_membership)
+        .bind(kind.as_str().to_owned())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// One page of a pull.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page {

@@ -2,21 +2,36 @@
 //! in the caller's transaction) or is rejected with a code and a message; both answers are final.
 //! An `Err` is the server's own failure: the caller rolls everything back and answers 500.
 
-use crate::entities;
+use crate::entities::{self, EntityBatch};
+use crate::loyalty;
+use crate::programs::ProgramCache;
+use crate::rewards;
 use serde_json::Value;
 use sqlx::AnyConnection;
+use wallet_core::loyalty::{profile_set_birthday, reward_exchange};
 use wallet_core::sync::error_code::{INVALID_ARGUMENTS, UNKNOWN_MUTATION};
 use wallet_core::sync::{
     profile_update, EntityKind, MembershipData, Mutation, MutationOutcome, MAX_MUTATION_NAME_LEN,
 };
 
+/// What mutations need besides the transaction: the merchants' rules and the time.
+pub struct Context<'a> {
+    pub programs: &'a ProgramCache,
+    pub now: i64,
+}
+
 pub async fn apply(
     conn: &mut AnyConnection,
+    context: &Context<'_>,
     membership_id: &str,
     mutation: &Mutation,
 ) -> Result<MutationOutcome, sqlx::Error> {
     match mutation.name.as_str() {
         profile_update::NAME => update_profile(conn, membership_id, &mutation.args).await,
+        reward_exchange::NAME => exchange(conn, context, membership_id, &mutation.args).await,
+        profile_set_birthday::NAME => {
+            set_birthday(conn, context, membership_id, &mutation.args).await
+        }
         other => Ok(rejected(
             UNKNOWN_MUTATION,
             format!(
@@ -48,10 +63,14 @@ async fn update_profile(
     let current = entities::read(conn, membership_id, &kind, membership_id)
         .await?
         .ok_or_else(|| decode_error("the membership entity is missing"))?;
-    let mut data: MembershipData = serde_json::from_value(current)
+    // Checked as MembershipData, changed as JSON: fields it does not name (the birthday month)
+    // are kept.
+    let _: MembershipData = serde_json::from_value(current.clone())
         .map_err(|e| decode_error(&format!("the membership entity is not valid: {e}")))?;
-    data.display_name = Some(display_name);
-    let data = serde_json::to_value(data).map_err(|e| decode_error(&e.to_string()))?;
+    let mut data = current;
+    data.as_object_mut()
+        .ok_or_else(|| decode_error("the membership entity is not an object"))?
+        .insert("display_name".into(), Value::String(display_name));
     entities::store(
         conn,
         membership_id,
@@ -61,6 +80,92 @@ async fn update_profile(
         Some(&data),
     )
     .await?;
+    Ok(MutationOutcome::Applied)
+}
+
+/// `reward.exchange {"reward_id": "..."}`: see `rewards::exchange`.
+async fn exchange(
+    conn: &mut AnyConnection,
+    context: &Context<'_>,
+    membership_id: &str,
+    args: &Value,
+) -> Result<MutationOutcome, sqlx::Error> {
+    let Some(reward_id) = reward_exchange::reward_id(args) else {
+        return Ok(rejected(
+            INVALID_ARGUMENTS,
+            "reward_id must be the id of a reward (1 to 128 characters)".into(),
+        ));
+    };
+    let member = loyalty::member(conn, membership_id)
+        .await?
+        .ok_or_else(|| decode_error("the membership is missing"))?;
+    let programs = context
+        .programs
+        .get(conn, &member.merchant_id)
+        .await?
+        .ok_or_else(|| decode_error("the membership's merchant is missing"))?;
+    rewards::exchange(conn, &programs, &member, reward_id, context.now).await
+}
+
+/// `profile.set_birthday {"month": 1-12}`: set once; the same month again changes nothing. In
+/// the birthday month the birthday coupon is issued at once.
+async fn set_birthday(
+    conn: &mut AnyConnection,
+    context: &Context<'_>,
+    membership_id: &str,
+    args: &Value,
+) -> Result<MutationOutcome, sqlx::Error> {
+    let Some(month) = profile_set_birthday::month(args) else {
+        return Ok(rejected(
+            INVALID_ARGUMENTS,
+            "month must be a whole number from 1 to 12".into(),
+        ));
+    };
+    let version = entities::next_version(conn).await?;
+    let mut member = loyalty::member(conn, membership_id)
+        .await?
+        .ok_or_else(|| decode_error("the membership is missing"))?;
+    match member.birthday_month {
+        Some(set) if set == i64::from(month) => return Ok(MutationOutcome::Applied),
+        Some(_) => {
+            return Ok(rejected(
+                profile_set_birthday::BIRTHDAY_ALREADY_SET,
+                "your birthday month is already set; ask the shop to correct it".into(),
+            ))
+        }
+        None => {}
+    }
+    sqlx::query("UPDATE memberships SET birthday_month = $1 WHERE id = $2")
+        .bind(i64::from(month))
+        .bind(membership_id)
+        .execute(&mut *conn)
+        .await?;
+    member.birthday_month = Some(i64::from(month));
+    let kind = EntityKind::Membership;
+    let mut data = entities::read(conn, membership_id, &kind, membership_id)
+        .await?
+        .ok_or_else(|| decode_error("the membership entity is missing"))?;
+    data.as_object_mut()
+        .ok_or_else(|| decode_error("the membership entity is not an object"))?
+        .insert("birthday_month".into(), Value::from(month));
+    entities::store(
+        conn,
+        membership_id,
+        &kind,
+        membership_id,
+        version,
+        Some(&data),
+    )
+    .await?;
+
+    let programs = context
+        .programs
+        .get(conn, &member.merchant_id)
+        .await?
+        .ok_or_else(|| decode_error("the membership's merchant is missing"))?;
+    let mut batch = EntityBatch::new();
+    loyalty::issue_birthday_coupon(conn, &mut batch, &programs, &mut member, context.now).await?;
+    batch.flush(conn).await?;
     Ok(MutationOutcome::Applied)
 }
 

@@ -6,6 +6,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::demo;
+use crate::loyalty;
 use std::fmt;
 use std::io;
 use std::net::IpAddr;
@@ -25,7 +26,7 @@ impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Database(e) => e.fmt(f),
-            Self::Seed(e) => write!(f, "cannot add the demo data: {e}"),
+            Self::Seed(e) => write!(f, "cannot add the demo data or loyalty state: {e}"),
             Self::Bind { address, source } => write!(f, "cannot listen on {address}: {source}"),
             Self::Signal(e) => write!(f, "cannot listen for stop signals: {e}"),
             Self::Serve(e) => write!(f, "the server stopped with an error: {e}"),
@@ -42,6 +43,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if config.demo {
         demo::seed(&pool).await.map_err(StartError::Seed)?;
     }
+    let state = AppState::new(pool.clone(), Arc::new(SystemClock));
+    loyalty::prepare_existing(&state)
+        .await
+        .map_err(StartError::Seed)?;
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(
             "no index.html in {}: the API works, the app is not served",
@@ -66,10 +71,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let shutdown = shutdown_signal().map_err(StartError::Signal)?;
     print!("{}", banner(&base_url(&config.host, port), config.demo));
 
-    let app = router(
-        AppState::new(pool.clone(), Arc::new(SystemClock)),
-        &config.dist,
-    );
+    let app = router(state, &config.dist);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

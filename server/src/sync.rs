@@ -11,6 +11,7 @@ use crate::auth::Member;
 use crate::entities;
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::loyalty;
 use crate::mutations::{self, shorten};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,6 +34,9 @@ pub async fn sync(
 ) -> Result<Json<SyncResponse>, ApiError> {
     check(&request)?;
     let membership_id = member.membership_id.as_str();
+    // Expiries and the birthday coupon first, so mutations (an exchange) and the pull see the
+    // member's state as of now.
+    loyalty::housekeeping(&state, membership_id).await?;
     let (results, last_processed_seq) = if request.mutations.is_empty() {
         (
             Vec::new(),
@@ -125,6 +129,10 @@ async fn push(
     .fetch_one(&mut *tx)
     .await?;
     let first_last = last;
+    let context = mutations::Context {
+        programs: &state.programs,
+        now: loyalty::now_i64(state),
+    };
 
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
@@ -133,7 +141,7 @@ async fn push(
         let outcome = if seq <= last {
             stored_outcome(&mut tx, membership_id, client_id, mutation, seq).await?
         } else if seq == last + 1 {
-            let outcome = mutations::apply(&mut tx, membership_id, mutation).await?;
+            let outcome = mutations::apply(&mut tx, &context, membership_id, mutation).await?;
             store_outcome(&mut tx, membership_id, client_id, mutation, seq, &outcome).await?;
             last = seq;
             outcome

@@ -41,10 +41,11 @@ fn start(database_url: &str) -> (Server, Vec<String>) {
         .spawn()
         .expect("start wallet-server");
     let stdout = child.stdout.take().expect("piped stdout");
-    // The banner is 9 lines with --demo; the server keeps running after printing it.
+    // The banner is 3 lines and 2 per demo merchant with --demo; the server keeps running after
+    // printing it.
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(9)
+        .take(3 + 2 * wallet_server::demo::MERCHANTS.len())
         .map(|line| line.expect("utf-8 output"))
         .collect();
     (Server(child), lines)
@@ -92,7 +93,7 @@ async fn prints_its_address_and_demo_links_and_stops_on_sigterm() {
     assert_ne!(port, 0, "the real port, not 0");
 
     let issuer = format!("http%3A%2F%2F127.0.0.1%3A{port}");
-    for code in ["YAKINIKU", "CAFE", "BOOKS"] {
+    for code in ["YAKINIKU", "CAFE", "BOOKS", "RAMEN"] {
         let link = format!("{base}/join?issuer={issuer}&code={code}");
         assert!(
             lines.iter().any(|l| l.ends_with(&link)),
@@ -103,6 +104,7 @@ async fn prints_its_address_and_demo_links_and_stops_on_sigterm() {
         "demo-cashier-yakiniku",
         "demo-cashier-cafe",
         "demo-cashier-books",
+        "demo-cashier-ramen",
     ] {
         assert!(
             lines.iter().any(|l| l.ends_with(key)),

@@ -105,7 +105,18 @@ async fn the_first_pull_is_a_snapshot_of_membership_and_merchant() {
     assert!(!first.more);
     assert!(first.results.is_empty());
     assert_eq!(first.last_processed_seq, 0);
-    assert_eq!(first.changes.len(), 2, "{:?}", first.changes);
+    // The card and its merchant, and the café's loyalty: an empty stamp card (tests/loyalty.rs).
+    let kinds: Vec<&EntityKind> = first.changes.iter().map(|c| &c.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            &EntityKind::Membership,
+            &EntityKind::Merchant,
+            &EntityKind::StampCard
+        ],
+        "{:?}",
+        first.changes
+    );
 
     let data = membership_data(&first.changes, &member);
     assert_eq!(
@@ -477,11 +488,13 @@ async fn a_membership_sees_only_its_own_entities() {
     let alice = app.enroll("CAFE").await;
     let bob = app.enroll("YAKINIKU").await;
     sync(&app, &alice, CLIENT, None, &[rename(1, "Alice")]).await;
+    let (alices, _) = pull_all(&app, &alice).await;
     let (bobs, _) = pull_all(&app, &bob).await;
-    assert_eq!(bobs.len(), 2);
-    assert!(bobs
-        .iter()
-        .all(|c| c.id == bob.id() || c.kind == EntityKind::Merchant));
+    assert!(bobs.iter().any(|c| c.id == bob.id()));
+    assert!(
+        bobs.iter().all(|b| !alices.iter().any(|a| a.id == b.id)),
+        "nothing of Alice's in Bob's pull"
+    );
     assert_eq!(membership_data(&bobs, &bob).display_name, None);
 }
 
@@ -489,6 +502,8 @@ async fn a_membership_sees_only_its_own_entities() {
 async fn more_than_a_page_is_paged_with_more() {
     let app = TestApp::start().await;
     let member = app.enroll("BOOKS").await;
+    // What enroll made (the membership, its merchant, the bookshop's points, tier and rewards).
+    let base = pull_all(&app, &member).await.0.len();
     let writes: Vec<EntityWrite> = (0..1100)
         .map(|i| {
             EntityWrite::put(
@@ -516,26 +531,27 @@ async fn more_than_a_page_is_paged_with_more() {
         }
     }
     let sizes: Vec<usize> = pages.iter().map(|p| p.changes.len()).collect();
-    assert_eq!(sizes, [500, 500, 102]);
+    assert_eq!(sizes, [500, 500, base + 100]);
     let versions: Vec<u64> = pages
         .iter()
         .flat_map(|p| &p.changes)
         .map(|c| c.version)
         .collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]));
-    let ids: HashSet<&str> = pages
+    // Ids are unique per kind (the tier's id is its merchant's id, like the merchant entity's).
+    let ids: HashSet<(&str, &str)> = pages
         .iter()
         .flat_map(|p| &p.changes)
-        .map(|c| c.id.as_str())
+        .map(|c| (c.kind.as_str(), c.id.as_str()))
         .collect();
-    assert_eq!(ids.len(), 1102);
+    assert_eq!(ids.len(), base + 1100);
 
     let after = sync(&app, &member, CLIENT, cursor.as_deref(), &[]).await;
     assert!(after.changes.is_empty() && !after.more && !after.reset);
 
     // Exactly one page: `more` is false.
     let small = app.enroll("BOOKS").await;
-    let writes: Vec<EntityWrite> = (0..498)
+    let writes: Vec<EntityWrite> = (0..500 - base)
         .map(|i| EntityWrite::put(EntityKind::Coupon, format!("c{i}"), json!({})))
         .collect();
     entities::write_all(&app.pool, small.id(), &writes)
@@ -563,7 +579,7 @@ async fn an_unknown_cursor_resets_to_a_full_snapshot() {
     ] {
         let answer = sync(&app, &member, CLIENT, Some(&cursor), &[]).await;
         assert!(answer.reset, "{cursor}");
-        assert_eq!(answer.changes.len(), 2, "{cursor}");
+        assert_eq!(answer.changes.len(), first.changes.len(), "{cursor}");
         assert_eq!(
             membership_data(&answer.changes, &member)
                 .display_name
@@ -579,6 +595,7 @@ async fn an_unknown_cursor_resets_to_a_full_snapshot() {
 async fn deletions_arrive_as_tombstones() {
     let app = TestApp::start().await;
     let member = app.enroll("CAFE").await;
+    let base = sync(&app, &member, CLIENT, None, &[]).await.changes.len();
     entities::write_all(
         &app.pool,
         member.id(),
@@ -590,7 +607,7 @@ async fn deletions_arrive_as_tombstones() {
     .await
     .unwrap();
     let before = sync(&app, &member, CLIENT, None, &[]).await;
-    assert_eq!(before.changes.len(), 4);
+    assert_eq!(before.changes.len(), base + 2);
     let coupon_version = before
         .changes
         .iter()

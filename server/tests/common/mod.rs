@@ -265,6 +265,12 @@ pub struct Member {
     pub totp: Totp,
 }
 
+/// The member of an enroll answer the test sent itself.
+pub fn member_from(enrolled: EnrollResponse) -> Member {
+    let totp = enrolled.validate().expect("a response the wallet accepts");
+    Member { enrolled, totp }
+}
+
 impl Member {
     pub fn id(&self) -> &str {
         self.enrolled.membership.id.as_str()

@@ -1,0 +1,191 @@
+//! The cashier (POS) endpoints beyond the scan, `POST {base}/v1/cashier/{purchase,redeem,adjust}`
+//! (docs/protocol.md section 11): their bodies and error codes. A till authenticates with its
+//! cashier key and names each request with a request id (the `Idempotency-Key` header or the
+//! `request_id` field): the same id gets the stored answer and changes nothing.
+
+use crate::coupon_code::CouponCode;
+use crate::model::{LocalizedText, MembershipId};
+use serde::{Deserialize, Serialize};
+
+/// Request ids are 1 to 128 printable ASCII characters without spaces (a UUID fits).
+pub const MAX_REQUEST_ID_LEN: usize = 128;
+/// The header a till may send the request id in instead of the `request_id` field.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// Largest points change one adjustment makes, either way.
+pub const MAX_ADJUST_POINTS: i64 = 1_000_000;
+/// Longest cashier note on an adjustment, in characters.
+pub const MAX_NOTE_CHARS: usize = 80;
+
+pub fn is_valid_request_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_REQUEST_ID_LEN && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// `POST /v1/cashier/purchase`: a member's purchase of `amount` NT$, shown by their member code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseRequest {
+    /// The scanned member QR payload or the typed member number and code (as for the scan).
+    pub payload: String,
+    /// Whole NT$, 1 to 10,000,000.
+    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseResponse {
+    pub request_id: String,
+    pub membership_id: MembershipId,
+    pub merchant_id: String,
+    pub amount: i64,
+    /// Unix seconds when the purchase was recorded (a replayed answer keeps the first time).
+    pub recorded_at: i64,
+    /// `null` when the merchant has no stamp program.
+    pub stamps: Option<PurchaseStamps>,
+    /// `null` when the merchant has no points program.
+    pub points: Option<PurchasePoints>,
+    /// `null` when the merchant has no tiers.
+    pub tier: Option<PurchaseTier>,
+    /// Coupons the purchase issued (stamp card steps, the birthday coupon).
+    pub coupons_issued: Vec<IssuedCoupon>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseStamps {
+    pub granted: u32,
+    /// True when the per-visit or per-day limit took stamps away.
+    pub limited: bool,
+    /// Cards this purchase completed.
+    pub cards_completed: u32,
+    /// The card collecting stamps now (after the purchase).
+    pub card_id: String,
+    pub stamps: u32,
+    pub stamps_required: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchasePoints {
+    pub earned: i64,
+    /// The balance after the purchase (a group's shared balance).
+    pub balance: i64,
+    pub account_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseTier {
+    pub tier_id: String,
+    pub name: LocalizedText,
+    /// True when this purchase moved the member to another tier.
+    pub changed: bool,
+    pub spend_12m: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCoupon {
+    pub code: CouponCode,
+    pub title: LocalizedText,
+    pub valid_until: i64,
+}
+
+/// `POST /v1/cashier/redeem`: the coupon's QR payload (`MWC1:<code>`) or its typed code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemRequest {
+    pub coupon_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemResponse {
+    pub request_id: String,
+    pub coupon_code: CouponCode,
+    pub membership_id: MembershipId,
+    pub merchant_id: String,
+    pub title: LocalizedText,
+    pub terms: LocalizedText,
+    pub used_at: i64,
+}
+
+/// `POST /v1/cashier/adjust`: staff add or remove points with a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustRequest {
+    pub membership_id: MembershipId,
+    /// Non-zero, at most 1,000,000 either way.
+    pub delta_points: i64,
+    /// `adjustment`, `survey` or `game` (the ledger entry's reason).
+    pub reason: String,
+    /// Shown to the member in the ledger, up to 80 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustResponse {
+    pub request_id: String,
+    pub membership_id: MembershipId,
+    pub delta_points: i64,
+    pub reason: String,
+    pub balance: i64,
+    pub account_id: String,
+    pub ledger_entry_id: String,
+}
+
+/// Error codes of the cashier endpoints (in addition to `protocol::error_code`).
+pub mod error_code {
+    /// 400: the coupon input is not a coupon code.
+    pub const COUPON_CODE_MALFORMED: &str = "coupon_code_malformed";
+    /// 404: no coupon with this code at this issuer.
+    pub const COUPON_UNKNOWN: &str = "coupon_unknown";
+    /// 403: the coupon belongs to another merchant.
+    pub const COUPON_OTHER_MERCHANT: &str = "coupon_other_merchant";
+    /// 409: the coupon was already redeemed.
+    pub const COUPON_ALREADY_USED: &str = "coupon_already_used";
+    /// 410: the coupon's validity has ended.
+    pub const COUPON_EXPIRED: &str = "coupon_expired";
+    /// 422: the coupon is not valid yet.
+    pub const COUPON_NOT_YET_VALID: &str = "coupon_not_yet_valid";
+    /// 409: this request id was used before for a different request.
+    pub const REQUEST_ID_REUSED: &str = "request_id_reused";
+    /// 409: an adjustment would take the balance below zero.
+    pub const INSUFFICIENT_POINTS: &str = "insufficient_points";
+    /// 409: the merchant has no points program.
+    pub const POINTS_NOT_ENABLED: &str = "points_not_enabled";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn request_ids() {
+        assert!(is_valid_request_id("till-3-000123"));
+        assert!(is_valid_request_id(&"a".repeat(128)));
+        assert!(!is_valid_request_id(""));
+        assert!(!is_valid_request_id("a b"));
+        assert!(!is_valid_request_id("收銀"));
+        assert!(!is_valid_request_id(&"a".repeat(129)));
+    }
+
+    #[test]
+    fn bodies() {
+        let purchase: PurchaseRequest =
+            serde_json::from_value(json!({"payload": "MW1:7K3D9QX2M4PA:492039", "amount": 180}))
+                .unwrap();
+        assert_eq!(purchase.request_id, None);
+        let adjust: AdjustRequest = serde_json::from_value(json!({
+            "membership_id": "7K3D9QX2M4PA", "delta_points": -50, "reason": "adjustment", "request_id": "r1"
+        }))
+        .unwrap();
+        assert_eq!(adjust.note, None);
+        assert!(serde_json::from_value::<AdjustRequest>(json!({
+            "membership_id": "nope", "delta_points": 1, "reason": "adjustment"
+        }))
+        .is_err());
+        assert!(
+            serde_json::from_value::<PurchaseRequest>(json!({"payload": "x", "amount": 1.5}))
+                .is_err()
+        );
+    }
+}

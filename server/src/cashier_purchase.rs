@@ -1,0 +1,158 @@
+//! `POST /v1/cashier/purchase`: a purchase at the counter, shown by the member's code. The code
+//! is checked exactly as a scan checks it (same window, single use, rate limits); then stamps,
+//! points, the tier, the used step, the request id's answer and every entity version change in
+//! ONE transaction.
+
+use crate::app::AppState;
+use crate::cashier::{
+    check_limits, check_member_code, parse_member_code, refuse, Cashier, Refusal,
+};
+use crate::entities::{self, EntityBatch};
+use crate::error::ApiError;
+use crate::idempotency;
+use crate::json::ApiJson;
+use crate::loyalty::{self, MemberRow, MEMBER_COLUMNS};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use sqlx::Connection;
+use wallet_core::cashier::{
+    PurchasePoints, PurchaseRequest, PurchaseResponse, PurchaseStamps, PurchaseTier,
+};
+use wallet_core::loyalty_rules::MAX_PURCHASE_AMOUNT;
+
+const ENDPOINT: &str = "purchase";
+
+pub async fn purchase(
+    State(state): State<AppState>,
+    cashier: Cashier,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<PurchaseRequest>,
+) -> Result<Response, ApiError> {
+    let request_id = idempotency::request_id(&headers, request.request_id.as_deref())?;
+    if !(1..=MAX_PURCHASE_AMOUNT).contains(&request.amount) {
+        return Err(ApiError::bad_request(format!(
+            "amount is whole NT$ from 1 to {MAX_PURCHASE_AMOUNT}"
+        )));
+    }
+    let member_code = parse_member_code(&request.payload)?;
+    let fingerprint = format!(
+        "{ENDPOINT}:{}:{}",
+        member_code.membership_id, request.amount
+    );
+    let merchant_id = cashier.merchant_id.as_str();
+
+    let mut conn = state.db.acquire().await?;
+    // A till that lost the answer sends the same request again (its code is used by now): it
+    // gets the stored answer before the code is looked at.
+    if let Some(stored) =
+        idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+    {
+        return Ok(stored);
+    }
+    let clock = state.clock.now_unix();
+    let now = i64::try_from(clock).unwrap_or(i64::MAX);
+    check_limits(&state, &cashier, &member_code, clock)?;
+    let checked = match check_member_code(&mut conn, merchant_id, &member_code, clock).await? {
+        Ok(checked) => checked,
+        Err(refusal) => return Err(refuse(&state, &cashier, &member_code, clock, refusal)),
+    };
+    let programs = state
+        .programs
+        .get(&mut conn, merchant_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+
+    let mut tx = conn.begin().await?;
+    entities::next_version(&mut tx).await?;
+    if !idempotency::claim(
+        &mut tx,
+        merchant_id,
+        &request_id,
+        ENDPOINT,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+            .await?
+            .ok_or_else(|| ApiError::internal("a claimed request id has no stored answer"));
+    }
+    // The condition makes the write the arbiter, as for a scan; it also reads the member's
+    // loyalty state under the lock.
+    let member: Option<MemberRow> = sqlx::query_as(&format!(
+        "UPDATE memberships SET last_used_step = $1 \
+         WHERE id = $2 AND last_used_step < $1 RETURNING {MEMBER_COLUMNS}"
+    ))
+    .bind(checked.step)
+    .bind(checked.membership_id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(mut member) = member else {
+        tx.rollback().await?;
+        return Err(refuse(
+            &state,
+            &cashier,
+            &member_code,
+            clock,
+            Refusal::CodeAlreadyUsed,
+        ));
+    };
+
+    let mut batch = EntityBatch::new();
+    let effects = loyalty::record_purchase(
+        &mut tx,
+        &mut batch,
+        &programs,
+        &mut member,
+        request.amount,
+        now,
+    )
+    .await?;
+    batch.flush(&mut tx).await?;
+
+    let answer = PurchaseResponse {
+        request_id: request_id.clone(),
+        membership_id: checked.membership_id,
+        merchant_id: merchant_id.to_owned(),
+        amount: request.amount,
+        recorded_at: now,
+        stamps: match (effects.grant, effects.stamped) {
+            (Some(grant), Some(stamped)) => Some(PurchaseStamps {
+                granted: grant.granted,
+                limited: grant.limited,
+                cards_completed: stamped.cards_completed,
+                card_id: stamped.card.id.clone(),
+                stamps: u32::try_from(stamped.card.stamps.max(0)).unwrap_or(0),
+                stamps_required: programs.stamps.as_ref().map_or(0, |p| p.stamps_required),
+            }),
+            _ => None,
+        },
+        points: effects
+            .points
+            .map(|(earned, balance, account_id)| PurchasePoints {
+                earned,
+                balance,
+                account_id,
+            }),
+        tier: effects.tier.as_ref().and_then(|standing| {
+            let level = programs
+                .tiers
+                .iter()
+                .find(|t| i64::from(t.rank) == standing.rank)?;
+            Some(PurchaseTier {
+                tier_id: level.tier_id.clone(),
+                name: level.name.clone(),
+                changed: standing.rank != effects.tier_before,
+                spend_12m: standing.spend_12m,
+            })
+        }),
+        coupons_issued: effects.coupons,
+    };
+    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
+    let body = idempotency::answer(&mut tx, merchant_id, &request_id, body).await?;
+    tx.commit().await?;
+    Ok(idempotency::json_response(body, false))
+}

@@ -1,0 +1,120 @@
+//! `POST /v1/cashier/redeem`: a cashier redeems a coupon from its QR (`MWC1:<code>`) or its typed
+//! code. One conditional update decides: of two cashiers redeeming one coupon at the same moment,
+//! exactly one succeeds and the other is told it was already used.
+
+use crate::app::AppState;
+use crate::cashier::Cashier;
+use crate::coupons::{self, RedeemRefusal};
+use crate::entities::{self, EntityBatch};
+use crate::error::ApiError;
+use crate::idempotency;
+use crate::json::ApiJson;
+use crate::loyalty::now_i64;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use sqlx::Connection;
+use wallet_core::cashier::{error_code, RedeemRequest, RedeemResponse};
+use wallet_core::{CouponCode, MembershipId};
+
+const ENDPOINT: &str = "redeem";
+
+impl From<RedeemRefusal> for ApiError {
+    fn from(refusal: RedeemRefusal) -> Self {
+        let (status, code, message) = match refusal {
+            RedeemRefusal::Unknown => (
+                StatusCode::NOT_FOUND,
+                error_code::COUPON_UNKNOWN,
+                "there is no coupon with this code",
+            ),
+            RedeemRefusal::OtherMerchant => (
+                StatusCode::FORBIDDEN,
+                error_code::COUPON_OTHER_MERCHANT,
+                "this coupon belongs to another shop and cannot be redeemed here",
+            ),
+            RedeemRefusal::AlreadyUsed => (
+                StatusCode::CONFLICT,
+                error_code::COUPON_ALREADY_USED,
+                "this coupon was already used",
+            ),
+            RedeemRefusal::Expired => (
+                StatusCode::GONE,
+                error_code::COUPON_EXPIRED,
+                "this coupon has expired",
+            ),
+            RedeemRefusal::NotYetValid => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::COUPON_NOT_YET_VALID,
+                "this coupon is not valid yet",
+            ),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+pub async fn redeem(
+    State(state): State<AppState>,
+    cashier: Cashier,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<RedeemRequest>,
+) -> Result<Response, ApiError> {
+    let request_id = idempotency::request_id(&headers, request.request_id.as_deref())?;
+    let code = CouponCode::parse(&request.coupon_code).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            error_code::COUPON_CODE_MALFORMED,
+            e.to_string(),
+        )
+    })?;
+    let fingerprint = format!("{ENDPOINT}:{code}");
+    let merchant_id = cashier.merchant_id.as_str();
+
+    let mut conn = state.db.acquire().await?;
+    if let Some(stored) =
+        idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+    {
+        return Ok(stored);
+    }
+    let now = now_i64(&state);
+    let mut tx = conn.begin().await?;
+    entities::next_version(&mut tx).await?;
+    if !idempotency::claim(
+        &mut tx,
+        merchant_id,
+        &request_id,
+        ENDPOINT,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+            .await?
+            .ok_or_else(|| ApiError::internal("a claimed request id has no stored answer"));
+    }
+    let mut batch = EntityBatch::new();
+    let coupon = match coupons::redeem(&mut tx, &mut batch, &code, merchant_id, now).await? {
+        Ok(coupon) => coupon,
+        Err(refusal) => {
+            tx.rollback().await?;
+            return Err(refusal.into());
+        }
+    };
+    batch.flush(&mut tx).await?;
+    let answer = RedeemResponse {
+        request_id: request_id.clone(),
+        coupon_code: code,
+        membership_id: MembershipId::parse(&coupon.membership_id).ok_or_else(|| {
+            ApiError::internal(format!("coupon {} has a bad membership id", coupon.code))
+        })?,
+        merchant_id: coupon.merchant_id.clone(),
+        title: coupon.title(),
+        terms: coupon.terms(),
+        used_at: now,
+    };
+    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
+    let body = idempotency::answer(&mut tx, merchant_id, &request_id, body).await?;
+    tx.commit().await?;
+    Ok(idempotency::json_response(body, false))
+}

@@ -1,0 +1,168 @@
+//! Cashier requests named by a request id (`Idempotency-Key` header or `request_id` field): the
+//! first one with an id is carried out and its answer stored in the same transaction as its
+//! effects; any later one with the same id gets the stored answer and changes nothing.
+//!
+//! Only answers of requests that changed something (200) are stored. A refused request changes
+//! nothing and stores nothing, so the till may send it again with the same id (e.g. after the
+//! customer showed a fresh member code).
+
+use crate::error::ApiError;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sqlx::AnyConnection;
+use wallet_core::cashier::{
+    error_code, is_valid_request_id, IDEMPOTENCY_KEY_HEADER, MAX_REQUEST_ID_LEN,
+};
+
+/// Set on an answer that is the stored answer of an earlier request with the same id.
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// The request's id, from the header or the body; both may be given if they agree.
+pub fn request_id(headers: &HeaderMap, in_body: Option<&str>) -> Result<String, ApiError> {
+    let in_header = match headers.get(IDEMPOTENCY_KEY_HEADER) {
+        Some(value) => Some(value.to_str().map_err(|_| bad_id())?.trim().to_owned()),
+        None => None,
+    };
+    let id = match (in_header, in_body) {
+        (Some(header), Some(body)) if header != body => {
+            return Err(ApiError::bad_request(
+                "the Idempotency-Key header and the request_id field differ; send one, or the same in both",
+            ))
+        }
+        (Some(header), _) => header,
+        (None, Some(body)) => body.to_owned(),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "a request id is needed: an Idempotency-Key header or a request_id field",
+            ))
+        }
+    };
+    if is_valid_request_id(&id) {
+        Ok(id)
+    } else {
+        Err(bad_id())
+    }
+}
+
+fn bad_id() -> ApiError {
+    ApiError::bad_request(format!(
+        "a request id is 1 to {MAX_REQUEST_ID_LEN} printable ASCII characters without spaces"
+    ))
+}
+
+/// The stored answer to an earlier request with this id, if there is one. The same id used for
+/// a different request (another endpoint, member, amount or coupon) is `409 request_id_reused`.
+pub async fn stored(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    request_id: &str,
+    fingerprint: &str,
+) -> Result<Option<Response>, ApiError> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT fingerprint, response FROM cashier_requests \
+         WHERE merchant_id = $1 AND request_id = $2",
+    )
+    .bind(merchant_id)
+    .bind(request_id)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some((stored, _)) if stored != fingerprint => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            error_code::REQUEST_ID_REUSED,
+            "this request id was used before for a different request; use a new id for a new request",
+        )),
+        Some((_, Some(body))) => Ok(Some(json_response(body, true))),
+        Some((_, None)) => Err(ApiError::internal(format!(
+            "cashier request {request_id} has no stored answer"
+        ))),
+    }
+}
+
+/// Claims the id inside the request's transaction (after the version lock). `false`: another
+/// request with this id got there first; the caller rolls back and answers with `stored`.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    request_id: &str,
+    endpoint: &str,
+    fingerprint: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO cashier_requests (merchant_id, request_id, endpoint, fingerprint, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(merchant_id)
+    .bind(request_id)
+    .bind(endpoint)
+    .bind(fingerprint)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Stores the answer of a claimed id, in the request's transaction; returns it as a response.
+pub async fn answer(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    request_id: &str,
+    body: String,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "UPDATE cashier_requests SET response = $1 WHERE merchant_id = $2 AND request_id = $3",
+    )
+    .bind(&body)
+    .bind(merchant_id)
+    .bind(request_id)
+    .execute(conn)
+    .await?;
+    Ok(body)
+}
+
+/// A 200 JSON answer from its text.
+pub fn json_response(body: String, replayed: bool) -> Response {
+    let mut response = (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
+    if replayed {
+        response.headers_mut().insert(
+            HeaderName::from_static(REPLAYED_HEADER),
+            HeaderValue::from_static("true"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(key: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(key) = key {
+            headers.insert(IDEMPOTENCY_KEY_HEADER, HeaderValue::from_str(key).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_id_comes_from_the_header_or_the_body() {
+        assert_eq!(request_id(&headers(Some("a1")), None).unwrap(), "a1");
+        assert_eq!(request_id(&headers(None), Some("b2")).unwrap(), "b2");
+        assert_eq!(request_id(&headers(Some("c3")), Some("c3")).unwrap(), "c3");
+        assert!(request_id(&headers(Some("c3")), Some("d4")).is_err());
+        assert!(request_id(&headers(None), None).is_err());
+        assert!(request_id(&headers(None), Some("with space")).is_err());
+        assert!(request_id(&headers(None), Some(&"x".repeat(129))).is_err());
+        assert!(request_id(&headers(Some("")), None).is_err());
+    }
+}

@@ -1,0 +1,446 @@
+//! The loyalty life of a membership, put together from stamps, points, tiers, coupons and rewards:
+//! what enroll creates, what a purchase at the counter does, and the housekeeping that expires
+//! coupons, cards and points and issues the birthday coupon (run before a sync and a purchase).
+//!
+//! Everything here writes inside the caller's transaction, after the caller took the version
+//! counter's lock (`entities::next_version`), and queues entity writes in an `EntityBatch` the
+//! caller flushes before committing: the member's state and what wallets see change together.
+
+use crate::app::AppState;
+use crate::coupons::{self, NewCoupon};
+use crate::entities::{self, EntityBatch};
+use crate::error::ApiError;
+use crate::points::{self, Change};
+use crate::programs::Programs;
+use crate::rewards;
+use crate::secrets::random_hex;
+use crate::stamps::{self, Stamped};
+use crate::tiers::{self, Standing};
+use sqlx::{AnyConnection, Connection, FromRow};
+use wallet_core::cashier::IssuedCoupon;
+use wallet_core::loyalty::{CouponSource, LedgerReason};
+use wallet_core::loyalty_rules::{
+    birthday_coupon_due, day_start, local_day, month_end, StampGrant,
+};
+use wallet_core::sync::EntityKind;
+
+/// A membership's loyalty state as stored on its row.
+#[derive(Clone, Debug, FromRow)]
+pub struct MemberRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub points_account_id: Option<String>,
+    pub birthday_month: Option<i64>,
+    pub birthday_coupon_year: Option<i64>,
+    pub tier_rank: i64,
+    pub tier_since: i64,
+    pub loyalty_ready: i64,
+}
+
+pub const MEMBER_COLUMNS: &str = "id, merchant_id, points_account_id, birthday_month, \
+    birthday_coupon_year, tier_rank, tier_since, loyalty_ready";
+
+pub async fn member(
+    conn: &mut AnyConnection,
+    membership_id: &str,
+) -> Result<Option<MemberRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM memberships WHERE id = $1"
+    ))
+    .bind(membership_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A group brand's membership the new one shares its points with.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub account_id: String,
+    pub sibling_membership_id: String,
+}
+
+/// Finds, among the tokens a wallet sent at enroll, a membership of a brand in the same group as
+/// `programs.merchant` that has a points account. Tokens of other groups or unknown ones are
+/// ignored (no error: the wallet sends every token it holds at this issuer).
+pub async fn find_link(
+    conn: &mut AnyConnection,
+    programs: &Programs,
+    tokens: &[String],
+) -> Result<Option<Link>, sqlx::Error> {
+    let Some(group) = &programs.merchant.group else {
+        return Ok(None);
+    };
+    for token in tokens.iter().take(wallet_core::loyalty::MAX_LINK_TOKENS) {
+        if token.is_empty() || token.len() > wallet_core::protocol::MAX_TOKEN_LEN {
+            continue;
+        }
+        let found: Option<(String, String)> = sqlx::query_as(
+            "SELECT m.id, m.points_account_id FROM memberships m \
+             JOIN merchants mer ON mer.id = m.merchant_id \
+             WHERE m.token_hash = $1 AND mer.group_id = $2 AND m.points_account_id IS NOT NULL",
+        )
+        .bind(crate::secrets::sha256_hex(token))
+        .bind(&group.id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((sibling_membership_id, account_id)) = found {
+            return Ok(Some(Link {
+                account_id,
+                sibling_membership_id,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Gives a new membership (or one from before loyalty existed) its loyalty state and entities:
+/// a points account (its own, or the linked group account) with the welcome points, an empty
+/// stamp card, the base tier and the rewards catalogue.
+pub async fn init_membership(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    membership_id: &str,
+    link: Option<&Link>,
+    welcome: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let account_id = match link {
+        Some(link) => {
+            entities::copy_kinds(
+                conn,
+                &link.sibling_membership_id,
+                membership_id,
+                &[EntityKind::PointsBalance, EntityKind::LedgerEntry],
+            )
+            .await?;
+            Some(link.account_id.clone())
+        }
+        None if programs.points.is_some() => Some(points::open_account(conn, programs, now).await?),
+        None => None,
+    };
+    let base_rank = programs.tiers.first().map_or(0, |t| i64::from(t.rank));
+    sqlx::query(
+        "UPDATE memberships SET points_account_id = $1, tier_rank = $2, tier_since = $3, \
+         loyalty_ready = 1 WHERE id = $4",
+    )
+    .bind(&account_id)
+    .bind(base_rank)
+    .bind(now)
+    .bind(membership_id)
+    .execute(&mut *conn)
+    .await?;
+
+    if let Some(account_id) = &account_id {
+        let welcome_points = programs.points.map_or(0, |p| p.welcome_points);
+        if welcome && welcome_points > 0 {
+            let change = Change {
+                account_id,
+                membership_id: Some(membership_id),
+                reason: LedgerReason::Welcome,
+                points: welcome_points,
+                amount: None,
+                note: None,
+            };
+            points::credit(conn, batch, programs, change, now).await?;
+        }
+        points::write_balance(conn, batch, programs, account_id, now).await?;
+    }
+    if let Some(program) = &programs.stamps {
+        stamps::start_card(conn, batch, programs, program, membership_id, 1, now).await?;
+    }
+    let standing = Standing {
+        rank: base_rank,
+        since: now,
+        spend_12m: 0,
+    };
+    tiers::write(batch, programs, membership_id, &standing, now)?;
+    rewards::write_catalogue(conn, batch, membership_id, &programs.merchant.id).await?;
+    Ok(())
+}
+
+/// Gives memberships made before loyalty existed their loyalty state (without welcome points:
+/// they did not just join). Run at start, after the demo seed; safe to run every time.
+pub async fn prepare_existing(state: &AppState) -> Result<(), sqlx::Error> {
+    let now = now_i64(state);
+    let waiting: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, merchant_id FROM memberships WHERE loyalty_ready = 0")
+            .fetch_all(&state.db)
+            .await?;
+    for (membership_id, merchant_id) in waiting {
+        let mut conn = state.db.acquire().await?;
+        let Some(programs) = state.programs.get(&mut conn, &merchant_id).await? else {
+            continue;
+        };
+        let mut tx = conn.begin().await?;
+        entities::next_version(&mut tx).await?;
+        let mut batch = EntityBatch::new();
+        init_membership(
+            &mut tx,
+            &mut batch,
+            &programs,
+            &membership_id,
+            None,
+            false,
+            now,
+        )
+        .await?;
+        batch.flush(&mut tx).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+pub fn now_i64(state: &AppState) -> i64 {
+    i64::try_from(state.clock.now_unix()).unwrap_or(i64::MAX)
+}
+
+/// Whether anything of the membership is due for housekeeping at `now` (a read, no lock).
+pub async fn is_due(
+    conn: &mut AnyConnection,
+    programs: &Programs,
+    member: &MemberRow,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    if birthday_due(programs, member, now).is_some() {
+        return Ok(true);
+    }
+    let due: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM coupons \
+                 WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2) \
+              + (SELECT COUNT(*) FROM stamp_cards \
+                 WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2) \
+              + (SELECT COUNT(*) FROM points_lots \
+                 WHERE account_id = $3 AND remaining > 0 AND expires_at <= $2)",
+    )
+    .bind(&member.id)
+    .bind(now)
+    .bind(member.points_account_id.as_deref().unwrap_or(""))
+    .fetch_one(conn)
+    .await?;
+    Ok(due > 0)
+}
+
+fn birthday_due(programs: &Programs, member: &MemberRow, now: i64) -> Option<i64> {
+    programs.birthday.as_ref()?;
+    let month = member.birthday_month.and_then(|m| u32::try_from(m).ok());
+    birthday_coupon_due(
+        month,
+        member.birthday_coupon_year,
+        now,
+        programs.merchant.utc_offset_min,
+    )
+}
+
+/// Expires what is past its time (coupons, an incomplete stamp card, points lots) and issues the
+/// birthday coupon when due. Returns the coupons it issued.
+pub async fn housekeeping_in(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    member: &mut MemberRow,
+    now: i64,
+) -> Result<Vec<IssuedCoupon>, sqlx::Error> {
+    coupons::expire_due(conn, batch, &member.id, now).await?;
+    let card_due: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stamp_cards \
+         WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2",
+    )
+    .bind(&member.id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    if card_due > 0 {
+        stamps::expire_due(conn, batch, programs, &member.id, now).await?;
+    }
+    if let Some(account_id) = &member.points_account_id {
+        if points::expire_due(conn, batch, programs, account_id, now).await? > 0 {
+            points::write_balance(conn, batch, programs, account_id, now).await?;
+        }
+    }
+    Ok(issue_birthday_coupon(conn, batch, programs, member, now)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The birthday coupon of this year, if it is the member's birthday month and it was not issued
+/// yet; valid until the end of the month.
+pub async fn issue_birthday_coupon(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    member: &mut MemberRow,
+    now: i64,
+) -> Result<Option<IssuedCoupon>, sqlx::Error> {
+    let (Some(year), Some(template)) = (birthday_due(programs, member, now), &programs.birthday)
+    else {
+        return Ok(None);
+    };
+    let month = member
+        .birthday_month
+        .and_then(|m| u32::try_from(m).ok())
+        .unwrap_or(1);
+    // Conditional, so two transactions cannot both issue this year's coupon.
+    let updated = sqlx::query(
+        "UPDATE memberships SET birthday_coupon_year = $1 WHERE id = $2 \
+         AND (birthday_coupon_year IS NULL OR birthday_coupon_year <> $1)",
+    )
+    .bind(year)
+    .bind(&member.id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(None);
+    }
+    member.birthday_coupon_year = Some(year);
+    let coupon = NewCoupon {
+        template,
+        membership_id: &member.id,
+        source: CouponSource::Birthday,
+        reward_id: None,
+        valid_until: Some(month_end(year, month, programs.merchant.utc_offset_min)),
+    };
+    coupons::issue(conn, batch, coupon, now).await.map(Some)
+}
+
+/// Housekeeping before a sync: a read decides whether anything is due, and only then a short
+/// write transaction does it, so a sync with nothing due writes nothing.
+pub async fn housekeeping(state: &AppState, membership_id: &str) -> Result<(), ApiError> {
+    let now = now_i64(state);
+    let mut conn = state.db.acquire().await?;
+    let Some(member_now) = member(&mut conn, membership_id).await? else {
+        return Ok(());
+    };
+    let Some(programs) = state
+        .programs
+        .get(&mut conn, &member_now.merchant_id)
+        .await?
+    else {
+        return Ok(());
+    };
+    if !is_due(&mut conn, &programs, &member_now, now).await? {
+        return Ok(());
+    }
+    let mut tx = conn.begin().await?;
+    entities::next_version(&mut tx).await?;
+    // Read again under the lock: another request may have done it meanwhile.
+    let Some(mut member_now) = member(&mut tx, membership_id).await? else {
+        return Ok(());
+    };
+    let mut batch = EntityBatch::new();
+    housekeeping_in(&mut tx, &mut batch, &programs, &mut member_now, now).await?;
+    batch.flush(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a purchase did.
+#[derive(Clone, Debug)]
+pub struct PurchaseEffects {
+    pub grant: Option<StampGrant>,
+    pub stamped: Option<Stamped>,
+    pub points: Option<(i64, i64, String)>,
+    pub tier_before: i64,
+    pub tier: Option<Standing>,
+    pub coupons: Vec<IssuedCoupon>,
+}
+
+/// A purchase of `amount` NT$ by `member` at `programs.merchant`: housekeeping first (so expired
+/// points and cards are gone before new ones arrive), then stamps within the limits, points at the
+/// earn rate and the member's tier multiplier, the purchase itself, and the tier recomputed.
+pub async fn record_purchase(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    member: &mut MemberRow,
+    amount: i64,
+    now: i64,
+) -> Result<PurchaseEffects, sqlx::Error> {
+    let mut coupons = housekeeping_in(conn, batch, programs, member, now).await?;
+
+    let (grant, stamped) = match &programs.stamps {
+        Some(program) => {
+            let today_start = day_start(
+                local_day(now, programs.merchant.utc_offset_min),
+                programs.merchant.utc_offset_min,
+            );
+            let today: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
+                 WHERE membership_id = $1 AND created_at >= $2",
+            )
+            .bind(&member.id)
+            .bind(today_start)
+            .fetch_one(&mut *conn)
+            .await?;
+            let grant = program
+                .rule
+                .grant(amount, u32::try_from(today.max(0)).unwrap_or(u32::MAX));
+            let stamped = stamps::add_stamps(
+                conn,
+                batch,
+                programs,
+                program,
+                &member.id,
+                grant.granted,
+                now,
+            )
+            .await?;
+            coupons.extend(stamped.coupons.iter().cloned());
+            (Some(grant), Some(stamped))
+        }
+        None => (None, None),
+    };
+
+    let points = match (&programs.points, &member.points_account_id) {
+        (Some(program), Some(account_id)) => {
+            let earned = program
+                .earn
+                .points_for(amount, programs.tier_multiplier(member.tier_rank));
+            if earned > 0 {
+                let change = Change {
+                    account_id,
+                    membership_id: Some(&member.id),
+                    reason: LedgerReason::Purchase,
+                    points: earned,
+                    amount: Some(amount),
+                    note: None,
+                };
+                points::credit(conn, batch, programs, change, now).await?;
+            }
+            let balance = points::write_balance(conn, batch, programs, account_id, now).await?;
+            Some((earned, balance, account_id.clone()))
+        }
+        _ => None,
+    };
+
+    let purchase_id = random_hex::<8>().map_err(|e| coupons::decode_error(e.message))?;
+    sqlx::query(
+        "INSERT INTO purchases (id, membership_id, merchant_id, amount, stamps, points, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(format!("pu-{purchase_id}"))
+    .bind(&member.id)
+    .bind(&member.merchant_id)
+    .bind(amount)
+    .bind(i64::from(grant.map_or(0, |g| g.granted)))
+    .bind(points.as_ref().map_or(0, |p| p.0))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+
+    let current = Standing {
+        rank: member.tier_rank,
+        since: member.tier_since,
+        spend_12m: 0,
+    };
+    let tier = tiers::recompute(conn, batch, programs, &member.id, &current, now).await?;
+    Ok(PurchaseEffects {
+        grant,
+        stamped,
+        points,
+        tier_before: member.tier_rank,
+        tier,
+        coupons,
+    })
+}

@@ -1,0 +1,1225 @@
+//! Loyalty against a real database (SQLite, or the PostgreSQL of TEST_DATABASE_URL): purchases at
+//! the counter (stamps, points, ledger, tiers), stamp card rewards and new cards, the daily limit,
+//! expiry on an injected clock, `reward.exchange` exactly once or rejected without effect, coupon
+//! redemption (and its race), group points across brands, idempotent cashier requests, the
+//! birthday coupon and point adjustments. Every entity a wallet receives is parsed with the core
+//! types and validated, as the wallet does.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{post_request, Member, TestApp, TestResponse};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use wallet_core::cashier::{
+    error_code as cashier_code, AdjustResponse, PurchaseResponse, RedeemResponse,
+};
+use wallet_core::loyalty::reward_exchange::rejection;
+use wallet_core::loyalty::{
+    profile_set_birthday, CouponData, CouponSource, CouponState, LedgerEntryData, LedgerReason,
+    MembershipLoyaltyData, PointsBalanceData, RewardData, StampCardData, StampCardState, TierData,
+};
+use wallet_core::loyalty_rules::SECS_PER_DAY;
+use wallet_core::protocol::error_code;
+use wallet_core::sync::error_code::INVALID_ARGUMENTS;
+use wallet_core::sync::{
+    Change, EntityKind, MembershipData, Mutation, MutationOutcome, SyncResponse,
+};
+use wallet_server::demo::{BOOKS, CAFE, RAMEN, YAKINIKU};
+
+const STEP: u64 = 30;
+const CLIENT: &str = "7d1c9e2a-0b4f-4e8d-a6c3-5f2e1d0c9b8a";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: the till and the wallet, over the real router.
+
+async fn cashier_post(
+    app: &TestApp,
+    path: &str,
+    body: Value,
+    key: &str,
+    idempotency_key: Option<&str>,
+) -> TestResponse {
+    let mut request = post_request(path, &body.to_string(), Some(key));
+    if let Some(id) = idempotency_key {
+        request
+            .headers_mut()
+            .insert("idempotency-key", id.parse().expect("a header value"));
+    }
+    app.send(request).await
+}
+
+/// A purchase with the member's current code; the clock then moves a step on, so the next
+/// purchase has a fresh code.
+async fn buy(app: &TestApp, member: &Member, amount: i64, key: &str) -> PurchaseResponse {
+    let response = try_buy(app, member, amount, key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    response.json_as()
+}
+
+async fn try_buy(app: &TestApp, member: &Member, amount: i64, key: &str) -> TestResponse {
+    let body = json!({
+        "payload": member.payload(app.now(), 0),
+        "amount": amount,
+        "request_id": common::unique_name("till"),
+    });
+    let response = cashier_post(app, "/v1/cashier/purchase", body, key, None).await;
+    app.clock.advance(STEP);
+    response
+}
+
+async fn redeem(app: &TestApp, code: &str, key: &str, request_id: &str) -> TestResponse {
+    let body = json!({ "coupon_code": code, "request_id": request_id });
+    cashier_post(app, "/v1/cashier/redeem", body, key, None).await
+}
+
+async fn adjust(
+    app: &TestApp,
+    member: &Member,
+    delta: i64,
+    reason: &str,
+    key: &str,
+) -> TestResponse {
+    let body = json!({
+        "membership_id": member.id(), "delta_points": delta, "reason": reason,
+        "note": "感謝填寫問卷", "request_id": common::unique_name("adj"),
+    });
+    cashier_post(app, "/v1/cashier/adjust", body, key, None).await
+}
+
+fn mutation(seq: u64, name: &str, args: Value) -> Mutation {
+    Mutation {
+        seq,
+        id: format!("m-{seq}-{name}"),
+        name: name.into(),
+        args,
+        client_time: 0,
+    }
+}
+
+async fn sync(
+    app: &TestApp,
+    member: &Member,
+    cursor: Option<&str>,
+    mutations: &[Mutation],
+) -> SyncResponse {
+    let body = json!({ "client_id": CLIENT, "cursor": cursor, "mutations": mutations });
+    let response = app
+        .post(
+            "/v1/sync",
+            &body.to_string(),
+            Some(&member.enrolled.membership.token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let answer: SyncResponse = response.json_as();
+    answer
+        .validate(mutations)
+        .expect("a sync answer the wallet accepts");
+    answer
+}
+
+/// Pushes one mutation and returns its outcome.
+async fn push(app: &TestApp, member: &Member, m: Mutation) -> MutationOutcome {
+    let answer = sync(app, member, None, std::slice::from_ref(&m)).await;
+    assert_eq!(answer.results.len(), 1);
+    answer.results[0].outcome.clone()
+}
+
+fn rejected_with(outcome: &MutationOutcome) -> &str {
+    match outcome {
+        MutationOutcome::Rejected { code, message } => {
+            assert!(!message.is_empty());
+            code
+        }
+        MutationOutcome::Applied => "applied",
+    }
+}
+
+/// The wallet's whole copy of a membership: a full snapshot, every page.
+struct Snapshot(Vec<Change>);
+
+async fn snapshot(app: &TestApp, member: &Member) -> Snapshot {
+    let mut cursor: Option<String> = None;
+    let mut changes = Vec::new();
+    loop {
+        let page = sync(app, member, cursor.as_deref(), &[]).await;
+        changes.extend(page.changes);
+        cursor = Some(page.cursor);
+        if !page.more {
+            break;
+        }
+    }
+    let snapshot = Snapshot(changes);
+    snapshot.validate_all();
+    snapshot
+}
+
+impl Snapshot {
+    fn all<T: DeserializeOwned>(&self, kind: EntityKind) -> Vec<(String, T)> {
+        self.0
+            .iter()
+            .filter(|c| c.kind == kind && !c.deleted)
+            .map(|c| {
+                let data = c.data.clone().expect("live data");
+                let parsed = serde_json::from_value(data.clone())
+                    .unwrap_or_else(|e| panic!("{kind} {}: {e}: {data}", c.id));
+                (c.id.clone(), parsed)
+            })
+            .collect()
+    }
+
+    fn one<T: DeserializeOwned>(&self, kind: EntityKind) -> (String, T) {
+        let mut all = self.all(kind.clone());
+        assert_eq!(all.len(), 1, "one {kind}");
+        all.remove(0)
+    }
+
+    fn balance(&self) -> PointsBalanceData {
+        self.one(EntityKind::PointsBalance).1
+    }
+
+    fn ledger(&self) -> Vec<LedgerEntryData> {
+        let mut entries: Vec<LedgerEntryData> = self
+            .all(EntityKind::LedgerEntry)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        entries.sort_by_key(|e| e.seq);
+        entries
+    }
+
+    fn coupons(&self) -> Vec<CouponData> {
+        self.all(EntityKind::Coupon)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    fn cards(&self) -> Vec<StampCardData> {
+        let mut cards: Vec<StampCardData> = self
+            .all(EntityKind::StampCard)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        cards.sort_by_key(|c| c.serial);
+        cards
+    }
+
+    fn active_card(&self) -> StampCardData {
+        let active: Vec<StampCardData> = self
+            .cards()
+            .into_iter()
+            .filter(|c| c.state == StampCardState::Active)
+            .collect();
+        assert_eq!(active.len(), 1, "one active card");
+        active.into_iter().next().expect("checked")
+    }
+
+    /// Every loyalty entity parses into its core type and passes the wallet's validation.
+    fn validate_all(&self) {
+        for (id, card) in self.all::<StampCardData>(EntityKind::StampCard) {
+            assert!(card.validate(), "stamp_card {id}: {card:?}");
+        }
+        for (id, balance) in self.all::<PointsBalanceData>(EntityKind::PointsBalance) {
+            assert!(balance.validate(), "points_balance {id}: {balance:?}");
+        }
+        for (id, entry) in self.all::<LedgerEntryData>(EntityKind::LedgerEntry) {
+            assert!(entry.validate(), "ledger_entry {id}: {entry:?}");
+        }
+        for (id, tier) in self.all::<TierData>(EntityKind::Tier) {
+            assert!(tier.validate(), "tier {id}: {tier:?}");
+        }
+        for (id, coupon) in self.all::<CouponData>(EntityKind::Coupon) {
+            assert!(coupon.validate(), "coupon {id}: {coupon:?}");
+            assert_eq!(coupon.code.as_str(), id, "a coupon's id is its code");
+        }
+        for (id, reward) in self.all::<RewardData>(EntityKind::Reward) {
+            assert!(reward.validate(), "reward {id}: {reward:?}");
+        }
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.pool)
+        .await
+        .expect("a count")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn enroll_creates_the_loyalty_entities() {
+    let app = TestApp::start().await;
+
+    let cafe = snapshot(&app, &app.enroll("CAFE").await).await;
+    let card = cafe.active_card();
+    assert_eq!((card.stamps, card.stamps_required, card.serial), (0, 10, 1));
+    assert_eq!(card.stamp_mark, "☕");
+    assert!(cafe
+        .all::<PointsBalanceData>(EntityKind::PointsBalance)
+        .is_empty());
+
+    let books = snapshot(&app, &app.enroll("BOOKS").await).await;
+    assert_eq!(books.balance().balance, 50, "welcome points");
+    let ledger = books.ledger();
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(
+        (ledger[0].reason.clone(), ledger[0].points, ledger[0].seq),
+        (LedgerReason::Welcome, 50, 1)
+    );
+    let (tier_id, tier) = books.one::<TierData>(EntityKind::Tier);
+    assert_eq!(tier_id, BOOKS.id);
+    assert_eq!(
+        (tier.tier_id.as_str(), tier.name.zh_tw.as_str()),
+        ("regular", "一般")
+    );
+    let names: Vec<&str> = tier.tiers.iter().map(|t| t.name.zh_tw.as_str()).collect();
+    assert_eq!(names, ["一般", "銀卡", "金卡", "鑽石"]);
+    assert_eq!(tier.next().map(|t| t.min_spend), Some(3_000));
+    let rewards = books.all::<RewardData>(EntityKind::Reward);
+    assert_eq!(rewards.len(), 3);
+    assert!(rewards
+        .iter()
+        .any(|(id, r)| id == "books-tote" && r.limited_stock && r.in_stock));
+}
+
+#[tokio::test]
+async fn a_purchase_grants_points_writes_the_ledger_and_raises_the_tier() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+
+    let first = buy(&app, &member, 3_450, BOOKS.cashier_key).await;
+    assert_eq!(first.membership_id.as_str(), member.id());
+    assert_eq!(first.stamps, None, "the bookshop has no stamp card");
+    let points = first.points.clone().expect("points");
+    assert_eq!((points.earned, points.balance), (34, 84));
+    let tier = first.tier.clone().expect("tiers");
+    assert_eq!(
+        (tier.tier_id.as_str(), tier.changed, tier.spend_12m),
+        ("silver", true, 3_450)
+    );
+
+    // Silver earns 1.2x.
+    let second = buy(&app, &member, 1_000, BOOKS.cashier_key).await;
+    assert_eq!(
+        second.points.as_ref().map(|p| (p.earned, p.balance)),
+        Some((12, 96))
+    );
+    assert!(!second.tier.expect("tiers").changed);
+
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.balance().balance, 96);
+    let ledger = wallet.ledger();
+    let summary: Vec<(LedgerReason, i64, i64, Option<i64>)> = ledger
+        .iter()
+        .map(|e| (e.reason.clone(), e.points, e.balance_after, e.amount))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (LedgerReason::Welcome, 50, 50, None),
+            (LedgerReason::Purchase, 34, 84, Some(3_450)),
+            (LedgerReason::Purchase, 12, 96, Some(1_000)),
+        ]
+    );
+    assert!(ledger
+        .iter()
+        .all(|e| e.expires_at.is_some() && e.merchant_name.zh_tw == BOOKS.name_zh));
+    let (_, tier) = wallet.one::<TierData>(EntityKind::Tier);
+    assert_eq!(
+        (
+            tier.tier_id.as_str(),
+            tier.spend_12m,
+            tier.points_multiplier_pct
+        ),
+        ("silver", 4_450, 120)
+    );
+    assert_eq!(tier.spend_to_next(), Some(10_000 - 4_450));
+
+    // A year later the spend has left the window: the next purchase recomputes the tier.
+    app.clock.advance(366 * SECS_PER_DAY as u64);
+    let later = buy(&app, &member, 100, BOOKS.cashier_key).await;
+    let tier = later.tier.expect("tiers");
+    assert_eq!(
+        (tier.tier_id.as_str(), tier.changed, tier.spend_12m),
+        ("regular", true, 100)
+    );
+}
+
+#[tokio::test]
+async fn stamps_fill_the_card_issue_rewards_and_start_a_new_card() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let mut issued = Vec::new();
+    for visit in 1..=10u32 {
+        let answer = buy(&app, &member, 180, CAFE.cashier_key).await;
+        let stamps = answer.stamps.expect("a stamp program");
+        assert_eq!(stamps.granted, 1, "visit {visit}");
+        assert_eq!(answer.points, None, "the café has no points");
+        issued.extend(answer.coupons_issued);
+        if visit < 10 {
+            assert_eq!((stamps.stamps, stamps.cards_completed), (visit, 0));
+        } else {
+            assert_eq!(
+                (stamps.stamps, stamps.cards_completed),
+                (0, 1),
+                "a new card"
+            );
+        }
+        app.clock.advance(SECS_PER_DAY as u64);
+    }
+    let titles: Vec<&str> = issued.iter().map(|c| c.title.en.as_str()).collect();
+    assert_eq!(titles, ["A scone on us", "Any drink on us"]);
+
+    let wallet = snapshot(&app, &member).await;
+    let cards = wallet.cards();
+    assert_eq!(cards.len(), 2);
+    assert_eq!(
+        (cards[0].serial, cards[0].stamps, cards[0].state.clone()),
+        (1, 10, StampCardState::Rewarded)
+    );
+    assert!(cards[0].completed_at.is_some() && cards[0].expires_at.is_none());
+    assert_eq!(
+        (cards[1].serial, cards[1].stamps, cards[1].state.clone()),
+        (2, 0, StampCardState::Active)
+    );
+    assert_eq!(cards[1].next_step().map(|s| s.at), Some(5));
+    let coupons = wallet.coupons();
+    assert_eq!(coupons.len(), 2);
+    assert!(coupons
+        .iter()
+        .all(|c| c.source == CouponSource::StampCard && c.state == CouponState::Active));
+    assert!(coupons.iter().all(|c| c.merchant_id == CAFE.id));
+}
+
+#[tokio::test]
+async fn the_daily_limit_and_the_minimum_amount_hold_stamps_back() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    // The café: one stamp a purchase from NT$60, at most two a day.
+    let small = buy(&app, &member, 59, CAFE.cashier_key)
+        .await
+        .stamps
+        .expect("stamps");
+    assert_eq!((small.granted, small.limited), (0, false));
+    let granted: Vec<(u32, bool)> = [
+        buy(&app, &member, 100, CAFE.cashier_key).await,
+        buy(&app, &member, 100, CAFE.cashier_key).await,
+        buy(&app, &member, 100, CAFE.cashier_key).await,
+    ]
+    .into_iter()
+    .map(|a| a.stamps.map(|s| (s.granted, s.limited)).expect("stamps"))
+    .collect();
+    assert_eq!(granted, [(1, false), (1, false), (0, true)]);
+    assert_eq!(snapshot(&app, &member).await.active_card().stamps, 2);
+
+    app.clock.advance(SECS_PER_DAY as u64);
+    let tomorrow = buy(&app, &member, 100, CAFE.cashier_key)
+        .await
+        .stamps
+        .expect("stamps");
+    assert_eq!((tomorrow.granted, tomorrow.stamps), (1, 3));
+}
+
+#[tokio::test]
+async fn cards_and_points_expire_on_the_clock() {
+    let app = TestApp::start().await;
+    // The café's card expires 180 days after its last stamp.
+    let cafe = app.enroll("CAFE").await;
+    buy(&app, &cafe, 100, CAFE.cashier_key).await;
+    let card = snapshot(&app, &cafe).await.active_card();
+    let expires_at = card.expires_at.expect("an expiry");
+    assert_eq!(
+        expires_at,
+        card.last_stamp_at.expect("stamped") + 180 * SECS_PER_DAY
+    );
+
+    // Yakiniku points (welcome 100 + 10 earned) expire after 365 days.
+    let grill = app.enroll("YAKINIKU").await;
+    buy(&app, &grill, 1_000, YAKINIKU.cashier_key).await;
+    let balance = snapshot(&app, &grill).await.balance();
+    assert_eq!(balance.balance, 110);
+    assert_eq!(balance.expiring.iter().map(|e| e.points).sum::<i64>(), 110);
+
+    app.clock.advance(367 * SECS_PER_DAY as u64);
+    let cafe_wallet = snapshot(&app, &cafe).await;
+    let cards = cafe_wallet.cards();
+    let states: Vec<(u32, StampCardState)> =
+        cards.iter().map(|c| (c.serial, c.state.clone())).collect();
+    assert_eq!(
+        states,
+        [(1, StampCardState::Expired), (2, StampCardState::Active)]
+    );
+
+    let grill_wallet = snapshot(&app, &grill).await;
+    assert_eq!(grill_wallet.balance().balance, 0);
+    assert!(grill_wallet.balance().expiring.is_empty());
+    let last = grill_wallet.ledger().pop().expect("entries");
+    assert_eq!(
+        (last.reason, last.points, last.balance_after),
+        (LedgerReason::Expiry, -110, 0)
+    );
+    // A second sync sweeps nothing more.
+    let again = snapshot(&app, &grill).await;
+    assert_eq!(again.ledger().len(), 3);
+}
+
+#[tokio::test]
+async fn exchanging_points_is_applied_once_and_refusals_change_nothing() {
+    let app = TestApp::start().await;
+    let member = app.enroll("YAKINIKU").await;
+    let first = sync(&app, &member, None, &[]).await;
+
+    // 100 welcome points; the dessert costs 120.
+    let dessert = mutation(
+        1,
+        "reward.exchange",
+        json!({ "reward_id": "yakiniku-dessert" }),
+    );
+    let outcome = push(&app, &member, dessert.clone()).await;
+    assert_eq!(rejected_with(&outcome), rejection::INSUFFICIENT_POINTS);
+    // Nothing changed: the pull after the rejected push brings no change at all.
+    let after = sync(&app, &member, Some(&first.cursor), &[]).await;
+    assert!(after.changes.is_empty(), "{:?}", after.changes);
+
+    let cases = [
+        (
+            json!({ "reward_id": "no-such-reward" }),
+            rejection::REWARD_UNKNOWN,
+        ),
+        (
+            json!({ "reward_id": "ramen-egg" }),
+            rejection::REWARD_UNKNOWN,
+        ), // another brand's
+        (
+            json!({ "reward_id": "yakiniku-wagyu" }),
+            rejection::CARD_NOT_COMPLETE,
+        ),
+        (json!({ "reward": "x" }), INVALID_ARGUMENTS),
+    ];
+    for (seq, (args, code)) in (2..).zip(cases) {
+        let outcome = push(&app, &member, mutation(seq, "reward.exchange", args)).await;
+        assert_eq!(rejected_with(&outcome), code);
+    }
+    sqlx::query("UPDATE rewards SET stock = 0 WHERE id = 'yakiniku-wagyu'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let outcome = push(
+        &app,
+        &member,
+        mutation(
+            6,
+            "reward.exchange",
+            json!({ "reward_id": "yakiniku-wagyu" }),
+        ),
+    )
+    .await;
+    assert_eq!(rejected_with(&outcome), rejection::OUT_OF_STOCK);
+    let after = sync(&app, &member, Some(&first.cursor), &[]).await;
+    assert!(
+        after.changes.is_empty(),
+        "rejections change nothing: {:?}",
+        after.changes
+    );
+    // A rejected mutation is final: sent again, the same rejection, still nothing applied.
+    let resent = sync(&app, &member, None, &[dessert]).await;
+    assert_eq!(
+        rejected_with(&resent.results[0].outcome),
+        rejection::INSUFFICIENT_POINTS
+    );
+
+    buy(&app, &member, 2_000, YAKINIKU.cashier_key).await; // +20: 120 points
+    let exchange = mutation(
+        7,
+        "reward.exchange",
+        json!({ "reward_id": "yakiniku-dessert" }),
+    );
+    assert_eq!(
+        push(&app, &member, exchange.clone()).await,
+        MutationOutcome::Applied
+    );
+    // The response was "lost": the wallet sends the same mutation again.
+    let resent = sync(&app, &member, None, &[exchange]).await;
+    assert_eq!(resent.results[0].outcome, MutationOutcome::Applied);
+    assert_eq!(resent.last_processed_seq, 7);
+
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.balance().balance, 0, "spent once");
+    let coupons = wallet.coupons();
+    assert_eq!(coupons.len(), 1, "one coupon");
+    assert_eq!(
+        (coupons[0].source.clone(), coupons[0].reward_id.as_deref()),
+        (CouponSource::Reward, Some("yakiniku-dessert"))
+    );
+    let spent: Vec<i64> = wallet
+        .ledger()
+        .iter()
+        .filter(|e| e.reason == LedgerReason::RewardExchange)
+        .map(|e| e.points)
+        .collect();
+    assert_eq!(spent, [-120]);
+}
+
+#[tokio::test]
+async fn a_completed_card_buys_a_catalogue_reward_and_stock_runs_out_for_everyone() {
+    let app = TestApp::start().await;
+    let member = app.enroll("YAKINIKU").await;
+    let other = app.enroll("YAKINIKU").await;
+    sqlx::query("UPDATE rewards SET stock = 1 WHERE id = 'yakiniku-wagyu'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for _ in 0..6 {
+        buy(&app, &member, 800, YAKINIKU.cashier_key).await;
+        app.clock.advance(SECS_PER_DAY as u64); // one stamp a day
+    }
+    let wallet = snapshot(&app, &member).await;
+    let cards = wallet.cards();
+    assert_eq!(
+        cards[0].state,
+        StampCardState::Completed,
+        "waits for the catalogue choice"
+    );
+    assert!(cards[0].is_exchangeable());
+    assert_eq!(cards[1].state, StampCardState::Active);
+    let beers = wallet
+        .coupons()
+        .iter()
+        .filter(|c| c.title.en == "A draft beer")
+        .count();
+    assert_eq!(beers, 1, "the step at 3 stamps");
+
+    let wagyu = mutation(
+        1,
+        "reward.exchange",
+        json!({ "reward_id": "yakiniku-wagyu" }),
+    );
+    assert_eq!(push(&app, &member, wagyu).await, MutationOutcome::Applied);
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.cards()[0].state, StampCardState::Rewarded);
+    assert!(wallet
+        .coupons()
+        .iter()
+        .any(|c| c.reward_id.as_deref() == Some("yakiniku-wagyu")));
+    let again = mutation(
+        2,
+        "reward.exchange",
+        json!({ "reward_id": "yakiniku-porkbelly" }),
+    );
+    assert_eq!(
+        rejected_with(&push(&app, &member, again).await),
+        rejection::CARD_NOT_COMPLETE
+    );
+
+    // The last wagyu platter is gone: every member of the shop sees it.
+    let others = snapshot(&app, &other).await;
+    let (_, reward) = others
+        .all::<RewardData>(EntityKind::Reward)
+        .into_iter()
+        .find(|(id, _)| id == "yakiniku-wagyu")
+        .expect("the reward");
+    assert!(!reward.in_stock && reward.limited_stock);
+}
+
+#[tokio::test]
+async fn coupons_are_redeemed_once_at_their_own_merchant() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+    let adjusted = adjust(&app, &member, 200, "survey", BOOKS.cashier_key).await;
+    assert_eq!(adjusted.status, StatusCode::OK, "{}", adjusted.text());
+    let exchange = mutation(1, "reward.exchange", json!({ "reward_id": "books-coffee" }));
+    assert_eq!(
+        push(&app, &member, exchange).await,
+        MutationOutcome::Applied
+    );
+    let coupon = snapshot(&app, &member).await.coupons().remove(0);
+    let qr = coupon.qr_payload();
+    assert!(qr.starts_with("MWC1:"));
+
+    redeem(&app, &qr, CAFE.cashier_key, "r-0")
+        .await
+        .assert_error(StatusCode::FORBIDDEN, cashier_code::COUPON_OTHER_MERCHANT);
+    redeem(&app, "MWC1:0000000000ZZ", BOOKS.cashier_key, "r-1")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, cashier_code::COUPON_UNKNOWN);
+    redeem(&app, "MW1:7K3D9QX2M4PA:492039", BOOKS.cashier_key, "r-2")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, cashier_code::COUPON_CODE_MALFORMED);
+
+    // The typed form works as well as the QR.
+    let ok = redeem(
+        &app,
+        &coupon.code.grouped().to_lowercase(),
+        BOOKS.cashier_key,
+        "r-3",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    let redeemed: RedeemResponse = ok.json_as();
+    assert_eq!(
+        (
+            redeemed.coupon_code.clone(),
+            redeemed.membership_id.as_str()
+        ),
+        (coupon.code.clone(), member.id())
+    );
+    // The same request again: the stored answer. Another request: already used.
+    let replay = redeem(&app, &qr, BOOKS.cashier_key, "r-3").await;
+    assert_eq!(
+        (replay.status, replay.header("idempotent-replayed")),
+        (StatusCode::OK, Some("true"))
+    );
+    assert_eq!(replay.body, ok.body);
+    redeem(&app, &qr, BOOKS.cashier_key, "r-4")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::COUPON_ALREADY_USED);
+    let used = snapshot(&app, &member).await.coupons().remove(0);
+    assert_eq!(
+        (used.state, used.used_at.is_some()),
+        (CouponState::Used, true)
+    );
+
+    // An unused coupon past its validity.
+    let exchange = mutation(2, "reward.exchange", json!({ "reward_id": "books-coffee" }));
+    adjust(&app, &member, 200, "game", BOOKS.cashier_key).await;
+    assert_eq!(
+        push(&app, &member, exchange).await,
+        MutationOutcome::Applied
+    );
+    let fresh = snapshot(&app, &member)
+        .await
+        .coupons()
+        .into_iter()
+        .find(|c| c.state == CouponState::Active)
+        .expect("the new coupon");
+    app.clock.advance(31 * SECS_PER_DAY as u64);
+    assert_eq!(
+        fresh.state_at(i64::try_from(app.now()).unwrap()),
+        CouponState::Expired
+    );
+    redeem(&app, &fresh.qr_payload(), BOOKS.cashier_key, "r-5")
+        .await
+        .assert_error(StatusCode::GONE, cashier_code::COUPON_EXPIRED);
+    let expired = snapshot(&app, &member)
+        .await
+        .coupons()
+        .into_iter()
+        .find(|c| c.code == fresh.code)
+        .expect("the coupon");
+    assert_eq!(
+        expired.state,
+        CouponState::Expired,
+        "marked at the next sync"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_cashiers_redeeming_one_coupon_at_once_exactly_one_wins() {
+    let app = TestApp::start().await;
+    let member = app.enroll("RAMEN").await;
+    buy(&app, &member, 500, RAMEN.cashier_key).await; // 50 welcome + 10
+    let exchange = mutation(1, "reward.exchange", json!({ "reward_id": "ramen-egg" }));
+    assert_eq!(
+        push(&app, &member, exchange).await,
+        MutationOutcome::Applied
+    );
+    let qr = snapshot(&app, &member)
+        .await
+        .coupons()
+        .remove(0)
+        .qr_payload();
+
+    for round in 0..3 {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let router = app.app.clone();
+                let body = json!({ "coupon_code": qr, "request_id": format!("race-{round}-{i}") });
+                tokio::spawn(async move {
+                    use tower::ServiceExt;
+                    let request = post_request(
+                        "/v1/cashier/redeem",
+                        &body.to_string(),
+                        Some(RAMEN.cashier_key),
+                    );
+                    router.oneshot(request).await.expect("an answer").status()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.expect("the task ran"));
+        }
+        let wins = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(wins, usize::from(round == 0), "round {round}: {statuses:?}");
+        assert!(
+            statuses
+                .iter()
+                .all(|s| [StatusCode::OK, StatusCode::CONFLICT].contains(s)),
+            "{statuses:?}"
+        );
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM coupons WHERE state = 'used'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn group_points_earned_at_one_brand_are_spent_at_the_other() {
+    let app = TestApp::start().await;
+    let grill = app.enroll("YAKINIKU").await;
+    let cafe = app.enroll("CAFE").await;
+    // The wallet sends the tokens it holds at this issuer; only the same group's counts.
+    let body = json!({
+        "join_code": "RAMEN",
+        "link_tokens": [cafe.enrolled.membership.token, "not-a-token", grill.enrolled.membership.token],
+    });
+    let response = app.post("/v1/enroll", &body.to_string(), None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let ramen = common::member_from(response.json_as());
+    let loner = app.enroll("RAMEN").await;
+
+    let (grill_id, grill_balance) = snapshot(&app, &grill)
+        .await
+        .one::<PointsBalanceData>(EntityKind::PointsBalance);
+    let (ramen_id, ramen_balance) = snapshot(&app, &ramen)
+        .await
+        .one::<PointsBalanceData>(EntityKind::PointsBalance);
+    assert_eq!(
+        grill_id, ramen_id,
+        "one balance, the same entity in both memberships"
+    );
+    assert_eq!(ramen_balance.balance, 150, "both brands' welcome points");
+    assert_eq!(
+        ramen_balance.group.as_ref().map(|g| g.name.zh_tw.as_str()),
+        Some("小巷餐飲集團")
+    );
+    let brands: Vec<&str> = ramen_balance
+        .merchants
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(brands, [RAMEN.id, YAKINIKU.id]);
+    assert_eq!(
+        grill_balance, ramen_balance,
+        "the ramen welcome points reach the yakiniku membership"
+    );
+    let (loner_id, loner_balance) = snapshot(&app, &loner)
+        .await
+        .one::<PointsBalanceData>(EntityKind::PointsBalance);
+    assert_ne!(loner_id, grill_id);
+    assert_eq!(loner_balance.balance, 50);
+
+    // Earned at the yakiniku place ...
+    let earned = buy(&app, &grill, 1_000, YAKINIKU.cashier_key).await;
+    assert_eq!(
+        earned.points.as_ref().map(|p| (p.earned, p.balance)),
+        Some((10, 160))
+    );
+    // ... spent at the ramen shop.
+    let chashu = mutation(1, "reward.exchange", json!({ "reward_id": "ramen-chashu" }));
+    assert_eq!(push(&app, &ramen, chashu).await, MutationOutcome::Applied);
+
+    let ramen_wallet = snapshot(&app, &ramen).await;
+    let grill_wallet = snapshot(&app, &grill).await;
+    assert_eq!(ramen_wallet.balance().balance, 10);
+    assert_eq!(
+        grill_wallet.balance().balance,
+        10,
+        "the other brand's wallet sees the spend"
+    );
+    let seqs = |w: &Snapshot| {
+        w.ledger()
+            .iter()
+            .map(|e| (e.seq, e.merchant_id.clone(), e.points))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(seqs(&ramen_wallet), seqs(&grill_wallet), "one ledger");
+    assert_eq!(
+        seqs(&grill_wallet),
+        [
+            (1, YAKINIKU.id.to_owned(), 100),
+            (2, RAMEN.id.to_owned(), 50),
+            (3, YAKINIKU.id.to_owned(), 10),
+            (4, RAMEN.id.to_owned(), -150),
+        ]
+    );
+    let coupon = ramen_wallet.coupons().remove(0);
+    assert_eq!(coupon.merchant_id, RAMEN.id);
+    assert!(
+        grill_wallet.coupons().is_empty(),
+        "the coupon is the ramen membership's"
+    );
+    redeem(&app, &coupon.qr_payload(), YAKINIKU.cashier_key, "g-1")
+        .await
+        .assert_error(StatusCode::FORBIDDEN, cashier_code::COUPON_OTHER_MERCHANT);
+}
+
+#[tokio::test]
+async fn cashier_request_ids_make_requests_idempotent() {
+    let app = TestApp::start().await;
+    let member = app.enroll("YAKINIKU").await;
+    let payload = member.payload(app.now(), 0);
+    let body = json!({ "payload": payload, "amount": 1_200 });
+
+    let first = cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        body.clone(),
+        YAKINIKU.cashier_key,
+        Some("till-1-0001"),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(first.header("idempotent-replayed"), None);
+    // The answer was lost; the till sends the same request (its code is spent by now).
+    let again = cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        body.clone(),
+        YAKINIKU.cashier_key,
+        Some("till-1-0001"),
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.header("idempotent-replayed")),
+        (StatusCode::OK, Some("true"))
+    );
+    assert_eq!(again.body, first.body, "the stored answer");
+    // In the body instead of the header: the same id.
+    let mut with_field = body.clone();
+    with_field["request_id"] = json!("till-1-0001");
+    let field = cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        with_field,
+        YAKINIKU.cashier_key,
+        None,
+    )
+    .await;
+    assert_eq!(field.body, first.body);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM purchases").await,
+        1,
+        "recorded once"
+    );
+    assert_eq!(snapshot(&app, &member).await.balance().balance, 112);
+
+    // The same id for another request; no id; two different ids.
+    let mut other = body.clone();
+    other["amount"] = json!(1_300);
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        other,
+        YAKINIKU.cashier_key,
+        Some("till-1-0001"),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, cashier_code::REQUEST_ID_REUSED);
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        body.clone(),
+        YAKINIKU.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    let mut both = body.clone();
+    both["request_id"] = json!("till-1-0002");
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        both,
+        YAKINIKU.cashier_key,
+        Some("till-1-0003"),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    // Request ids are per merchant: another shop's till may use the same one.
+    let books = app.enroll("BOOKS").await;
+    let elsewhere = json!({ "payload": books.payload(app.now(), 0), "amount": 100 });
+    let ok = cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        elsewhere,
+        BOOKS.cashier_key,
+        Some("till-1-0001"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+
+    // Adjustments too.
+    let adjust_body = json!({ "membership_id": member.id(), "delta_points": 5, "reason": "game", "request_id": "adj-1" });
+    for _ in 0..2 {
+        let response = cashier_post(
+            &app,
+            "/v1/cashier/adjust",
+            adjust_body.clone(),
+            YAKINIKU.cashier_key,
+            None,
+        )
+        .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        let answer: AdjustResponse = response.json_as();
+        assert_eq!(answer.balance, 117);
+    }
+    assert_eq!(snapshot(&app, &member).await.balance().balance, 117);
+}
+
+#[tokio::test]
+async fn a_purchase_checks_the_member_code_like_a_scan() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let purchase = |payload: String, amount: i64, id: &'static str| json!({ "payload": payload, "amount": amount, "request_id": id });
+    let payload = member.payload(app.now(), 0);
+    let ok = cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase(payload.clone(), 100, "a"),
+        CAFE.cashier_key,
+        None,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase(payload.clone(), 100, "b"),
+        CAFE.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, error_code::CODE_ALREADY_USED);
+    // A code scanned at the counter cannot be used for a purchase after (or before) either.
+    app.clock.advance(STEP);
+    let next = member.payload(app.now(), 0);
+    assert_eq!(
+        app.scan_payload(&next, CAFE.cashier_key).await.status,
+        StatusCode::OK
+    );
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase(next, 100, "c"),
+        CAFE.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, error_code::CODE_ALREADY_USED);
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase(member.payload(app.now(), 0), 100, "d"),
+        BOOKS.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, error_code::MEMBERSHIP_UNKNOWN);
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase("hello".into(), 100, "e"),
+        CAFE.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_code::MEMBER_CODE_MALFORMED);
+    for amount in [0, -5, 10_000_001] {
+        cashier_post(
+            &app,
+            "/v1/cashier/purchase",
+            purchase(member.payload(app.now(), 0), amount, "f"),
+            CAFE.cashier_key,
+            None,
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    }
+    app.post(
+        "/v1/cashier/purchase",
+        &purchase(member.payload(app.now(), 0), 100, "g").to_string(),
+        Some("wrong-key"),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, error_code::UNAUTHORIZED);
+    // Failed attempts count toward the same limits as scans.
+    for i in 0..4 {
+        let wrong = format!("MW1:{}:000000", member.id());
+        let body = json!({ "payload": wrong, "amount": 100, "request_id": format!("w{i}") });
+        let response =
+            cashier_post(&app, "/v1/cashier/purchase", body, CAFE.cashier_key, None).await;
+        assert_ne!(response.status, StatusCode::OK);
+    }
+    cashier_post(
+        &app,
+        "/v1/cashier/purchase",
+        purchase(member.payload(app.now(), 1), 100, "h"),
+        CAFE.cashier_key,
+        None,
+    )
+    .await
+    .assert_error(StatusCode::TOO_MANY_REQUESTS, error_code::RATE_LIMITED);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM purchases").await,
+        1,
+        "refusals record nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
+    let app = TestApp::start().await;
+    // The test clock starts in June 2025 (Taiwan time).
+    let june = app.enroll("CAFE").await;
+    let set = mutation(1, profile_set_birthday::NAME, json!({ "month": 6 }));
+    assert_eq!(
+        push(&app, &june, set.clone()).await,
+        MutationOutcome::Applied
+    );
+    let wallet = snapshot(&app, &june).await;
+    let coupons = wallet.coupons();
+    assert_eq!(coupons.len(), 1);
+    assert_eq!(
+        (coupons[0].source.clone(), coupons[0].title.zh_tw.as_str()),
+        (CouponSource::Birthday, "壽星蛋糕一片")
+    );
+    // Valid to the end of June, Taiwan time: 2025-07-01T00:00+08:00.
+    assert_eq!(coupons[0].valid_until, 1_751_299_200);
+    let (_, membership) = wallet.one::<Value>(EntityKind::Membership);
+    let loyalty: MembershipLoyaltyData = serde_json::from_value(membership.clone()).unwrap();
+    assert_eq!(loyalty.birthday_month, Some(6));
+
+    // Resent, set again to the same month, synced again: still one coupon this year.
+    sync(&app, &june, None, &[set]).await;
+    let same = mutation(2, profile_set_birthday::NAME, json!({ "month": 6 }));
+    assert_eq!(push(&app, &june, same).await, MutationOutcome::Applied);
+    let other = mutation(3, profile_set_birthday::NAME, json!({ "month": 7 }));
+    assert_eq!(
+        rejected_with(&push(&app, &june, other).await),
+        profile_set_birthday::BIRTHDAY_ALREADY_SET
+    );
+    let bad = mutation(4, profile_set_birthday::NAME, json!({ "month": 13 }));
+    assert_eq!(
+        rejected_with(&push(&app, &june, bad).await),
+        INVALID_ARGUMENTS
+    );
+    assert_eq!(snapshot(&app, &june).await.coupons().len(), 1);
+    // A new display name keeps the birthday.
+    let rename = mutation(5, "profile.update", json!({ "display_name": "阿明" }));
+    assert_eq!(push(&app, &june, rename).await, MutationOutcome::Applied);
+    let (_, membership) = snapshot(&app, &june)
+        .await
+        .one::<Value>(EntityKind::Membership);
+    let data: MembershipData = serde_json::from_value(membership.clone()).unwrap();
+    assert_eq!(data.display_name.as_deref(), Some("阿明"));
+    assert_eq!(membership["birthday_month"], 6);
+
+    // A July birthday: nothing in June, the coupon once July comes.
+    let july = app.enroll("BOOKS").await;
+    let set = mutation(1, profile_set_birthday::NAME, json!({ "month": 7 }));
+    assert_eq!(push(&app, &july, set).await, MutationOutcome::Applied);
+    assert!(snapshot(&app, &july).await.coupons().is_empty());
+    app.clock.advance(20 * SECS_PER_DAY as u64);
+    let coupons = snapshot(&app, &july).await.coupons();
+    assert_eq!(coupons.len(), 1);
+    assert_eq!(coupons[0].title.en, "15% off in your birthday month");
+    assert_eq!(snapshot(&app, &july).await.coupons().len(), 1, "once");
+    // Next year's July brings the next one.
+    app.clock.advance(365 * SECS_PER_DAY as u64);
+    assert_eq!(snapshot(&app, &july).await.coupons().len(), 2);
+}
+
+#[tokio::test]
+async fn adjustments_move_points_with_a_reason() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+    let added = adjust(&app, &member, 30, "survey", BOOKS.cashier_key).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text());
+    let answer: AdjustResponse = added.json_as();
+    assert_eq!((answer.balance, answer.delta_points), (80, 30));
+    let removed: AdjustResponse = adjust(&app, &member, -20, "adjustment", BOOKS.cashier_key)
+        .await
+        .json_as();
+    assert_eq!(removed.balance, 60);
+    adjust(&app, &member, -61, "adjustment", BOOKS.cashier_key)
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::INSUFFICIENT_POINTS);
+
+    let ledger = snapshot(&app, &member).await.ledger();
+    let last: Vec<(LedgerReason, i64, Option<String>)> = ledger[1..]
+        .iter()
+        .map(|e| {
+            (
+                e.reason.clone(),
+                e.points,
+                e.note.as_ref().map(|n| n.zh_tw.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        last,
+        [
+            (LedgerReason::Survey, 30, Some("感謝填寫問卷".into())),
+            (LedgerReason::Adjustment, -20, Some("感謝填寫問卷".into())),
+        ]
+    );
+
+    let cafe = app.enroll("CAFE").await;
+    adjust(&app, &cafe, 10, "adjustment", CAFE.cashier_key)
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::POINTS_NOT_ENABLED);
+    adjust(&app, &member, 10, "adjustment", CAFE.cashier_key)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, error_code::MEMBERSHIP_UNKNOWN);
+    for (delta, reason) in [(0, "adjustment"), (10, "purchase"), (1_000_001, "game")] {
+        adjust(&app, &member, delta, reason, BOOKS.cashier_key)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn memberships_from_before_loyalty_get_their_entities_at_start() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+    // As a server without loyalty left it: the membership and its merchant only.
+    sqlx::query("DELETE FROM entities WHERE kind NOT IN ('membership', 'merchant')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE memberships SET loyalty_ready = 0, points_account_id = NULL")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let state = wallet_server::app::AppState::new(app.pool.clone(), app.clock.clone());
+    wallet_server::loyalty::prepare_existing(&state)
+        .await
+        .unwrap();
+    wallet_server::loyalty::prepare_existing(&state)
+        .await
+        .unwrap();
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(
+        wallet.balance().balance,
+        0,
+        "no welcome points for an old member"
+    );
+    assert_eq!(
+        wallet.one::<TierData>(EntityKind::Tier).1.tier_id,
+        "regular"
+    );
+    assert_eq!(wallet.all::<RewardData>(EntityKind::Reward).len(), 3);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM memberships WHERE loyalty_ready = 0"
+        )
+        .await,
+        0
+    );
+}
