@@ -1,7 +1,11 @@
 //! The app shell: translations, wallet state and routes.
 
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
-use crate::pages::{JoinPage, MemberCardPage, NotFoundPage, WalletPage};
+use crate::pages::{
+    CouponPage, CouponsPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, WalletPage,
+};
+use crate::pages::SettingsPage;
+use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
@@ -24,6 +28,9 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let initial = i18n::initial_locale();
     Effect::new(move |_| i18n.set_locale(initial));
+    // Service worker and install offers (optional, never block the start); before the router
+    // reads the address, because the "Show my code" shortcut (/m/last) is resolved here.
+    pwa::provide();
     let state = WalletState::provide();
     SyncEngine::start(state);
     view! {
@@ -31,8 +38,13 @@ fn Shell() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=WalletPage />
                 <Route path=path!("/m/:id") view=MemberCardPage />
+                <Route path=path!("/m/:id/points") view=LedgerPage />
+                <Route path=path!("/m/:id/coupons") view=CouponsPage />
+                <Route path=path!("/m/:id/coupons/:code") view=CouponPage />
                 <Route path=path!("/join") view=JoinPage />
+                <Route path=path!("/settings") view=SettingsPage />
             </Routes>
+            <PwaChrome />
         </Router>
     }
 }

@@ -8,6 +8,7 @@ mod member_qr;
 mod membership_tile;
 mod stamp_grid;
 mod tier_progress;
+mod update_banner;
 mod windowed_list;
 
 pub use countdown::Countdown;
@@ -16,4 +17,5 @@ pub use member_qr::{qr_svg, MemberQr};
 pub use membership_tile::MembershipTile;
 pub use stamp_grid::StampGrid;
 pub use tier_progress::TierProgress;
+pub use update_banner::UpdateBanner;
 pub use windowed_list::{visible_range, WindowedList};

@@ -1,11 +1,13 @@
 //! `/m/:id`: the member card the customer shows at the counter. The QR is computed on the device
 //! from the stored secret, so it works with no network at all.
 
+use super::loyalty_sections::LoyaltySections;
 use super::member_profile::MemberProfile;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::membership::StoredMembership;
 use crate::platform::{clock, wake_lock};
 use crate::state::{LoadStatus, WalletState};
+use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::time::Duration;
@@ -62,6 +64,14 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     let payload = Signal::derive(move || MemberCode::new(id.clone(), code.get()).encode());
     let seconds_left = Signal::derive(move || period - now.get() % period);
     let awake = wake_lock::keep_screen_awake();
+    // The card is on screen at the counter, exactly when a purchase adds stamps or points: look
+    // for news now and every 15 s while it is shown, so they appear without a reload.
+    let engine = expect_context::<SyncEngine>();
+    engine.request();
+    if let Ok(handle) = set_interval_with_handle(move || engine.request(), Duration::from_secs(15))
+    {
+        on_cleanup(move || handle.clear());
+    }
     mark_qr_shown();
 
     let chinese = move || is_chinese(i18n.get_locale());
@@ -113,6 +123,7 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                 <Show when=move || awake.get()>
                     <p class="muted small awake">{t!(i18n, screen_awake)}</p>
                 </Show>
+                <LoyaltySections membership_id=membership.id.to_string() />
                 <MemberProfile membership_id=membership.id.to_string() />
             </main>
         </div>

@@ -1,13 +1,20 @@
 //! One file per route.
 
+mod coupons;
 mod join;
+mod ledger;
+mod loyalty_sections;
 mod member_card;
 mod member_profile;
 mod not_found;
+mod settings;
 mod sync_line;
 mod wallet;
 
+pub use coupons::{CouponPage, CouponsPage};
 pub use join::JoinPage;
+pub use ledger::LedgerPage;
 pub use member_card::MemberCardPage;
 pub use not_found::NotFoundPage;
+pub use settings::SettingsPage;
 pub use wallet::WalletPage;

@@ -50,9 +50,14 @@ pub fn SyncLine() -> impl IntoView {
     };
 
     view! {
-        <p class=class role="status" data-testid="sync-status">
-            <span>{status_text}</span>
-            {move || waiting_text().map(|text| view! { <span class="sync-waiting" data-testid="sync-waiting">{text}</span> })}
-        </p>
+        <div class="sync-row">
+            <p class=class role="status" data-testid="sync-status">
+                <span>{status_text}</span>
+                {move || waiting_text().map(|text| view! { <span class="sync-waiting" data-testid="sync-waiting">{text}</span> })}
+            </p>
+            <button class="sync-now" type="button" on:click=move |_| engine.request()>
+                {move || t_string!(i18n, sync_now)}
+            </button>
+        </div>
     }
 }

@@ -3,6 +3,7 @@
 use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::pwa::{InstallPrompt, SettingsLink};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
 use wallet_components::MembershipTile;
@@ -59,11 +60,13 @@ pub fn WalletPage() -> impl IntoView {
         <header class="app-bar">
             <h1>{t!(i18n, wallet_title)}</h1>
             <LanguageToggle />
+            <SettingsLink />
         </header>
         <SyncLine />
         <main class="page wallet">
             {body}
             <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>
+            <InstallPrompt />
         </main>
     }
 }

@@ -62,10 +62,20 @@ fn user_agent() -> String {
 /// cannot add to the home screen). iPadOS Safari presents itself as a Mac: the touch points
 /// tell them apart.
 pub fn is_ios_safari(user_agent: &str, max_touch_points: i32) -> bool {
-    let ios = ["iPhone", "iPad", "iPod"].iter().any(|d| user_agent.contains(d))
+    let ios = ["iPhone", "iPad", "iPod"]
+        .iter()
+        .any(|d| user_agent.contains(d))
         || (user_agent.contains("Macintosh") && max_touch_points > 1);
     let other = [
-        "CriOS", "FxiOS", "EdgiOS", "OPiOS", "GSA/", "Line/", "FBAN", "FBAV", "Instagram",
+        "CriOS",
+        "FxiOS",
+        "EdgiOS",
+        "OPiOS",
+        "GSA/",
+        "Line/",
+        "FBAN",
+        "FBAV",
+        "Instagram",
     ]
     .iter()
     .any(|marker| user_agent.contains(marker));
@@ -86,11 +96,18 @@ fn has_deferred_prompt() -> bool {
 pub async fn prompt() -> Option<bool> {
     let event = deferred_prompt()?;
     let _ = Reflect::delete_property(&window(), &JsValue::from_str(STASH));
-    let prompt: Function = Reflect::get(&event, &"prompt".into()).ok()?.dyn_into().ok()?;
+    let prompt: Function = Reflect::get(&event, &"prompt".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let _ = prompt.call0(&event);
     let choice = Reflect::get(&event, &"userChoice".into()).ok()?;
-    let outcome = JsFuture::from(js_sys::Promise::resolve(&choice)).await.ok()?;
-    let outcome = Reflect::get(&outcome, &"outcome".into()).ok()?.as_string()?;
+    let outcome = JsFuture::from(js_sys::Promise::resolve(&choice))
+        .await
+        .ok()?;
+    let outcome = Reflect::get(&outcome, &"outcome".into())
+        .ok()?
+        .as_string()?;
     Some(outcome == "accepted")
 }
 
@@ -101,7 +118,11 @@ pub fn on_change(changed: impl Fn() + 'static) {
     let function: &Function = callback.as_ref().unchecked_ref();
     let _ = window().add_event_listener_with_callback(INSTALLABLE_EVENT, function);
     let _ = window().add_event_listener_with_callback("appinstalled", function);
-    if let Some(query) = window().match_media("(display-mode: standalone)").ok().flatten() {
+    if let Some(query) = window()
+        .match_media("(display-mode: standalone)")
+        .ok()
+        .flatten()
+    {
         let _ = query.add_event_listener_with_callback("change", function);
     }
     callback.forget();
@@ -120,10 +141,16 @@ mod tests {
     #[test]
     fn only_safari_on_ios_gets_the_guide() {
         assert!(is_ios_safari(IPHONE_SAFARI, 5));
-        assert!(is_ios_safari(IPAD_AS_MAC, 5), "iPadOS presents itself as a Mac");
+        assert!(
+            is_ios_safari(IPAD_AS_MAC, 5),
+            "iPadOS presents itself as a Mac"
+        );
         assert!(!is_ios_safari(IPAD_AS_MAC, 0), "a real Mac");
         assert!(!is_ios_safari(IPHONE_CHROME, 5));
-        assert!(!is_ios_safari(IPHONE_LINE, 5), "LINE's in-app browser cannot install");
+        assert!(
+            !is_ios_safari(IPHONE_LINE, 5),
+            "LINE's in-app browser cannot install"
+        );
         assert!(!is_ios_safari(ANDROID_CHROME, 5));
     }
 }

@@ -1,6 +1,10 @@
 //! Glue to the browser's platform APIs.
 
 pub mod clock;
+pub mod dates;
+pub mod install;
+pub mod persistence;
+pub mod service_worker;
 pub mod wake_lock;
 
 /// A random UUID (v4) from the browser's CSPRNG.

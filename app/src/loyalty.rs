@@ -1,0 +1,104 @@
+//! What a membership's loyalty looks like on screen: the issuer's entities from IndexedDB, parsed
+//! and validated (anything that fails is left out, never shown half-broken), plus the pending
+//! overlay computed from the outbox. Nothing here writes: the snapshot is only ever written from
+//! issuer data.
+
+use crate::storage::records::{EntityRecord, OutboxRecord};
+use serde::de::DeserializeOwned;
+use wallet_core::loyalty::{
+    reward_exchange, CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardCost,
+    RewardData, StampCardData, StampCardState, TierData,
+};
+use wallet_core::sync::EntityKind;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoyaltyView {
+    /// Active cards first, then the rest, newest first.
+    pub stamp_cards: Vec<StampCardData>,
+    pub points: Option<(String, PointsBalanceData)>,
+    /// Newest first.
+    pub ledger: Vec<LedgerEntryData>,
+    pub tier: Option<TierData>,
+    pub coupons: Vec<CouponData>,
+    pub rewards: Vec<(String, RewardData)>,
+    /// Rewards the customer asked for that the issuer has not answered yet.
+    pub pending_exchanges: Vec<String>,
+}
+
+fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool) -> Option<T> {
+    let data = record.data.clone()?;
+    serde_json::from_value(data)
+        .ok()
+        .filter(|value| valid(value))
+}
+
+impl LoyaltyView {
+    pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
+        let mut view = Self::default();
+        for record in entities.iter().filter(|r| !r.deleted) {
+            match record.kind {
+                EntityKind::StampCard => view
+                    .stamp_cards
+                    .extend(parse(record, StampCardData::validate)),
+                EntityKind::PointsBalance => {
+                    if let Some(points) = parse(record, PointsBalanceData::validate) {
+                        view.points = Some((record.id.clone(), points));
+                    }
+                }
+                EntityKind::LedgerEntry => {
+                    view.ledger.extend(parse(record, LedgerEntryData::validate))
+                }
+                EntityKind::Tier => view.tier = parse(record, TierData::validate),
+                EntityKind::Coupon => view.coupons.extend(parse(record, CouponData::validate)),
+                EntityKind::Reward => {
+                    if let Some(reward) = parse(record, RewardData::validate) {
+                        view.rewards.push((record.id.clone(), reward));
+                    }
+                }
+                _ => {}
+            }
+        }
+        view.stamp_cards.sort_by_key(|c| {
+            (
+                c.state != StampCardState::Active,
+                std::cmp::Reverse(c.serial),
+            )
+        });
+        view.ledger.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        view.coupons.sort_by_key(|c| c.valid_until);
+        view.rewards.sort_by_key(|(_, r)| r.sort);
+        view.pending_exchanges = outbox
+            .iter()
+            .filter(|m| m.name == reward_exchange::NAME)
+            .filter_map(|m| reward_exchange::reward_id(&m.args).map(str::to_owned))
+            .collect();
+        view
+    }
+
+    /// Points the pending exchanges will spend, for the "exchanging −300" note.
+    pub fn pending_points(&self) -> i64 {
+        self.pending_exchanges
+            .iter()
+            .filter_map(|id| self.rewards.iter().find(|(rid, _)| rid == id))
+            .map(|(_, r)| match r.cost {
+                RewardCost::Points { points } => points,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    pub fn balance(&self) -> i64 {
+        self.points.as_ref().map_or(0, |(_, p)| p.balance)
+    }
+
+    pub fn active_coupons(&self, now: i64) -> usize {
+        self.coupons
+            .iter()
+            .filter(|c| c.state_at(now) == CouponState::Active)
+            .count()
+    }
+
+    pub fn coupon(&self, code: &str) -> Option<&CouponData> {
+        self.coupons.iter().find(|c| c.code.as_str() == code)
+    }
+}

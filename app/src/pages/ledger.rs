@@ -1,0 +1,85 @@
+//! `/m/:id/points`: every points ledger entry, newest first, in a windowed list so 10,000 entries
+//! scroll smoothly.
+
+use super::loyalty_sections::use_loyalty;
+use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::platform::dates;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
+use wallet_components::WindowedList;
+use wallet_core::loyalty::{LedgerEntryData, LedgerReason};
+
+const ROW_HEIGHT: f64 = 64.0;
+
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let membership_id = params.read_untracked().get("id").unwrap_or_default();
+    let loyalty = use_loyalty(membership_id.clone());
+    let entries: Memo<Arc<Vec<LedgerEntryData>>> =
+        Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
+    let viewport = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .map_or(600.0, |h| (h - 140.0).max(300.0));
+
+    let reason = move |reason: &LedgerReason| -> &'static str {
+        match reason {
+            LedgerReason::Purchase => t_string!(i18n, reason_purchase),
+            LedgerReason::Welcome => t_string!(i18n, reason_welcome),
+            LedgerReason::RewardExchange => t_string!(i18n, reason_reward_exchange),
+            LedgerReason::Survey => t_string!(i18n, reason_survey),
+            LedgerReason::Game => t_string!(i18n, reason_game),
+            LedgerReason::Expiry => t_string!(i18n, reason_expiry),
+            LedgerReason::Adjustment => t_string!(i18n, reason_adjustment),
+            LedgerReason::Other(_) => t_string!(i18n, reason_other),
+        }
+    };
+    let render_row = Arc::new(move |index: usize| {
+        let all = entries.get_untracked();
+        let Some(entry) = all.get(index) else {
+            return ().into_any();
+        };
+        let chinese = is_chinese(i18n.get_locale_untracked());
+        let sign = if entry.points >= 0 { "plus" } else { "minus" };
+        view! {
+            <div class="ledger-row" data-testid="ledger-row">
+                <span class="ledger-what">
+                    <span>{reason(&entry.reason)}</span>
+                    <span class="muted small">{format!("{} · {}", dates::date(entry.created_at), entry.merchant_name.get(chinese))}</span>
+                </span>
+                <span class=format!("ledger-points {sign}")>
+                    {format!("{}{}", if entry.points >= 0 { "+" } else { "" }, dates::number(entry.points))}
+                </span>
+            </div>
+        }
+        .into_any()
+    });
+
+    view! {
+        <header class="app-bar">
+            <a class="back" href=format!("/m/{membership_id}") aria-label=move || t_string!(i18n, back)>
+                <span aria-hidden="true">"‹"</span>
+            </a>
+            <h1>{t!(i18n, ledger_title)}</h1>
+        </header>
+        <main class="page ledger">
+            {move || if entries.get().is_empty() {
+                view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
+            } else {
+                let render_row = render_row.clone();
+                view! {
+                    <WindowedList
+                        count=Signal::derive(move || entries.get().len())
+                        row_height=ROW_HEIGHT
+                        viewport_height=viewport
+                        render_row=render_row
+                    />
+                }.into_any()
+            }}
+        </main>
+    }
+}
