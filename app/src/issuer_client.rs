@@ -4,7 +4,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
-use wallet_core::protocol::{error_code, EnrollRequest, EnrollResponse, ErrorBody};
+use wallet_core::loyalty::LinkedEnrollRequest;
+use wallet_core::protocol::{error_code, EnrollResponse, ErrorBody};
 use wallet_core::sync::{SyncRequest, SyncResponse};
 use wallet_core::IssuerUrl;
 use wasm_bindgen::{JsCast, JsValue};
@@ -46,9 +47,16 @@ impl fmt::Display for IssuerError {
     }
 }
 
-pub async fn enroll(issuer: &IssuerUrl, join_code: &str) -> Result<EnrollResponse, IssuerError> {
-    let request = EnrollRequest {
+/// `link_tokens`: the tokens of memberships the wallet already holds at this same issuer, so a
+/// brand of the same merchant group can share their points (an issuer without groups ignores them).
+pub async fn enroll(
+    issuer: &IssuerUrl,
+    join_code: &str,
+    link_tokens: Vec<String>,
+) -> Result<EnrollResponse, IssuerError> {
+    let request = LinkedEnrollRequest {
         join_code: join_code.to_owned(),
+        link_tokens,
     };
     let response: EnrollResponse = post_json(&issuer.endpoint("enroll"), None, &request).await?;
     // A membership we cannot show or compute a code for is no membership.

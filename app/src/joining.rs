@@ -5,6 +5,7 @@ use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::state::WalletState;
 use leptos::prelude::*;
+use wallet_core::loyalty::MAX_LINK_TOKENS;
 use wallet_core::protocol::error_code;
 use wallet_core::{JoinLinkError, JoinRequest, MembershipId};
 
@@ -34,7 +35,14 @@ pub async fn join(state: WalletState, request: JoinRequest) -> Result<Membership
         return Ok(id);
     }
 
-    let response = issuer_client::enroll(&request.issuer, &request.code)
+    let link_tokens = state.memberships.with_untracked(|all| {
+        all.iter()
+            .filter(|m| m.issuer == request.issuer)
+            .take(MAX_LINK_TOKENS)
+            .map(|m| m.token.clone())
+            .collect()
+    });
+    let response = issuer_client::enroll(&request.issuer, &request.code, link_tokens)
         .await
         .map_err(|error| failure(error, &request))?;
     if state.contains(&response.membership.id) {
