@@ -23,7 +23,7 @@ mkdir -p "$LOGS"
 suite_setup() {
   source scripts/tools.sh
   # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes.
-  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk
+  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3
   npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
 }
 
