@@ -41,7 +41,7 @@ pub fn StampGrid(
                 let content = if is_filled {
                     mark.clone()
                 } else if is_reward {
-                    "🎁".to_owned()
+                    "★".to_owned()
                 } else {
                     position.to_string()
                 };
