@@ -39,10 +39,11 @@ export class WalletServer {
     private readonly lines: string[],
   ) {}
 
-  static async start(extraArgs: string[] = []): Promise<WalletServer> {
+  /** `dist`: the built app to serve (default: the release build; a test may serve a copy). */
+  static async start(extraArgs: string[] = [], dist: string = distDir): Promise<WalletServer> {
     const dir = mkdtempSync(path.join(tmpdir(), 'wallet-e2e-'));
     const databaseUrl = `sqlite://${dir}/wallet.db?mode=rwc`;
-    const args = ['--demo', '--host', '127.0.0.1', '--port', '0', '--dist', distDir,
+    const args = ['--demo', '--host', '127.0.0.1', '--port', '0', '--dist', dist,
       '--database-url', databaseUrl, ...extraArgs];
     const proc = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(proc);

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Builds the release app into dist/ (Trunk.toml at the root points at app/index.html), then writes
 # .br (brotli -q 11) and .gz (gzip -9) siblings of every text and wasm asset, because the server
-# serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli.
+# serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli. Between the two,
+# service-worker/generate.mjs writes dist/sw.js with the precache list of dist/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/tools.sh
 
 echo "[build-app] trunk build --release"
 trunk build --release
+
+# The service worker's precache list, with a content revision per file (service-worker/); before
+# compression, so sw.js gets its .br/.gz too.
+node service-worker/generate.mjs dist
 
 echo "[build-app] compressing dist/"
 # Trunk replaces dist/ on every build, but drop any orphaned sibling in case it did not.
@@ -26,8 +31,9 @@ while IFS= read -r -d '' f; do
   printf '[build-app]   %-44s %10s / %10s / %10s\n' "${f#dist/}" \
     "$(kb "$(size "$f")")" "$(kb "$(size "$f.gz")")" "$(kb "$(size "$f.br")")"
 done < <(find dist -type f \( -name '*.wasm' -o -name '*.js' \) -print0 | sort -z)
-# The first screen needs wasm + js + css + html (DESIGN.md section 9 budgets this, brotli).
+# The first screen needs wasm + js + css + html (DESIGN.md section 9 budgets this, brotli); the
+# service worker (sw.js) is fetched after it, so it does not count.
 while IFS= read -r -d '' f; do
   total_br=$((total_br + $(size "$f.br")))
-done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) -print0)
+done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) ! -name sw.js -print0)
 echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$total_br")"

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Warm start to a scannable QR, offline, from the service worker's cache: the wallet was opened
+// once online (join a demo merchant, the worker precaches the app), then the network is cut and
+// the member card is opened RUNS times in a new tab, as a launch from the home screen would.
+// Each start is measured from navigation start (the page's time origin) to
+//   - the `mw:qr-shown` performance mark the card page sets when it renders the QR, and
+//   - the QR's <svg> being in the DOM (a MutationObserver installed before any page script).
+// Prints one line per figure: the medians (with min and max). One warm-up start is not counted.
+//
+//   node bench/warm-start.mjs http://127.0.0.1:8080/ [--cpu 4] [--runs 10]
+//
+// The server must be the reference server with --demo (the CAFE join code). --cpu N slows the
+// CPU N times (CDP Emulation.setCPUThrottlingRate), as Lighthouse's mobile profile does.
+// Playwright comes from e2e/node_modules; the browser is Debian's Chromium.
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../e2e/package.json', import.meta.url));
+const { chromium } = require('@playwright/test');
+
+const BUDGET_MS = 300; // DESIGN.md section 9
+
+const args = process.argv.slice(2);
+const base = args.find((a) => /^https?:/.test(a));
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const cpu = option('--cpu', 1);
+const runs = option('--runs', 10);
+if (!base) {
+  console.error('usage: node bench/warm-start.mjs URL [--cpu N] [--runs N]');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'zh-TW', timezoneId: 'Asia/Taipei',
+  });
+  await context.addInitScript(() => {
+    const seen = () => document.querySelector('[data-testid="member-qr"] svg');
+    new MutationObserver((_, observer) => {
+      if (seen()) {
+        window.__qrSvgAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+
+  // First visit, online: join, and let the worker take control (it has precached the app then).
+  const first = await context.newPage();
+  const issuer = new URL(base).origin;
+  await first.goto(new URL(`/join?issuer=${encodeURIComponent(issuer)}&code=CAFE`, base).href);
+  await first.waitForURL(/\/m\/[0-9A-Z]{12}$/, { timeout: 30_000 });
+  const card = first.url();
+  await first.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+  await first.close();
+  await context.setOffline(true);
+
+  const marks = [];
+  const svgs = [];
+  for (let i = 0; i <= runs; i++) {
+    const page = await context.newPage();
+    if (cpu > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+    }
+    await page.goto(card, { waitUntil: 'commit' });
+    await page.waitForFunction(
+      () => window.__qrSvgAt !== undefined && performance.getEntriesByName('mw:qr-shown').length > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const { mark, svg } = await page.evaluate(() => ({
+      mark: performance.getEntriesByName('mw:qr-shown')[0].startTime,
+      svg: window.__qrSvgAt,
+    }));
+    if (i > 0) {
+      marks.push(mark);
+      svgs.push(svg);
+    }
+    await page.close();
+  }
+
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const label = cpu > 1 ? `${cpu}x CPU` : 'no throttling';
+  const line = (what, xs) => {
+    const m = median(xs);
+    const verdict = m <= BUDGET_MS ? 'met' : `MISSED by ${Math.round(m - BUDGET_MS)} ms`;
+    console.log(
+      `warm start offline (${label}) to ${what}: median ${Math.round(m)} ms of ${xs.length}` +
+        ` (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})` +
+        ` (budget <= ${BUDGET_MS} ms: ${verdict})`,
+    );
+  };
+  line('mark mw:qr-shown', marks);
+  line('QR svg in the DOM', svgs);
+} finally {
+  await browser.close();
+}
