@@ -62,6 +62,11 @@ test('points exchanged offline are pending, then become a coupon; the balance dr
   await page.getByTestId('coupons-link').click();
   await expect(page.getByTestId('coupon-card')).toHaveCount(1);
   await page.screenshot({ path: 'output/screenshots/coupon-box.png', fullPage: true });
+
+  // The coupon is valid for 30 days: the wallet home lists it under "expiring soon".
+  await page.goto('/');
+  await expect(page.getByTestId('expiring')).toContainText('抹茶冰淇淋');
+  await page.screenshot({ path: 'output/screenshots/wallet-expiring.png', fullPage: true });
 });
 
 test('two cashiers redeem one coupon at the same moment: one succeeds, one hears it is used', async ({ page, context, baseURL }) => {

@@ -1,6 +1,7 @@
 //! One file per route.
 
 mod coupons;
+mod expiring_strip;
 mod join;
 mod ledger;
 mod loyalty_sections;

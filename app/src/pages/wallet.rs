@@ -1,5 +1,6 @@
 //! `/`: every membership as a card in the merchant's colours.
 
+use super::expiring_strip::ExpiringStrip;
 use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
@@ -64,6 +65,7 @@ pub fn WalletPage() -> impl IntoView {
         </header>
         <SyncLine />
         <main class="page wallet">
+            <ExpiringStrip />
             {body}
             <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>
             <InstallPrompt />
