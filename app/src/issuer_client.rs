@@ -12,8 +12,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 const TIMEOUT_MS: i32 = 15_000;
-/// No answer of v1 comes near this; a bigger body is not an answer.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The protocol's cap on a response body (docs/protocol.md, limits): a page of 500 changes with
+/// long texts stays well below it; a bigger body is not an answer.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum IssuerError {

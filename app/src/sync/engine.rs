@@ -11,8 +11,10 @@ use crate::storage::{outbox, sync_store, StorageError};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use wallet_core::retry::{backoff_secs, HEALTHY_INTERVAL_SECS};
 use wallet_core::sync::{error_code as sync_code, SyncRequest, MAX_MUTATIONS_PER_REQUEST};
+use wallet_core::IssuerUrl;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -39,6 +41,14 @@ struct Schedule {
 
 thread_local! {
     static SCHEDULE: RefCell<Schedule> = RefCell::default();
+}
+
+/// How one issuer's memberships synced in a pass.
+#[derive(Default)]
+struct IssuerPass {
+    changed: bool,
+    failed: bool,
+    offline: bool,
 }
 
 /// How one membership's sync ended.
@@ -170,27 +180,28 @@ impl SyncEngine {
             return SyncStatus::Offline;
         }
         self.status.set(SyncStatus::Syncing);
-        let memberships = self.state.memberships.get_untracked();
-        let mut offline = false;
-        let mut failed = false;
-        let mut changed = false;
-        for membership in &memberships {
-            match sync_store::sync_state(membership.id.as_str()).await {
-                Ok(state) if state.signed_out => continue,
-                Ok(_) => {}
-                Err(_) => {
-                    failed = true;
-                    continue;
-                }
-            }
-            let (outcome, did_change) = self.sync_membership(membership).await;
-            changed |= did_change;
-            match outcome {
-                Outcome::Synced => {}
-                Outcome::Offline => offline = true,
-                Outcome::Failed => failed = true,
-            }
+        // One client id for the whole pass, read before the issuers run side by side.
+        let Ok(client_id) = sync_store::client_id().await else {
+            return SyncStatus::Failing {
+                retry_at_millis: 0.0,
+            };
+        };
+        // Issuers sync side by side, each one's memberships in turn: an issuer that is slow or
+        // never answers (the 15 s timeout) holds up only its own memberships.
+        let mut by_issuer: BTreeMap<IssuerUrl, Vec<StoredMembership>> = BTreeMap::new();
+        for membership in self.state.memberships.get_untracked() {
+            by_issuer
+                .entry(membership.issuer.clone())
+                .or_default()
+                .push(membership);
         }
+        let passes = by_issuer
+            .into_values()
+            .map(|memberships| self.sync_issuer(memberships, client_id.clone()));
+        let results = futures::future::join_all(passes).await;
+        let changed = results.iter().any(|r| r.changed);
+        let failed = results.iter().any(|r| r.failed);
+        let offline = results.iter().any(|r| r.offline);
         if changed {
             self.refresh_from_storage();
             broadcast::announce_change();
@@ -208,14 +219,42 @@ impl SyncEngine {
         }
     }
 
+    async fn sync_issuer(
+        &self,
+        memberships: Vec<StoredMembership>,
+        client_id: String,
+    ) -> IssuerPass {
+        let mut pass = IssuerPass::default();
+        for membership in &memberships {
+            match sync_store::sync_state(membership.id.as_str()).await {
+                Ok(state) if state.signed_out => continue,
+                Ok(_) => {}
+                Err(_) => {
+                    pass.failed = true;
+                    continue;
+                }
+            }
+            let (outcome, did_change) = self.sync_membership(membership, &client_id).await;
+            pass.changed |= did_change;
+            match outcome {
+                Outcome::Synced => {}
+                Outcome::Offline => pass.offline = true,
+                Outcome::Failed => pass.failed = true,
+            }
+        }
+        pass
+    }
+
     /// Round trips for one membership until its outbox is empty and no page of changes is left.
     /// Returns how it ended and whether anything was written.
-    async fn sync_membership(&self, membership: &StoredMembership) -> (Outcome, bool) {
+    async fn sync_membership(
+        &self,
+        membership: &StoredMembership,
+        client_id: &str,
+    ) -> (Outcome, bool) {
         let id = membership.id.as_str();
         let mut changed = false;
-        let Ok(mut client_id) = sync_store::client_id().await else {
-            return (Outcome::Failed, changed);
-        };
+        let mut client_id = client_id.to_owned();
         let mut renumbered = false;
         for _ in 0..MAX_ROUNDS {
             let (Ok(pending), Ok(state)) =
