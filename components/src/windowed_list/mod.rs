@@ -39,7 +39,8 @@ pub fn WindowedList(
     });
     let on_scroll = move |event: leptos::ev::Event| {
         let target: leptos::web_sys::Element = event_target(&event);
-        scroll_top.set(target.scroll_top());
+        // i32 in stable web-sys, f64 with web_sys_unstable_apis (the wasm build): both convert.
+        scroll_top.set(f64::from(target.scroll_top()));
     };
     view! {
         <div
