@@ -37,6 +37,7 @@ pub fn WindowedList(
     let range = Memo::new(move |_| {
         visible_range(scroll_top.get(), viewport_height, row_height, count.get())
     });
+    #[allow(clippy::useless_conversion)] // see the comment inside
     let on_scroll = move |event: leptos::ev::Event| {
         let target: leptos::web_sys::Element = event_target(&event);
         // i32 in stable web-sys, f64 with web_sys_unstable_apis (the wasm build): both convert.
