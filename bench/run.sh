@@ -39,7 +39,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-target/server/wallet-server --demo --host 127.0.0.1 --port 0 --dist "$ROOT/dist" \
+# A snapshot of dist/: a build running meanwhile (another terminal, the test script) must not
+# swap files under the service worker while it precaches.
+cp -r "$ROOT/dist" "$tmp/dist"
+target/server/wallet-server --demo --host 127.0.0.1 --port 0 --dist "$tmp/dist" \
   --database-url "sqlite://$tmp/bench.db?mode=rwc" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 url=""
@@ -54,7 +57,7 @@ done
 echo "[bench] $url, load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
 failed=()
 figure() { "$@" || failed+=("$*"); }
-figure bench/first-screen-size.sh dist
+figure bench/first-screen-size.sh "$tmp/dist"
 figure bench/lighthouse.sh "$url"
 figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
