@@ -131,11 +131,16 @@ fn format_bytes(bytes: f64) -> String {
     }
 }
 
+// wallet-app builds for wasm32 only (see scripts/test.sh), so its unit tests run in the browser
+// suite, with the wasm-bindgen test runner.
 #[cfg(test)]
 mod tests {
     use super::format_bytes;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    #[test]
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn formats_bytes_like_a_phone() {
         assert_eq!(format_bytes(0.0), "0 KB");
         assert_eq!(format_bytes(12.0), "1 KB");

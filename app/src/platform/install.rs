@@ -128,9 +128,14 @@ pub fn on_change(changed: impl Fn() + 'static) {
     callback.forget();
 }
 
+// wallet-app builds for wasm32 only (see scripts/test.sh), so its unit tests run in the browser
+// suite, with the wasm-bindgen test runner.
 #[cfg(test)]
 mod tests {
     use super::is_ios_safari;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
 
     const IPHONE_SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
     const IPHONE_CHROME: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1";
@@ -138,7 +143,7 @@ mod tests {
     const IPAD_AS_MAC: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
     const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
 
-    #[test]
+    #[wasm_bindgen_test]
     fn only_safari_on_ios_gets_the_guide() {
         assert!(is_ios_safari(IPHONE_SAFARI, 5));
         assert!(

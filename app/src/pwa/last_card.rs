@@ -49,11 +49,16 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+// wallet-app builds for wasm32 only (see scripts/test.sh), so its unit tests run in the browser
+// suite, with the wasm-bindgen test runner.
 #[cfg(test)]
 mod tests {
     use super::{card_id_in, shortcut_target};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    #[test]
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn finds_the_card_in_a_card_route_only() {
         assert_eq!(card_id_in("/m/7K3D9QX2M4PA"), Some("7K3D9QX2M4PA"));
         assert_eq!(card_id_in("/m/7K3D9QX2M4PA/"), Some("7K3D9QX2M4PA"));
@@ -64,7 +69,7 @@ mod tests {
         assert_eq!(card_id_in("/m/a/b"), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn the_shortcut_opens_the_last_card_or_the_wallet() {
         assert_eq!(shortcut_target(Some("7K3D9QX2M4PA")), "/m/7K3D9QX2M4PA");
         assert_eq!(shortcut_target(None), "/");
