@@ -2,13 +2,15 @@
 
 use crate::clock::Clock;
 use crate::error::{api_method_not_allowed, api_not_found};
+use crate::idempotency;
 use crate::json::MAX_BODY_BYTES;
 use crate::programs::ProgramCache;
 use crate::rate_limit::FailureLimiter;
 use crate::static_files::StaticFiles;
+use crate::write_gate::WriteGate;
 use crate::{cashier, cashier_adjust, cashier_purchase, cashier_redeem, enroll, sync};
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, Method};
+use axum::http::{header, HeaderName, Method};
 use axum::routing::{any, get, post};
 use axum::Router;
 use sqlx::AnyPool;
@@ -18,6 +20,7 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
+use wallet_core::cashier::IDEMPOTENCY_KEY_HEADER;
 
 /// Failed member-code attempts allowed per membership, and per cashier key, in `FAILURE_WINDOW_SECS`.
 pub const MEMBER_MAX_FAILURES: usize = 5;
@@ -34,10 +37,13 @@ pub struct AppState {
     pub cashier_failures: Arc<FailureLimiter>,
     /// Merchants' loyalty rules, read from the database and kept for a few seconds.
     pub programs: Arc<ProgramCache>,
+    /// One writing transaction at a time on SQLite (see `write_gate`).
+    pub write_gate: Arc<WriteGate>,
 }
 
 impl AppState {
     pub fn new(db: AnyPool, clock: Arc<dyn Clock>) -> Self {
+        let write_gate = Arc::new(WriteGate::for_pool(&db));
         Self {
             db,
             clock,
@@ -50,6 +56,7 @@ impl AppState {
                 FAILURE_WINDOW_SECS,
             )),
             programs: Arc::new(ProgramCache::default()),
+            write_gate,
         }
     }
 }
@@ -60,7 +67,16 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static(IDEMPOTENCY_KEY_HEADER),
+        ])
+        // A till running in a browser reads these (docs/protocol.md section 7).
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static(idempotency::REPLAYED_HEADER),
+        ])
         .max_age(Duration::from_secs(CORS_MAX_AGE_SECS));
 
     // Full paths rather than `nest`: a nested router's fallback does not catch `/v1/`, which

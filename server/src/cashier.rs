@@ -95,6 +95,7 @@ pub async fn scan(
         };
     // The condition makes the write the arbiter: of two tills scanning the same code at once,
     // exactly one moves the step forward and the other sees no row changed.
+    let turn = state.write_gate.enter().await;
     let updated = sqlx::query(
         "UPDATE memberships SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1",
     )
@@ -102,6 +103,7 @@ pub async fn scan(
     .bind(checked.membership_id.as_str())
     .execute(&mut *conn)
     .await?;
+    drop(turn);
     if updated.rows_affected() != 1 {
         return Err(refuse(
             &state,

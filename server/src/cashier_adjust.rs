@@ -72,23 +72,9 @@ pub async fn adjust(
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
     let now = now_i64(&state);
 
+    let gate = state.write_gate.enter().await;
     let mut tx = conn.begin().await?;
     entities::next_version(&mut tx).await?;
-    if !idempotency::claim(
-        &mut tx,
-        merchant_id,
-        &request_id,
-        ENDPOINT,
-        &fingerprint,
-        now,
-    )
-    .await?
-    {
-        tx.rollback().await?;
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
-            .await?
-            .ok_or_else(|| ApiError::internal("a claimed request id has no stored answer"));
-    }
     let member = loyalty::member(&mut tx, request.membership_id.as_str())
         .await?
         .filter(|m| m.merchant_id == merchant_id);
@@ -135,7 +121,15 @@ pub async fn adjust(
             }
         }
     };
-    points::write_balance(&mut tx, &mut batch, &programs, &account_id, now).await?;
+    points::write_balance(
+        &mut tx,
+        &mut batch,
+        &programs,
+        &account_id,
+        Some(entry.balance_after),
+        now,
+    )
+    .await?;
     batch.flush(&mut tx).await?;
 
     let answer = AdjustResponse {
@@ -148,7 +142,21 @@ pub async fn adjust(
         ledger_entry_id: entry.id,
     };
     let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    let body = idempotency::answer(&mut tx, merchant_id, &request_id, body).await?;
+    let claim = idempotency::Claim {
+        merchant_id,
+        request_id: &request_id,
+        endpoint: ENDPOINT,
+        fingerprint: &fingerprint,
+    };
+    if !idempotency::store(&mut tx, &claim, &body, now).await? {
+        // The same request racing itself: its effects must not count twice.
+        tx.rollback().await?;
+        drop(gate);
+        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+            .await?
+            .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
+    }
     tx.commit().await?;
+    drop(gate);
     Ok(idempotency::json_response(body, false))
 }

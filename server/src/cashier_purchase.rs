@@ -63,22 +63,12 @@ pub async fn purchase(
         .await?
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
 
+    let gate = state.write_gate.enter().await;
     let mut tx = conn.begin().await?;
-    entities::next_version(&mut tx).await?;
-    if !idempotency::claim(
-        &mut tx,
-        merchant_id,
-        &request_id,
-        ENDPOINT,
-        &fingerprint,
-        now,
-    )
-    .await?
-    {
-        tx.rollback().await?;
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
-            .await?
-            .ok_or_else(|| ApiError::internal("a claimed request id has no stored answer"));
+    // On PostgreSQL the version counter's lock comes first (see `entities`); on SQLite the gate
+    // already makes this the only writer, and the first statement below is a write.
+    if !state.write_gate.serialises() {
+        entities::next_version(&mut tx).await?;
     }
     // The condition makes the write the arbiter, as for a scan; it also reads the member's
     // loyalty state under the lock.
@@ -92,6 +82,13 @@ pub async fn purchase(
     .await?;
     let Some(mut member) = member else {
         tx.rollback().await?;
+        drop(gate);
+        // The same request racing itself (a double tap): the first one's answer.
+        if let Some(stored) =
+            idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+        {
+            return Ok(stored);
+        }
         return Err(refuse(
             &state,
             &cashier,
@@ -152,7 +149,21 @@ pub async fn purchase(
         coupons_issued: effects.coupons,
     };
     let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    let body = idempotency::answer(&mut tx, merchant_id, &request_id, body).await?;
+    let claim = idempotency::Claim {
+        merchant_id,
+        request_id: &request_id,
+        endpoint: ENDPOINT,
+        fingerprint: &fingerprint,
+    };
+    if !idempotency::store(&mut tx, &claim, &body, now).await? {
+        // Another request with this id committed first (with another code of the same member).
+        tx.rollback().await?;
+        drop(gate);
+        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+            .await?
+            .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
+    }
     tx.commit().await?;
+    drop(gate);
     Ok(idempotency::json_response(body, false))
 }

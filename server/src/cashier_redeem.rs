@@ -76,28 +76,23 @@ pub async fn redeem(
         return Ok(stored);
     }
     let now = now_i64(&state);
+    let gate = state.write_gate.enter().await;
     let mut tx = conn.begin().await?;
     entities::next_version(&mut tx).await?;
-    if !idempotency::claim(
-        &mut tx,
-        merchant_id,
-        &request_id,
-        ENDPOINT,
-        &fingerprint,
-        now,
-    )
-    .await?
-    {
-        tx.rollback().await?;
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
-            .await?
-            .ok_or_else(|| ApiError::internal("a claimed request id has no stored answer"));
-    }
     let mut batch = EntityBatch::new();
     let coupon = match coupons::redeem(&mut tx, &mut batch, &code, merchant_id, now).await? {
         Ok(coupon) => coupon,
         Err(refusal) => {
             tx.rollback().await?;
+            drop(gate);
+            // The same request racing itself (a double tap): the first one's answer.
+            if refusal == RedeemRefusal::AlreadyUsed {
+                if let Some(stored) =
+                    idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+                {
+                    return Ok(stored);
+                }
+            }
             return Err(refusal.into());
         }
     };
@@ -114,7 +109,20 @@ pub async fn redeem(
         used_at: now,
     };
     let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    let body = idempotency::answer(&mut tx, merchant_id, &request_id, body).await?;
+    let claim = idempotency::Claim {
+        merchant_id,
+        request_id: &request_id,
+        endpoint: ENDPOINT,
+        fingerprint: &fingerprint,
+    };
+    if !idempotency::store(&mut tx, &claim, &body, now).await? {
+        tx.rollback().await?;
+        drop(gate);
+        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+            .await?
+            .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
+    }
     tx.commit().await?;
+    drop(gate);
     Ok(idempotency::json_response(body, false))
 }

@@ -54,6 +54,7 @@ pub async fn enroll(
         let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
         // One transaction: a membership never exists without the entities its first pull shows.
         // The insert is its first statement: a write first (see `entities::next_version`).
+        let _turn = state.write_gate.enter().await;
         let mut tx = conn.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \

@@ -256,6 +256,8 @@ pub enum Audience {
 #[derive(Debug, Default)]
 pub struct EntityBatch {
     writes: Vec<(Audience, EntityKind, String, Value)>,
+    /// Memberships of points accounts the caller already knows (saves a query at `flush`).
+    accounts: Vec<(String, Vec<String>)>,
 }
 
 impl EntityBatch {
@@ -285,7 +287,15 @@ impl EntityBatch {
         self.writes.is_empty()
     }
 
-    /// Stores every write, each with its own new version, in the caller's transaction.
+    /// Tells `flush` which memberships share a points account, when the caller knows.
+    pub fn know_account(&mut self, account_id: &str, memberships: Vec<String>) {
+        self.accounts.retain(|(a, _)| a != account_id);
+        self.accounts.push((account_id.to_owned(), memberships));
+    }
+
+    /// Stores every write, each with its own new version, in the caller's transaction: the
+    /// versions in one statement, the memberships of each points account in one query, the rows
+    /// in one multi-row insert (per 100). A merchant-wide write is one `INSERT ... SELECT`.
     pub async fn flush(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         let count = self.writes.len();
         if count == 0 {
@@ -293,40 +303,44 @@ impl EntityBatch {
         }
         let last = next_versions(conn, count).await?;
         let first = last - i64::try_from(count).unwrap_or(i64::MAX) + 1;
-        let mut direct = Vec::new();
+        let mut rows = Vec::new();
+        let mut accounts = self.accounts;
         for (offset, (audience, kind, id, data)) in self.writes.into_iter().enumerate() {
             let version = first + i64::try_from(offset).unwrap_or(0);
             match audience {
                 Audience::Membership(membership_id) => {
-                    direct.push((membership_id, kind, id, version, data));
+                    rows.push((membership_id, kind, id, version, data));
                 }
                 Audience::Account(account_id) => {
-                    store_for(
-                        conn,
-                        "points_account_id",
-                        &account_id,
-                        &kind,
-                        &id,
-                        version,
-                        &data,
-                    )
-                    .await?;
+                    let members = match accounts.iter().find(|(a, _)| *a == account_id) {
+                        Some((_, members)) => members.clone(),
+                        None => {
+                            let members: Vec<String> = sqlx::query_scalar(
+                                "SELECT id FROM memberships WHERE points_account_id = $1",
+                            )
+                            .bind(&account_id)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                            accounts.push((account_id, members.clone()));
+                            members
+                        }
+                    };
+                    for membership_id in members {
+                        rows.push((
+                            membership_id,
+                            kind.clone(),
+                            id.clone(),
+                            version,
+                            data.clone(),
+                        ));
+                    }
                 }
                 Audience::Merchant(merchant_id) => {
-                    store_for(
-                        conn,
-                        "merchant_id",
-                        &merchant_id,
-                        &kind,
-                        &id,
-                        version,
-                        &data,
-                    )
-                    .await?;
+                    store_for_merchant(conn, &merchant_id, &kind, &id, version, &data).await?;
                 }
             }
         }
-        for chunk in direct.chunks(STORE_CHUNK) {
+        for chunk in rows.chunks(STORE_CHUNK) {
             store_rows(conn, chunk).await?;
         }
         Ok(())
@@ -382,31 +396,28 @@ async fn store_rows(
     Ok(())
 }
 
-/// One write to every membership whose `column` (of `memberships`) is `value`.
-async fn store_for(
+/// One write to every membership of a merchant (one statement, whatever their number).
+async fn store_for_merchant(
     conn: &mut AnyConnection,
-    column: &str,
-    value: &str,
+    merchant_id: &str,
     kind: &EntityKind,
     id: &str,
     version: i64,
     data: &Value,
 ) -> Result<(), sqlx::Error> {
-    // `column` is one of two names fixed above, never input.
-    let sql = format!(
+    sqlx::query(
         "INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
-         SELECT m.id, $2, $3, $4, 0, $5 FROM memberships m WHERE m.{column} = $1 \
+         SELECT m.id, $2, $3, $4, 0, $5 FROM memberships m WHERE m.merchant_id = $1 \
          ON CONFLICT (membership_id, kind, id) DO UPDATE \
-         SET version = excluded.version, deleted = excluded.deleted, data = excluded.data"
-    );
-    sqlx::query(&sql)
-        .bind(value)
-        .bind(kind.as_str().to_owned())
-        .bind(id)
-        .bind(version)
-        .bind(data.to_string())
-        .execute(conn)
-        .await?;
+         SET version = excluded.version, deleted = excluded.deleted, data = excluded.data",
+    )
+    .bind(merchant_id)
+    .bind(kind.as_str().to_owned())
+    .bind(id)
+    .bind(version)
+    .bind(data.to_string())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Cashier requests named by a request id (`Idempotency-Key` header or `request_id` field): the
 //! first one with an id is carried out and its answer stored in the same transaction as its
-//! effects; any later one with the same id gets the stored answer and changes nothing.
+//! effects; any later one with the same id gets the stored answer and changes nothing. Of two with
+//! the same id at once, the one that stores its answer second rolls back and answers with the
+//! first one's.
 //!
 //! Only answers of requests that changed something (200) are stored. A refused request changes
 //! nothing and stores nothing, so the till may send it again with the same id (e.g. after the
@@ -80,46 +82,37 @@ pub async fn stored(
     }
 }
 
-/// Claims the id inside the request's transaction (after the version lock). `false`: another
-/// request with this id got there first; the caller rolls back and answers with `stored`.
-pub async fn claim(
+/// A request id and what it names, for `store`.
+pub struct Claim<'a> {
+    pub merchant_id: &'a str,
+    pub request_id: &'a str,
+    pub endpoint: &'a str,
+    pub fingerprint: &'a str,
+}
+
+/// Stores the request's answer inside its transaction, as its last write. `false`: another
+/// request with this id committed first; the caller rolls back (its effects must not count twice)
+/// and answers with `stored`.
+pub async fn store(
     conn: &mut AnyConnection,
-    merchant_id: &str,
-    request_id: &str,
-    endpoint: &str,
-    fingerprint: &str,
+    claim: &Claim<'_>,
+    body: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO cashier_requests (merchant_id, request_id, endpoint, fingerprint, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        "INSERT INTO cashier_requests \
+         (merchant_id, request_id, endpoint, fingerprint, response, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
-    .bind(merchant_id)
-    .bind(request_id)
-    .bind(endpoint)
-    .bind(fingerprint)
+    .bind(claim.merchant_id)
+    .bind(claim.request_id)
+    .bind(claim.endpoint)
+    .bind(claim.fingerprint)
+    .bind(body)
     .bind(now)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
-}
-
-/// Stores the answer of a claimed id, in the request's transaction; returns it as a response.
-pub async fn answer(
-    conn: &mut AnyConnection,
-    merchant_id: &str,
-    request_id: &str,
-    body: String,
-) -> Result<String, sqlx::Error> {
-    sqlx::query(
-        "UPDATE cashier_requests SET response = $1 WHERE merchant_id = $2 AND request_id = $3",
-    )
-    .bind(&body)
-    .bind(merchant_id)
-    .bind(request_id)
-    .execute(conn)
-    .await?;
-    Ok(body)
 }
 
 /// A 200 JSON answer from its text.

@@ -35,3 +35,4 @@ pub mod stamps;
 pub mod static_files;
 pub mod sync;
 pub mod tiers;
+pub mod write_gate;

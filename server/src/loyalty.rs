@@ -144,7 +144,7 @@ pub async fn init_membership(
             };
             points::credit(conn, batch, programs, change, now).await?;
         }
-        points::write_balance(conn, batch, programs, account_id, now).await?;
+        points::write_balance(conn, batch, programs, account_id, None, now).await?;
     }
     if let Some(program) = &programs.stamps {
         stamps::start_card(conn, batch, programs, program, membership_id, 1, now).await?;
@@ -172,6 +172,7 @@ pub async fn prepare_existing(state: &AppState) -> Result<(), sqlx::Error> {
         let Some(programs) = state.programs.get(&mut conn, &merchant_id).await? else {
             continue;
         };
+        let _turn = state.write_gate.enter().await;
         let mut tx = conn.begin().await?;
         entities::next_version(&mut tx).await?;
         let mut batch = EntityBatch::new();
@@ -195,22 +196,26 @@ pub fn now_i64(state: &AppState) -> i64 {
     i64::try_from(state.clock.now_unix()).unwrap_or(i64::MAX)
 }
 
-/// Whether anything of the membership is due for housekeeping at `now` (a read, no lock).
-pub async fn is_due(
+/// What of the membership is past its time at `now`: counts of coupons, active stamp cards and
+/// points lots to expire (one read, no lock).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Due {
+    pub coupons: i64,
+    pub cards: i64,
+    pub lots: i64,
+}
+
+pub async fn due(
     conn: &mut AnyConnection,
-    programs: &Programs,
     member: &MemberRow,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    if birthday_due(programs, member, now).is_some() {
-        return Ok(true);
-    }
-    let due: i64 = sqlx::query_scalar(
+) -> Result<Due, sqlx::Error> {
+    let (coupons, cards, lots): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM coupons \
-                 WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2) \
-              + (SELECT COUNT(*) FROM stamp_cards \
-                 WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2) \
-              + (SELECT COUNT(*) FROM points_lots \
+                 WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2), \
+                (SELECT COUNT(*) FROM stamp_cards \
+                 WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2), \
+                (SELECT COUNT(*) FROM points_lots \
                  WHERE account_id = $3 AND remaining > 0 AND expires_at <= $2)",
     )
     .bind(&member.id)
@@ -218,7 +223,22 @@ pub async fn is_due(
     .bind(member.points_account_id.as_deref().unwrap_or(""))
     .fetch_one(conn)
     .await?;
-    Ok(due > 0)
+    Ok(Due {
+        coupons,
+        cards,
+        lots,
+    })
+}
+
+/// Whether anything of the membership is due for housekeeping at `now` (a read, no lock).
+pub async fn is_due(
+    conn: &mut AnyConnection,
+    programs: &Programs,
+    member: &MemberRow,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(birthday_due(programs, member, now).is_some()
+        || due(conn, member, now).await? != Due::default())
 }
 
 fn birthday_due(programs: &Programs, member: &MemberRow, now: i64) -> Option<i64> {
@@ -241,21 +261,28 @@ pub async fn housekeeping_in(
     member: &mut MemberRow,
     now: i64,
 ) -> Result<Vec<IssuedCoupon>, sqlx::Error> {
-    coupons::expire_due(conn, batch, &member.id, now).await?;
-    let card_due: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM stamp_cards \
-         WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2",
-    )
-    .bind(&member.id)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    if card_due > 0 {
+    let due = due(conn, member, now).await?;
+    housekeeping_due(conn, batch, programs, member, due, now).await
+}
+
+/// `housekeeping_in` when the caller has read what is `due` already.
+async fn housekeeping_due(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    member: &mut MemberRow,
+    due: Due,
+    now: i64,
+) -> Result<Vec<IssuedCoupon>, sqlx::Error> {
+    if due.coupons > 0 {
+        coupons::expire_due(conn, batch, &member.id, now).await?;
+    }
+    if due.cards > 0 {
         stamps::expire_due(conn, batch, programs, &member.id, now).await?;
     }
-    if let Some(account_id) = &member.points_account_id {
+    if let (true, Some(account_id)) = (due.lots > 0, &member.points_account_id) {
         if points::expire_due(conn, batch, programs, account_id, now).await? > 0 {
-            points::write_balance(conn, batch, programs, account_id, now).await?;
+            points::write_balance(conn, batch, programs, account_id, None, now).await?;
         }
     }
     Ok(issue_birthday_coupon(conn, batch, programs, member, now)
@@ -322,6 +349,7 @@ pub async fn housekeeping(state: &AppState, membership_id: &str) -> Result<(), A
     if !is_due(&mut conn, &programs, &member_now, now).await? {
         return Ok(());
     }
+    let _turn = state.write_gate.enter().await;
     let mut tx = conn.begin().await?;
     entities::next_version(&mut tx).await?;
     // Read again under the lock: another request may have done it meanwhile.
@@ -346,6 +374,83 @@ pub struct PurchaseEffects {
     pub coupons: Vec<IssuedCoupon>,
 }
 
+/// What a purchase reads before it writes, in one query (the counter is a queue: every round trip
+/// inside the write lock counts): what is due for housekeeping, the stamps the member earned today,
+/// how many memberships share the points account, and the active stamp card.
+#[derive(FromRow)]
+struct PurchaseContext {
+    due_coupons: i64,
+    due_cards: i64,
+    due_lots: i64,
+    stamps_today: i64,
+    account_members: i64,
+    id: Option<String>,
+    membership_id: Option<String>,
+    program_id: Option<String>,
+    serial: Option<i64>,
+    stamps: Option<i64>,
+    state: Option<String>,
+    started_at: Option<i64>,
+    first_stamp_at: Option<i64>,
+    last_stamp_at: Option<i64>,
+    expires_at: Option<i64>,
+    completed_at: Option<i64>,
+}
+
+impl PurchaseContext {
+    fn card(&self) -> Option<stamps::CardRow> {
+        Some(stamps::CardRow {
+            id: self.id.clone()?,
+            membership_id: self.membership_id.clone()?,
+            program_id: self.program_id.clone()?,
+            serial: self.serial?,
+            stamps: self.stamps?,
+            state: self.state.clone()?,
+            started_at: self.started_at?,
+            first_stamp_at: self.first_stamp_at,
+            last_stamp_at: self.last_stamp_at,
+            expires_at: self.expires_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+async fn purchase_context(
+    conn: &mut AnyConnection,
+    programs: &Programs,
+    member: &MemberRow,
+    now: i64,
+) -> Result<PurchaseContext, sqlx::Error> {
+    let offset = programs.merchant.utc_offset_min;
+    let today_start = day_start(local_day(now, offset), offset);
+    let program_id = programs.stamps.as_ref().map_or("", |p| p.id.as_str());
+    sqlx::query_as(
+        "SELECT \
+           (SELECT COUNT(*) FROM coupons \
+            WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2) AS due_coupons, \
+           (SELECT COUNT(*) FROM stamp_cards \
+            WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2) AS due_cards, \
+           (SELECT COUNT(*) FROM points_lots \
+            WHERE account_id = $3 AND remaining > 0 AND expires_at <= $2) AS due_lots, \
+           (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
+            WHERE membership_id = $1 AND created_at >= $4) AS stamps_today, \
+           (SELECT COUNT(*) FROM memberships WHERE points_account_id = $3) AS account_members, \
+           c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.state, c.started_at, \
+           c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
+         FROM (SELECT 1 AS one) AS here \
+         LEFT JOIN stamp_cards c \
+           ON c.membership_id = $1 AND c.program_id = $5 AND c.state = 'active' \
+         ORDER BY c.serial DESC LIMIT 1",
+    )
+    .bind(&member.id)
+    .bind(now)
+    .bind(member.points_account_id.as_deref().unwrap_or(""))
+    .bind(today_start)
+    .bind(program_id)
+    .fetch_one(conn)
+    .await
+}
+
 /// A purchase of `amount` NT$ by `member` at `programs.merchant`: housekeeping first (so expired
 /// points and cards are gone before new ones arrive), then stamps within the limits, points at the
 /// earn rate and the member's tier multiplier, the purchase itself, and the tier recomputed.
@@ -357,46 +462,39 @@ pub async fn record_purchase(
     amount: i64,
     now: i64,
 ) -> Result<PurchaseEffects, sqlx::Error> {
-    let mut coupons = housekeeping_in(conn, batch, programs, member, now).await?;
+    let context = purchase_context(conn, programs, member, now).await?;
+    if let (1, Some(account_id)) = (context.account_members, &member.points_account_id) {
+        batch.know_account(account_id, vec![member.id.clone()]);
+    }
+    let due = Due {
+        coupons: context.due_coupons,
+        cards: context.due_cards,
+        lots: context.due_lots,
+    };
+    let mut coupons = housekeeping_due(conn, batch, programs, member, due, now).await?;
 
     let (grant, stamped) = match &programs.stamps {
         Some(program) => {
-            let today_start = day_start(
-                local_day(now, programs.merchant.utc_offset_min),
-                programs.merchant.utc_offset_min,
-            );
-            let today: i64 = sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
-                 WHERE membership_id = $1 AND created_at >= $2",
-            )
-            .bind(&member.id)
-            .bind(today_start)
-            .fetch_one(&mut *conn)
-            .await?;
-            let grant = program
-                .rule
-                .grant(amount, u32::try_from(today.max(0)).unwrap_or(u32::MAX));
-            let stamped = stamps::add_stamps(
-                conn,
-                batch,
-                programs,
-                program,
-                &member.id,
-                grant.granted,
-                now,
-            )
-            .await?;
+            let today = u32::try_from(context.stamps_today.max(0)).unwrap_or(u32::MAX);
+            let grant = program.rule.grant(amount, today);
+            let stamping = stamps::Stamping {
+                membership_id: &member.id,
+                // Housekeeping may have replaced an expired card: then it is read again.
+                current: if due.cards > 0 { None } else { context.card() },
+                granted: grant.granted,
+            };
+            let stamped = stamps::add_stamps(conn, batch, programs, program, stamping, now).await?;
             coupons.extend(stamped.coupons.iter().cloned());
             (Some(grant), Some(stamped))
         }
         None => (None, None),
     };
-
     let points = match (&programs.points, &member.points_account_id) {
         (Some(program), Some(account_id)) => {
             let earned = program
                 .earn
                 .points_for(amount, programs.tier_multiplier(member.tier_rank));
+            let mut balance = None;
             if earned > 0 {
                 let change = Change {
                     account_id,
@@ -406,9 +504,14 @@ pub async fn record_purchase(
                     amount: Some(amount),
                     note: None,
                 };
-                points::credit(conn, batch, programs, change, now).await?;
+                balance = Some(
+                    points::credit(conn, batch, programs, change, now)
+                        .await?
+                        .balance_after,
+                );
             }
-            let balance = points::write_balance(conn, batch, programs, account_id, now).await?;
+            let balance =
+                points::write_balance(conn, batch, programs, account_id, balance, now).await?;
             Some((earned, balance, account_id.clone()))
         }
         _ => None,

@@ -253,18 +253,25 @@ struct Expiring {
     points: i64,
 }
 
-/// Queues the account's `points_balance` entity as it is now; returns the balance.
+/// Queues the account's `points_balance` entity as it is now; returns the balance. `balance`:
+/// the balance if the caller just learnt it (from the ledger entry it made), else it is read.
 pub async fn write_balance(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     programs: &Programs,
     account_id: &str,
+    balance: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let balance: i64 = sqlx::query_scalar("SELECT balance FROM points_accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let balance: i64 = match balance {
+        Some(balance) => balance,
+        None => {
+            sqlx::query_scalar("SELECT balance FROM points_accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
     let expiring: Vec<Expiring> = sqlx::query_as(
         "SELECT expires_at, CAST(SUM(remaining) AS BIGINT) AS points FROM points_lots \
          WHERE account_id = $1 AND remaining > 0 AND expires_at > $2 \

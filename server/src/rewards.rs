@@ -180,10 +180,11 @@ pub async fn exchange(
                 amount: None,
                 note: Some(title.clone()),
             };
-            points::debit(conn, &mut batch, programs, change, now)
+            let entry = points::debit(conn, &mut batch, programs, change, now)
                 .await?
                 .ok_or_else(|| decode_error("the points checked were not there to spend"))?;
-            points::write_balance(conn, &mut batch, programs, account_id, now).await?;
+            let balance = Some(entry.balance_after);
+            points::write_balance(conn, &mut batch, programs, account_id, balance, now).await?;
         }
         RewardCost::StampCard { program_id } => {
             let card = stamps::completed_card(conn, &member.id, &program_id).await?;

@@ -16,7 +16,7 @@ pub const COMPLETED: &str = "completed";
 pub const REWARDED: &str = "rewarded";
 pub const EXPIRED: &str = "expired";
 
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct CardRow {
     pub id: String,
     pub membership_id: String,
@@ -245,6 +245,14 @@ pub struct Stamped {
     pub coupons: Vec<IssuedCoupon>,
 }
 
+/// Stamps for a membership's card.
+pub struct Stamping<'a> {
+    pub membership_id: &'a str,
+    /// The active card if the caller read it already (under the same lock).
+    pub current: Option<CardRow>,
+    pub granted: u32,
+}
+
 /// Lands `granted` stamps: on the current card, then on new cards as cards complete. Each step
 /// reached issues its coupon; a completed card becomes `rewarded` (its final step issued a
 /// coupon) or `completed` (its final reward is chosen from the catalogue later).
@@ -253,11 +261,20 @@ pub async fn add_stamps(
     batch: &mut EntityBatch,
     programs: &Programs,
     program: &StampProgram,
-    membership_id: &str,
-    granted: u32,
+    stamping: Stamping<'_>,
     now: i64,
 ) -> Result<Stamped, sqlx::Error> {
-    let mut card = current_card(conn, batch, programs, program, membership_id, now).await?;
+    let Stamping {
+        membership_id,
+        current,
+        granted,
+    } = stamping;
+    let current = current
+        .filter(|card| card.program_id == program.id && card.expires_at.is_none_or(|at| at > now));
+    let mut card = match current {
+        Some(card) => card,
+        None => current_card(conn, batch, programs, program, membership_id, now).await?,
+    };
     let mut stamped = Stamped {
         cards_completed: 0,
         card: card.clone(),

@@ -16,8 +16,8 @@ use crate::mutations::{self, shorten};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use sqlx::AnyConnection;
 use sqlx::FromRow;
+use sqlx::{AnyConnection, Connection};
 use wallet_core::sync::error_code::{SEQ_CONFLICT, SEQ_GAP};
 use wallet_core::sync::{
     Mutation, MutationOutcome, MutationResult, SyncRequest, SyncResponse, MAX_ID_LEN,
@@ -115,7 +115,10 @@ async fn push(
     request: &SyncRequest,
 ) -> Result<(Vec<MutationResult>, u64), ApiError> {
     let client_id = request.client_id.as_str();
-    let mut tx = state.db.begin().await?;
+    // A connection first, then the turn to write (see `write_gate`).
+    let mut conn = state.db.acquire().await?;
+    let _turn = state.write_gate.enter().await;
+    let mut tx = conn.begin().await?;
     // The first statement writes: it locks this client's row (PostgreSQL) or the database
     // (SQLite) until commit, so a second request of the same client waits here and then sees
     // this one's answers instead of applying the same mutations again.

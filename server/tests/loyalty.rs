@@ -1223,3 +1223,51 @@ async fn memberships_from_before_loyalty_get_their_entities_at_start() {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_request_sent_twice_at_once_is_recorded_once() {
+    let app = TestApp::start().await;
+    for round in 0..3 {
+        let member = app.enroll("YAKINIKU").await;
+        let body = json!({
+            "payload": member.payload(app.now(), 0), "amount": 1_000,
+            "request_id": format!("double-tap-{round}"),
+        });
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let router = app.app.clone();
+                let body = body.to_string();
+                tokio::spawn(async move {
+                    use http_body_util::BodyExt;
+                    use tower::ServiceExt;
+                    let request =
+                        post_request("/v1/cashier/purchase", &body, Some(YAKINIKU.cashier_key));
+                    let response = router.oneshot(request).await.expect("an answer");
+                    let status = response.status();
+                    let bytes = response
+                        .into_body()
+                        .collect()
+                        .await
+                        .expect("a body")
+                        .to_bytes();
+                    (status, bytes)
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.expect("the task ran"));
+        }
+        assert!(
+            answers.iter().all(|(s, _)| *s == StatusCode::OK),
+            "{answers:?}"
+        );
+        assert!(
+            answers.windows(2).all(|w| w[0].1 == w[1].1),
+            "one answer for all"
+        );
+        let points = snapshot(&app, &member).await.balance().balance;
+        assert_eq!(points, 110, "round {round}: earned once");
+        app.clock.advance(STEP);
+    }
+}

@@ -1,0 +1,338 @@
+//! Cashier purchase throughput and latency on loopback: the real router and database behind a
+//! real socket, and a load generator that keeps `--concurrency` connections busy with
+//! `POST /v1/cashier/purchase`, each carrying a valid member code. Prints one line per figure.
+//!
+//! Member codes are single use per time step, so a realistic load is many members, each paying
+//! once: the bench enrolls `--requests` memberships first (not measured), then sends one purchase
+//! for each with its current TOTP code, a fresh request id and an amount that earns stamps and
+//! points. `--merchant` picks what a purchase does: `yakiniku` (stamp card + group points +
+//! ledger, the default), `cafe` (stamp card only) or `books` (points + tier).
+//!
+//! `cargo run --profile server -p wallet-server --example cashier_purchase -- [--requests N]
+//! [--concurrency C] [--merchant M] [--database-url URL]` (bench/cashier-purchase.sh).
+
+use serde_json::json;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use wallet_core::protocol::EnrollResponse;
+use wallet_core::{MemberCode, MembershipId, Totp};
+use wallet_server::app::{router, AppState};
+use wallet_server::clock::SystemClock;
+use wallet_server::db;
+use wallet_server::demo::{self, DemoMerchant};
+
+struct Args {
+    requests: usize,
+    concurrency: usize,
+    merchant: DemoMerchant,
+    amount: i64,
+    what: &'static str,
+    database_url: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        requests: 20_000,
+        concurrency: 32,
+        merchant: demo::YAKINIKU,
+        amount: 880,
+        what: "stamp card + group points + ledger",
+        database_url: None,
+    };
+    let mut iter = std::env::args().skip(1);
+    while let Some(arg) = iter.next() {
+        let mut value = || iter.next().ok_or_else(|| format!("{arg} needs a value"));
+        let number = |text: String| {
+            text.parse::<usize>()
+                .map_err(|_| format!("{arg} takes a number"))
+        };
+        match arg.as_str() {
+            "--requests" => args.requests = number(value()?)?,
+            "--concurrency" => args.concurrency = number(value()?)?,
+            "--database-url" => args.database_url = Some(value()?),
+            "--merchant" => match value()?.as_str() {
+                "yakiniku" => {}
+                "cafe" => {
+                    (args.merchant, args.amount, args.what) = (demo::CAFE, 180, "stamp card only")
+                }
+                "books" => {
+                    (args.merchant, args.amount, args.what) =
+                        (demo::BOOKS, 1_280, "points + ledger + tier")
+                }
+                other => return Err(format!("unknown merchant {other}: yakiniku, cafe, books")),
+            },
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if args.requests == 0 || args.concurrency == 0 {
+        return Err("--requests and --concurrency must be at least 1".into());
+    }
+    Ok(args)
+}
+
+fn main() -> Result<(), String> {
+    let args = parse_args()?;
+    // The server's own errors (a 500's cause) go to stderr.
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(std::io::stderr)
+        .init();
+    let temp_file =
+        std::env::temp_dir().join(format!("wallet-bench-purchase-{}.db", std::process::id()));
+    let (url, backend) = match &args.database_url {
+        Some(url) => (url.clone(), url.split(':').next().unwrap_or("?").to_owned()),
+        None => (
+            format!("sqlite://{}?mode=rwc", temp_file.display()),
+            "sqlite".to_owned(),
+        ),
+    };
+
+    // The server on its own runtime (two workers: this machine's cores), the load on another, as
+    // if they were two processes sharing the machine.
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let address = server.block_on(async {
+        let pool = db::connect(&url).await.map_err(|e| e.to_string())?;
+        demo::seed(&pool).await.map_err(|e| e.to_string())?;
+        let app = router(
+            AppState::new(pool, Arc::new(SystemClock)),
+            std::path::Path::new("/nonexistent-dist"),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok::<_, String>(address)
+    })?;
+
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let result = load.block_on(run(address, &args, &backend));
+    drop(load);
+    drop(server);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temp_file.display()));
+    }
+    result
+}
+
+async fn run(address: std::net::SocketAddr, args: &Args, backend: &str) -> Result<(), String> {
+    let members = enroll_all(address, args).await?;
+    let members = Arc::new(members);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..args.concurrency)
+        .map(|_| {
+            let (members, next) = (members.clone(), next.clone());
+            let (key, amount) = (args.merchant.cashier_key, args.amount);
+            tokio::spawn(async move {
+                let mut conn = Conn::open(address).await?;
+                let mut latencies = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((id, totp)) = members.get(i) else {
+                        return Ok::<_, String>(latencies);
+                    };
+                    let code = totp.code_at(unix_now());
+                    let body = json!({
+                        "payload": MemberCode::new(id.clone(), code).encode(),
+                        "amount": amount,
+                        "request_id": format!("bench-{i}"),
+                    })
+                    .to_string();
+                    let sent = Instant::now();
+                    let (status, answer) = conn
+                        .post("/v1/cashier/purchase", body.as_bytes(), Some(key))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    latencies.push(sent.elapsed());
+                    if status != 200 {
+                        return Err(format!(
+                            "purchase {i}: HTTP {status}: {}",
+                            String::from_utf8_lossy(&answer)
+                        ));
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(args.requests);
+    for task in tasks {
+        latencies.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+
+    let label = format!(
+        "{}: {}; {backend}, loopback, {} connections",
+        args.merchant.join_code.to_lowercase(),
+        args.what,
+        args.concurrency
+    );
+    let per_second = latencies.len() as f64 / elapsed.as_secs_f64();
+    println!(
+        "cashier purchase ({label}): {per_second:.0} requests/s over {}",
+        latencies.len()
+    );
+    println!(
+        "cashier purchase ({label}): p50 {}",
+        ms(percentile(&latencies, 50.0))
+    );
+    println!(
+        "cashier purchase ({label}): p99 {}",
+        ms(percentile(&latencies, 99.0))
+    );
+    Ok(())
+}
+
+/// Enrolls one membership per request to come (not measured), over the same kind of connections.
+async fn enroll_all(
+    address: std::net::SocketAddr,
+    args: &Args,
+) -> Result<Vec<(MembershipId, Totp)>, String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let body = Arc::new(json!({ "join_code": args.merchant.join_code }).to_string());
+    let tasks: Vec<_> = (0..args.concurrency.min(16))
+        .map(|_| {
+            let (next, body, wanted) = (next.clone(), body.clone(), args.requests);
+            tokio::spawn(async move {
+                let mut conn = Conn::open(address).await?;
+                let mut members = Vec::new();
+                while next.fetch_add(1, Ordering::Relaxed) < wanted {
+                    let (status, answer) = conn
+                        .post("/v1/enroll", body.as_bytes(), None)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    if status != 200 {
+                        return Err(format!("enroll: HTTP {status}"));
+                    }
+                    let enrolled: EnrollResponse =
+                        serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
+                    let totp = enrolled.validate().map_err(|e| e.to_string())?;
+                    members.push((enrolled.membership.id, totp));
+                }
+                Ok::<_, String>(members)
+            })
+        })
+        .collect();
+    let mut members = Vec::with_capacity(args.requests);
+    for task in tasks {
+        members.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    Ok(members)
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 * p / 100.0).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// A keep-alive HTTP/1.1 connection that sends JSON POSTs: just enough client for a load test,
+/// so the generator takes as little of the machine's two cores as possible.
+struct Conn {
+    stream: BufReader<TcpStream>,
+}
+
+impl Conn {
+    async fn open(address: std::net::SocketAddr) -> Result<Self, String> {
+        let stream = TcpStream::connect(address)
+            .await
+            .map_err(|e| e.to_string())?;
+        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        Ok(Self {
+            stream: BufReader::new(stream),
+        })
+    }
+
+    async fn post(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        bearer: Option<&str>,
+    ) -> io::Result<(u16, Vec<u8>)> {
+        let auth = bearer.map_or(String::new(), |key| {
+            format!("Authorization: Bearer {key}\r\n")
+        });
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n{auth}\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        self.stream.get_mut().write_all(&request).await?;
+
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| invalid(format!("not an HTTP status line: {line:?}")))?;
+        let (mut length, mut chunked) = (None, false);
+        loop {
+            line.clear();
+            if self.stream.read_line(&mut line).await? == 0 {
+                return Err(invalid("the connection closed in the headers".into()));
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.parse::<usize>().ok();
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.eq_ignore_ascii_case("chunked");
+                }
+            }
+        }
+        let mut answer = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await?;
+                let size = usize::from_str_radix(line.trim(), 16)
+                    .map_err(|_| invalid(format!("bad chunk size {line:?}")))?;
+                let mut chunk = vec![0; size + 2];
+                self.stream.read_exact(&mut chunk).await?;
+                if size == 0 {
+                    break;
+                }
+                answer.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            answer.resize(length.unwrap_or(0), 0);
+            self.stream.read_exact(&mut answer).await?;
+        }
+        Ok((status, answer))
+    }
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
