@@ -10,6 +10,8 @@
 #                          of 10, then again with the CPU slowed 4x
 #   sync-apply.sh, sync-roundtrip.sh, cashier-purchase.sh   (the sync and server figures; each
 #                          starts what it needs)
+#   wallet-scale.sh        100 memberships and 10,000 ledger entries: first paint of the wallet
+#                          list, ledger scroll frame times (starts what it needs)
 # (bench/opt-level.sh is a build experiment, not a figure: run it by hand.)
 # The first three run against the reference server with demo data on a throwaway SQLite file,
 # with Debian's Chromium. Figures move with the machine's load: the load average is printed first.
@@ -66,7 +68,7 @@ wait "$server_pid" 2>/dev/null || true
 server_pid=""
 
 # The others start their own servers; their build output is not a figure.
-for script in sync-apply.sh sync-roundtrip.sh cashier-purchase.sh; do
+for script in sync-apply.sh sync-roundtrip.sh cashier-purchase.sh wallet-scale.sh; do
   [[ -x "bench/$script" ]] || continue
   figure bench/"$script" 2>>target/bench-build.log
 done

@@ -70,7 +70,8 @@ suite_browser() {
 suite_e2e() {
   rm -f e2e/output/results.json
   scripts/build-app.sh
-  cargo build -p wallet-server --profile server
+  # The example seeds 10,000 ledger entries for e2e/tests/wallet-scale.spec.ts.
+  cargo build -p wallet-server --profile server --bins --example seed_entities
   cd e2e && npx playwright test
 }
 

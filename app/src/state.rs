@@ -41,7 +41,13 @@ impl WalletState {
     pub async fn reload(&self) -> Result<(), StorageError> {
         let db = storage::database().await?;
         let memberships = storage::list_memberships(&db).await?;
-        self.memberships.set(memberships);
+        // Unchanged (the usual case after a sync): the wallet list is not rebuilt.
+        if self
+            .memberships
+            .with_untracked(|shown| *shown != memberships)
+        {
+            self.memberships.set(memberships);
+        }
         Ok(())
     }
 

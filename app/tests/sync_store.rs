@@ -174,3 +174,65 @@ async fn the_client_id_is_made_once() {
     assert_eq!(first.len(), 36, "a UUID");
     assert_eq!(sync_store::client_id().await.unwrap(), first);
 }
+
+#[wasm_bindgen_test]
+async fn entities_of_kinds_reads_only_those_kinds_of_that_membership() {
+    let id = "KINDS0000001";
+    fresh(id).await;
+    let entity = |kind: EntityKind, entity_id: &str, deleted: bool| Change {
+        kind,
+        id: entity_id.into(),
+        version: 1,
+        deleted,
+        data: (!deleted).then(|| json!({})),
+    };
+    let changes = vec![
+        entity(EntityKind::Membership, id, false),
+        entity(EntityKind::PointsBalance, "points-1", false),
+        entity(EntityKind::LedgerEntry, "entry-1", false),
+        entity(EntityKind::LedgerEntry, "entry-2", false),
+        entity(EntityKind::Coupon, "coupon-1", false),
+        entity(EntityKind::Coupon, "coupon-2", true),
+    ];
+    let response = SyncResponse {
+        results: vec![],
+        last_processed_seq: 0,
+        changes,
+        cursor: "c".into(),
+        more: false,
+        reset: false,
+    };
+    sync_store::apply_response(id, &[], &response, 0.0)
+        .await
+        .unwrap();
+    // Another membership's coupon is not ours.
+    let other = SyncResponse {
+        changes: vec![entity(EntityKind::Coupon, "coupon-9", false)],
+        ..response.clone()
+    };
+    sync_store::apply_response("KINDS0000002", &[], &other, 0.0)
+        .await
+        .unwrap();
+
+    let mut read: Vec<(EntityKind, String)> =
+        sync_store::entities_of_kinds(id, &[EntityKind::Coupon, EntityKind::PointsBalance])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.kind, r.id))
+            .collect();
+    read.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        read,
+        vec![
+            (EntityKind::Coupon, "coupon-1".to_owned()),
+            (EntityKind::PointsBalance, "points-1".to_owned()),
+        ],
+        "no ledger entries, no tombstones, nothing of another membership"
+    );
+    assert!(sync_store::entities_of_kinds(id, &[])
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(sync_store::entities_of(id).await.unwrap().len(), 5);
+}

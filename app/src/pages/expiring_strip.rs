@@ -9,6 +9,7 @@ use crate::storage::sync_store;
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::loyalty::{CouponState, StampCardState};
+use wallet_core::sync::EntityKind;
 
 const HORIZON_SECS: i64 = 30 * 24 * 3600;
 const MAX_SHOWN: usize = 5;
@@ -36,7 +37,17 @@ async fn collect(state: WalletState) -> Vec<Item> {
     let mut seen_accounts = Vec::new();
     for membership in state.memberships.get_untracked() {
         let id = membership.id.to_string();
-        let entities = sync_store::entities_of(&id).await.unwrap_or_default();
+        // What can expire, not the points ledger (which may be 10,000 entries long).
+        let entities = sync_store::entities_of_kinds(
+            &id,
+            &[
+                EntityKind::PointsBalance,
+                EntityKind::Coupon,
+                EntityKind::StampCard,
+            ],
+        )
+        .await
+        .unwrap_or_default();
         let view = LoyaltyView::build(&entities, &[]);
         let item = |at: i64, what: Expiring| Item {
             at,

@@ -1,7 +1,7 @@
 //! `/m/:id/points`: every points ledger entry, newest first, in a windowed list so 10,000 entries
 //! scroll smoothly.
 
-use super::loyalty_sections::use_loyalty;
+use super::loyalty_sections::use_loyalty_with_ledger;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::dates;
 use leptos::prelude::*;
@@ -17,9 +17,12 @@ pub fn LedgerPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
-    let loyalty = use_loyalty(membership_id.clone());
+    let loyalty = use_loyalty_with_ledger(membership_id.clone());
     let entries: Memo<Arc<Vec<LedgerEntryData>>> =
         Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
+    // The list is made once: a sync that brings entries re-renders its rows (below), it does not
+    // make a new list that jumps back to the top.
+    let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
     let viewport = window()
         .inner_height()
         .ok()
@@ -38,8 +41,9 @@ pub fn LedgerPage() -> impl IntoView {
             LedgerReason::Other(_) => t_string!(i18n, reason_other),
         }
     };
+    // Called while the list renders its window: tracking `entries` re-renders it when they change.
     let render_row = Arc::new(move |index: usize| {
-        let all = entries.get_untracked();
+        let all = entries.get();
         let Some(entry) = all.get(index) else {
             return ().into_any();
         };
@@ -67,7 +71,7 @@ pub fn LedgerPage() -> impl IntoView {
             <h1>{t!(i18n, ledger_title)}</h1>
         </header>
         <main class="page ledger">
-            {move || if entries.get().is_empty() {
+            {move || if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
             } else {
                 let render_row = render_row.clone();

@@ -9,15 +9,41 @@ use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_components::{StampGrid, TierProgress};
 use wallet_core::loyalty::{reward_exchange, RewardCost, StampCardData, StampCardState};
+use wallet_core::sync::EntityKind;
 
-/// Reads the membership's loyalty view again whenever synced data or the outbox changes.
+/// What the card and the coupon box show: every loyalty kind but the points ledger, which may be
+/// 10,000 entries long (reading and parsing those on every sync took a long task).
+const WITHOUT_LEDGER: [EntityKind; 5] = [
+    EntityKind::StampCard,
+    EntityKind::PointsBalance,
+    EntityKind::Tier,
+    EntityKind::Coupon,
+    EntityKind::Reward,
+];
+
+/// Reads the membership's loyalty view again whenever synced data or the outbox changes. Its
+/// `ledger` is empty: the ledger page uses `use_loyalty_with_ledger`.
 pub fn use_loyalty(membership_id: String) -> LocalResource<LoyaltyView> {
+    loyalty_resource(membership_id, false)
+}
+
+/// `use_loyalty` with every points ledger entry.
+pub fn use_loyalty_with_ledger(membership_id: String) -> LocalResource<LoyaltyView> {
+    loyalty_resource(membership_id, true)
+}
+
+fn loyalty_resource(membership_id: String, with_ledger: bool) -> LocalResource<LoyaltyView> {
     let engine = expect_context::<SyncEngine>();
     LocalResource::new(move || {
         engine.revision.track();
         let id = membership_id.clone();
         async move {
-            let entities = sync_store::entities_of(&id).await.unwrap_or_default();
+            let entities = if with_ledger {
+                sync_store::entities_of(&id).await
+            } else {
+                sync_store::entities_of_kinds(&id, &WITHOUT_LEDGER).await
+            }
+            .unwrap_or_default();
             let queued = outbox::pending(&id).await.unwrap_or_default();
             LoyaltyView::build(&entities, &queued)
         }

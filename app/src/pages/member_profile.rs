@@ -17,7 +17,8 @@ struct Profile {
 }
 
 async fn load(membership_id: String) -> Profile {
-    let entities = sync_store::entities_of(&membership_id)
+    // The membership entity only, not every entity (10,000 ledger entries, say).
+    let entities = sync_store::entities_of_kinds(&membership_id, &[EntityKind::Membership])
         .await
         .unwrap_or_default();
     let confirmed_name = entities

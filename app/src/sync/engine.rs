@@ -311,7 +311,13 @@ impl SyncEngine {
                 web_sys::console::error_1(&format!("sync {id}: {error}").into());
                 return (Outcome::Failed, changed);
             }
-            changed = true;
+            // Only what views show counts: an answer with nothing new moved the cursor alone, and
+            // re-reading every view's data after it (every 15 s on the card) was a long task with
+            // 10,000 ledger entries.
+            changed |= response.reset
+                || !response.changes.is_empty()
+                || !response.results.is_empty()
+                || !sent.is_empty();
             let all_sent_processed = sent
                 .last()
                 .is_none_or(|last| response.last_processed_seq >= last.seq);
