@@ -95,15 +95,15 @@ pub async fn scan(
         };
     // The condition makes the write the arbiter: of two tills scanning the same code at once,
     // exactly one moves the step forward and the other sees no row changed.
-    let turn = state.write_gate.enter().await;
+    let mut writer = state.write_gate.writer(conn).await?;
     let updated = sqlx::query(
         "UPDATE memberships SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1",
     )
     .bind(checked.step)
     .bind(checked.membership_id.as_str())
-    .execute(&mut *conn)
+    .execute(&mut *writer)
     .await?;
-    drop(turn);
+    drop(writer);
     if updated.rows_affected() != 1 {
         return Err(refuse(
             &state,

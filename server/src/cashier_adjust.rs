@@ -72,8 +72,8 @@ pub async fn adjust(
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
     let now = now_i64(&state);
 
-    let gate = state.write_gate.enter().await;
-    let mut tx = conn.begin().await?;
+    let mut writer = state.write_gate.writer(conn).await?;
+    let mut tx = writer.begin().await?;
     entities::next_version(&mut tx).await?;
     let member = loyalty::member(&mut tx, request.membership_id.as_str())
         .await?
@@ -151,12 +151,12 @@ pub async fn adjust(
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         // The same request racing itself: its effects must not count twice.
         tx.rollback().await?;
-        drop(gate);
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+
+        return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
     }
     tx.commit().await?;
-    drop(gate);
+    drop(writer);
     Ok(idempotency::json_response(body, false))
 }

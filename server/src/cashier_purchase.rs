@@ -63,8 +63,8 @@ pub async fn purchase(
         .await?
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
 
-    let gate = state.write_gate.enter().await;
-    let mut tx = conn.begin().await?;
+    let mut writer = state.write_gate.writer(conn).await?;
+    let mut tx = writer.begin().await?;
     // On PostgreSQL the version counter's lock comes first (see `entities`); on SQLite the gate
     // already makes this the only writer, and the first statement below is a write.
     if !state.write_gate.serialises() {
@@ -82,10 +82,10 @@ pub async fn purchase(
     .await?;
     let Some(mut member) = member else {
         tx.rollback().await?;
-        drop(gate);
+
         // The same request racing itself (a double tap): the first one's answer.
         if let Some(stored) =
-            idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+            idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint).await?
         {
             return Ok(stored);
         }
@@ -158,12 +158,12 @@ pub async fn purchase(
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         // Another request with this id committed first (with another code of the same member).
         tx.rollback().await?;
-        drop(gate);
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+
+        return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
     }
     tx.commit().await?;
-    drop(gate);
+    drop(writer);
     Ok(idempotency::json_response(body, false))
 }

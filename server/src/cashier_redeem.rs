@@ -76,19 +76,18 @@ pub async fn redeem(
         return Ok(stored);
     }
     let now = now_i64(&state);
-    let gate = state.write_gate.enter().await;
-    let mut tx = conn.begin().await?;
+    let mut writer = state.write_gate.writer(conn).await?;
+    let mut tx = writer.begin().await?;
     entities::next_version(&mut tx).await?;
     let mut batch = EntityBatch::new();
     let coupon = match coupons::redeem(&mut tx, &mut batch, &code, merchant_id, now).await? {
         Ok(coupon) => coupon,
         Err(refusal) => {
             tx.rollback().await?;
-            drop(gate);
             // The same request racing itself (a double tap): the first one's answer.
             if refusal == RedeemRefusal::AlreadyUsed {
                 if let Some(stored) =
-                    idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+                    idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint).await?
                 {
                     return Ok(stored);
                 }
@@ -117,12 +116,12 @@ pub async fn redeem(
     };
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         tx.rollback().await?;
-        drop(gate);
-        return idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint)
+
+        return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
     }
     tx.commit().await?;
-    drop(gate);
+    drop(writer);
     Ok(idempotency::json_response(body, false))
 }

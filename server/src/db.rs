@@ -4,7 +4,7 @@
 use crate::entities;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 use std::fmt;
 use std::time::Duration;
 
@@ -35,32 +35,31 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     let pool = AnyPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-                    // WAL lets readers go on while one connection writes; busy_timeout makes a
-                    // writer wait for the lock instead of failing at once with "database is
-                    // locked" when two cashiers scan at the same moment.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA busy_timeout = 5000").await?;
-                    // In WAL mode NORMAL syncs the log at checkpoints instead of at every commit:
-                    // a commit survives a crash of the server, and the database is never
-                    // corrupted, but a power cut or an OS crash may lose the last commits. FULL
-                    // (an fsync per commit, 2-4 ms on this kind of machine) caps a till's
-                    // purchases at a few hundred a second. WALLET_SQLITE_SYNCHRONOUS=full brings
-                    // it back (docs/architecture.md).
-                    conn.execute(sqlite_synchronous_pragma()).await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                }
-                Ok(())
-            })
-        })
+        .after_connect(|conn, _meta| Box::pin(async move { prepare_connection(conn).await }))
         .connect(url)
         .await
         .map_err(DbError::Connect)?;
     MIGRATOR.run(&pool).await.map_err(DbError::Migrate)?;
     entities::prepare(&pool).await.map_err(DbError::Prepare)?;
     Ok(pool)
+}
+
+/// Settings of every connection: the pool's, and the SQLite writer's (`write_gate`).
+pub async fn prepare_connection(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        // WAL lets readers go on while one connection writes; busy_timeout makes a writer of
+        // another process wait for the lock instead of failing at once with "database is locked".
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        conn.execute("PRAGMA busy_timeout = 5000").await?;
+        // In WAL mode NORMAL syncs the log at checkpoints instead of at every commit: a commit
+        // survives a crash of the server and the database is never corrupted, but a power cut or
+        // an OS crash may lose the last commits. FULL (an fsync per commit, 2-4 ms on this kind of
+        // machine) caps a till's purchases at a few hundred a second.
+        // WALLET_SQLITE_SYNCHRONOUS=full brings it back (docs/architecture.md).
+        conn.execute(sqlite_synchronous_pragma()).await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    Ok(())
 }
 
 /// `PRAGMA synchronous = NORMAL`, or `FULL` when `WALLET_SQLITE_SYNCHRONOUS=full`.

@@ -50,12 +50,12 @@ pub async fn enroll(
     let token = new_membership_token()?;
     let member_since = i64::try_from(state.clock.now_unix()).unwrap_or(i64::MAX);
 
+    let mut writer = state.write_gate.writer(conn).await?;
     for _ in 0..ID_ATTEMPTS {
         let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
         // One transaction: a membership never exists without the entities its first pull shows.
         // The insert is its first statement: a write first (see `entities::next_version`).
-        let _turn = state.write_gate.enter().await;
-        let mut tx = conn.begin().await?;
+        let mut tx = writer.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \
              VALUES ($1, $2, $3, $4, $5)",

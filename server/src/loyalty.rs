@@ -172,8 +172,8 @@ pub async fn prepare_existing(state: &AppState) -> Result<(), sqlx::Error> {
         let Some(programs) = state.programs.get(&mut conn, &merchant_id).await? else {
             continue;
         };
-        let _turn = state.write_gate.enter().await;
-        let mut tx = conn.begin().await?;
+        let mut writer = state.write_gate.writer(conn).await?;
+        let mut tx = writer.begin().await?;
         entities::next_version(&mut tx).await?;
         let mut batch = EntityBatch::new();
         init_membership(
@@ -349,8 +349,8 @@ pub async fn housekeeping(state: &AppState, membership_id: &str) -> Result<(), A
     if !is_due(&mut conn, &programs, &member_now, now).await? {
         return Ok(());
     }
-    let _turn = state.write_gate.enter().await;
-    let mut tx = conn.begin().await?;
+    let mut writer = state.write_gate.writer(conn).await?;
+    let mut tx = writer.begin().await?;
     entities::next_version(&mut tx).await?;
     // Read again under the lock: another request may have done it meanwhile.
     let Some(mut member_now) = member(&mut tx, membership_id).await? else {
@@ -494,8 +494,7 @@ pub async fn record_purchase(
             let earned = program
                 .earn
                 .points_for(amount, programs.tier_multiplier(member.tier_rank));
-            let mut balance = None;
-            if earned > 0 {
+            let balance = if earned > 0 {
                 let change = Change {
                     account_id,
                     membership_id: Some(&member.id),
@@ -504,14 +503,13 @@ pub async fn record_purchase(
                     amount: Some(amount),
                     note: None,
                 };
-                balance = Some(
-                    points::credit(conn, batch, programs, change, now)
-                        .await?
-                        .balance_after,
-                );
-            }
-            let balance =
-                points::write_balance(conn, batch, programs, account_id, balance, now).await?;
+                let entry = points::credit(conn, batch, programs, change, now).await?;
+                let balance = Some(entry.balance_after);
+                points::write_balance(conn, batch, programs, account_id, balance, now).await?
+            } else {
+                // Nothing earned: the balance entity stays as it is (no new version to send).
+                points::balance(conn, account_id).await?
+            };
             Some((earned, balance, account_id.clone()))
         }
         _ => None,

@@ -247,6 +247,14 @@ async fn record(
     Ok(Entry { id, balance_after })
 }
 
+/// The account's balance.
+pub async fn balance(conn: &mut AnyConnection, account_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT balance FROM points_accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
+}
+
 #[derive(FromRow)]
 struct Expiring {
     expires_at: i64,
@@ -263,14 +271,9 @@ pub async fn write_balance(
     balance: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let balance: i64 = match balance {
+    let balance = match balance {
         Some(balance) => balance,
-        None => {
-            sqlx::query_scalar("SELECT balance FROM points_accounts WHERE id = $1")
-                .bind(account_id)
-                .fetch_one(&mut *conn)
-                .await?
-        }
+        None => self::balance(conn, account_id).await?,
     };
     let expiring: Vec<Expiring> = sqlx::query_as(
         "SELECT expires_at, CAST(SUM(remaining) AS BIGINT) AS points FROM points_lots \

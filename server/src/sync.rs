@@ -116,9 +116,9 @@ async fn push(
 ) -> Result<(Vec<MutationResult>, u64), ApiError> {
     let client_id = request.client_id.as_str();
     // A connection first, then the turn to write (see `write_gate`).
-    let mut conn = state.db.acquire().await?;
-    let _turn = state.write_gate.enter().await;
-    let mut tx = conn.begin().await?;
+    let conn = state.db.acquire().await?;
+    let mut writer = state.write_gate.writer(conn).await?;
+    let mut tx = writer.begin().await?;
     // The first statement writes: it locks this client's row (PostgreSQL) or the database
     // (SQLite) until commit, so a second request of the same client waits here and then sees
     // this one's answers instead of applying the same mutations again.
