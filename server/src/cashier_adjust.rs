@@ -151,7 +151,6 @@ pub async fn adjust(
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         // The same request racing itself: its effects must not count twice.
         tx.rollback().await?;
-
         return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));

@@ -82,7 +82,6 @@ pub async fn purchase(
     .await?;
     let Some(mut member) = member else {
         tx.rollback().await?;
-
         // The same request racing itself (a double tap): the first one's answer.
         if let Some(stored) =
             idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint).await?
@@ -158,7 +157,6 @@ pub async fn purchase(
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         // Another request with this id committed first (with another code of the same member).
         tx.rollback().await?;
-
         return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));

@@ -116,7 +116,6 @@ pub async fn redeem(
     };
     if !idempotency::store(&mut tx, &claim, &body, now).await? {
         tx.rollback().await?;
-
         return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
             .await?
             .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
