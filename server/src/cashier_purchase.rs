@@ -55,7 +55,18 @@ pub async fn purchase(
     check_limits(&state, &cashier, &member_code, clock)?;
     let checked = match check_member_code(&mut conn, merchant_id, &member_code, clock).await? {
         Ok(checked) => checked,
-        Err(refusal) => return Err(refuse(&state, &cashier, &member_code, clock, refusal)),
+        Err(refusal) => {
+            // The same request a moment ago (a double tap) may have used the code since the
+            // lookup above: then its answer, not a failed attempt.
+            if refusal == Refusal::CodeAlreadyUsed {
+                if let Some(stored) =
+                    idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
+                {
+                    return Ok(stored);
+                }
+            }
+            return Err(refuse(&state, &cashier, &member_code, clock, refusal));
+        }
     };
     let programs = state
         .programs

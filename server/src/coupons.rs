@@ -1,10 +1,9 @@
 //! Coupons: issuing one from a template, how the wallet sees it (`coupon` entity), marking the
 //! ones past their validity expired, and the race-free redemption at the counter.
 
-use crate::entities::{Audience, EntityBatch};
+use crate::entities::{data_error, to_data, Audience, EntityBatch};
 use crate::programs::CouponTemplate;
 use crate::secrets::random_bytes;
-use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::loyalty::{CouponData, CouponSource, CouponState};
@@ -48,7 +47,7 @@ impl CouponRow {
 
     pub fn data(&self) -> Result<CouponData, sqlx::Error> {
         let code = CouponCode::from_canonical(&self.code)
-            .ok_or_else(|| decode_error(format!("coupon {} has a bad code", self.code)))?;
+            .ok_or_else(|| data_error(format!("coupon {} has a bad code", self.code)))?;
         Ok(CouponData {
             merchant_id: self.merchant_id.clone(),
             code,
@@ -76,7 +75,7 @@ impl CouponRow {
 
     /// Queues the `coupon` entity of its membership.
     pub fn write(&self, batch: &mut EntityBatch) -> Result<(), sqlx::Error> {
-        let data = serde_json::to_value(self.data()?).map_err(|e| decode_error(e.to_string()))?;
+        let data = to_data(&self.data()?)?;
         batch.put(
             Audience::Membership(self.membership_id.clone()),
             EntityKind::Coupon,
@@ -121,7 +120,7 @@ pub async fn issue(
     } = new;
     let bits = random_bytes::<8>()
         .map(u64::from_le_bytes)
-        .map_err(|e| decode_error(e.message))?;
+        .map_err(|e| data_error(e.message))?;
     let code = CouponCode::from_random(bits >> 4);
     let row = CouponRow {
         code: code.as_str().to_owned(),
@@ -241,12 +240,4 @@ pub async fn redeem(
         // Another state a newer version may add; not redeemable here.
         Some(_) => RedeemRefusal::AlreadyUsed,
     }))
-}
-
-pub fn decode_error(message: impl Into<String>) -> sqlx::Error {
-    sqlx::Error::Decode(message.into().into())
-}
-
-pub fn to_value<T: serde::Serialize>(value: &T) -> Result<Value, sqlx::Error> {
-    serde_json::to_value(value).map_err(|e| decode_error(e.to_string()))
 }

@@ -238,6 +238,23 @@ pub async fn write_all(
     tx.commit().await
 }
 
+/// Entity data as JSON. A failure is the server's own; it is reported as a database decode error
+/// so that the caller's transaction rolls back like for any other database failure.
+pub fn to_data<T: serde::Serialize>(value: &T) -> Result<Value, sqlx::Error> {
+    serde_json::to_value(value).map_err(|e| data_error(e.to_string()))
+}
+
+pub fn data_error(message: impl Into<String>) -> sqlx::Error {
+    sqlx::Error::Decode(message.into().into())
+}
+
+/// A new random id: `<prefix>-<16 hex digits>` (64 bits).
+pub fn new_id(prefix: &str) -> Result<String, sqlx::Error> {
+    random_hex::<8>()
+        .map(|hex| format!("{prefix}-{hex}"))
+        .map_err(|e| data_error(e.message))
+}
+
 /// Whose copy of an entity a write goes to. Each membership keeps its own copy of what it sees
 /// (a pull is then one indexed range of one table); an entity shared by several memberships (a
 /// group's points balance, a merchant's reward) is written to each of them with one version.

@@ -13,7 +13,6 @@ use crate::error::ApiError;
 use crate::points::{self, Change};
 use crate::programs::Programs;
 use crate::rewards;
-use crate::secrets::random_hex;
 use crate::stamps::{self, Stamped};
 use crate::tiers::{self, Standing};
 use sqlx::{AnyConnection, Connection, FromRow};
@@ -210,17 +209,11 @@ pub async fn due(
     member: &MemberRow,
     now: i64,
 ) -> Result<Due, sqlx::Error> {
-    let (coupons, cards, lots): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM coupons \
-                 WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2), \
-                (SELECT COUNT(*) FROM stamp_cards \
-                 WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2), \
-                (SELECT COUNT(*) FROM points_lots \
-                 WHERE account_id = $3 AND remaining > 0 AND expires_at <= $2)",
-    )
+    let (coupons, cards, lots): (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT {DUE_COLUMNS} FROM memberships m WHERE m.id = $1"
+    ))
     .bind(&member.id)
     .bind(now)
-    .bind(member.points_account_id.as_deref().unwrap_or(""))
     .fetch_one(conn)
     .await?;
     Ok(Due {
@@ -230,15 +223,44 @@ pub async fn due(
     })
 }
 
-/// Whether anything of the membership is due for housekeeping at `now` (a read, no lock).
-pub async fn is_due(
+/// The counts of `Due`, as columns of a query over `memberships m` with `$2` = now.
+const DUE_COLUMNS: &str = "\
+    (SELECT COUNT(*) FROM coupons \
+     WHERE membership_id = m.id AND state = 'active' AND valid_until <= $2) AS due_coupons, \
+    (SELECT COUNT(*) FROM stamp_cards \
+     WHERE membership_id = m.id AND state = 'active' AND expires_at <= $2) AS due_cards, \
+    (SELECT COUNT(*) FROM points_lots \
+     WHERE account_id = m.points_account_id AND remaining > 0 AND expires_at <= $2) AS due_lots";
+
+/// A membership's row and what of it is due, in one read (before a sync).
+async fn member_and_due(
     conn: &mut AnyConnection,
-    programs: &Programs,
-    member: &MemberRow,
+    membership_id: &str,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    Ok(birthday_due(programs, member, now).is_some()
-        || due(conn, member, now).await? != Due::default())
+) -> Result<Option<(MemberRow, Due)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        member: MemberRow,
+        due_coupons: i64,
+        due_cards: i64,
+        due_lots: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS}, {DUE_COLUMNS} FROM memberships m WHERE m.id = $1"
+    ))
+    .bind(membership_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|row| {
+        let due = Due {
+            coupons: row.due_coupons,
+            cards: row.due_cards,
+            lots: row.due_lots,
+        };
+        (row.member, due)
+    }))
 }
 
 fn birthday_due(programs: &Programs, member: &MemberRow, now: i64) -> Option<i64> {
@@ -336,7 +358,7 @@ pub async fn issue_birthday_coupon(
 pub async fn housekeeping(state: &AppState, membership_id: &str) -> Result<(), ApiError> {
     let now = now_i64(state);
     let mut conn = state.db.acquire().await?;
-    let Some(member_now) = member(&mut conn, membership_id).await? else {
+    let Some((member_now, due)) = member_and_due(&mut conn, membership_id, now).await? else {
         return Ok(());
     };
     let Some(programs) = state
@@ -346,7 +368,7 @@ pub async fn housekeeping(state: &AppState, membership_id: &str) -> Result<(), A
     else {
         return Ok(());
     };
-    if !is_due(&mut conn, &programs, &member_now, now).await? {
+    if due == Due::default() && birthday_due(&programs, &member_now, now).is_none() {
         return Ok(());
     }
     let mut writer = state.write_gate.writer(conn).await?;
@@ -424,27 +446,21 @@ async fn purchase_context(
     let offset = programs.merchant.utc_offset_min;
     let today_start = day_start(local_day(now, offset), offset);
     let program_id = programs.stamps.as_ref().map_or("", |p| p.id.as_str());
-    sqlx::query_as(
-        "SELECT \
-           (SELECT COUNT(*) FROM coupons \
-            WHERE membership_id = $1 AND state = 'active' AND valid_until <= $2) AS due_coupons, \
-           (SELECT COUNT(*) FROM stamp_cards \
-            WHERE membership_id = $1 AND state = 'active' AND expires_at <= $2) AS due_cards, \
-           (SELECT COUNT(*) FROM points_lots \
-            WHERE account_id = $3 AND remaining > 0 AND expires_at <= $2) AS due_lots, \
+    sqlx::query_as(&format!(
+        "SELECT {DUE_COLUMNS}, \
            (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
-            WHERE membership_id = $1 AND created_at >= $4) AS stamps_today, \
-           (SELECT COUNT(*) FROM memberships WHERE points_account_id = $3) AS account_members, \
+            WHERE membership_id = m.id AND created_at >= $3) AS stamps_today, \
+           (SELECT COUNT(*) FROM memberships o \
+            WHERE o.points_account_id = m.points_account_id) AS account_members, \
            c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.state, c.started_at, \
            c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
-         FROM (SELECT 1 AS one) AS here \
+         FROM memberships m \
          LEFT JOIN stamp_cards c \
-           ON c.membership_id = $1 AND c.program_id = $5 AND c.state = 'active' \
-         ORDER BY c.serial DESC LIMIT 1",
-    )
+           ON c.membership_id = m.id AND c.program_id = $4 AND c.state = 'active' \
+         WHERE m.id = $1 ORDER BY c.serial DESC LIMIT 1"
+    ))
     .bind(&member.id)
     .bind(now)
-    .bind(member.points_account_id.as_deref().unwrap_or(""))
     .bind(today_start)
     .bind(program_id)
     .fetch_one(conn)
@@ -515,12 +531,12 @@ pub async fn record_purchase(
         _ => None,
     };
 
-    let purchase_id = random_hex::<8>().map_err(|e| coupons::decode_error(e.message))?;
+    let purchase_id = entities::new_id("pu")?;
     sqlx::query(
         "INSERT INTO purchases (id, membership_id, merchant_id, amount, stamps, points, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(format!("pu-{purchase_id}"))
+    .bind(purchase_id)
     .bind(&member.id)
     .bind(&member.merchant_id)
     .bind(amount)

@@ -2,7 +2,7 @@
 //! in the caller's transaction) or is rejected with a code and a message; both answers are final.
 //! An `Err` is the server's own failure: the caller rolls everything back and answers 500.
 
-use crate::entities::{self, EntityBatch};
+use crate::entities::{self, data_error, EntityBatch};
 use crate::loyalty;
 use crate::programs::ProgramCache;
 use crate::rewards;
@@ -62,14 +62,14 @@ async fn update_profile(
     let kind = EntityKind::Membership;
     let current = entities::read(conn, membership_id, &kind, membership_id)
         .await?
-        .ok_or_else(|| decode_error("the membership entity is missing"))?;
+        .ok_or_else(|| data_error("the membership entity is missing"))?;
     // Checked as MembershipData, changed as JSON: fields it does not name (the birthday month)
     // are kept.
     let _: MembershipData = serde_json::from_value(current.clone())
-        .map_err(|e| decode_error(&format!("the membership entity is not valid: {e}")))?;
+        .map_err(|e| data_error(format!("the membership entity is not valid: {e}")))?;
     let mut data = current;
     data.as_object_mut()
-        .ok_or_else(|| decode_error("the membership entity is not an object"))?
+        .ok_or_else(|| data_error("the membership entity is not an object"))?
         .insert("display_name".into(), Value::String(display_name));
     entities::store(
         conn,
@@ -98,12 +98,12 @@ async fn exchange(
     };
     let member = loyalty::member(conn, membership_id)
         .await?
-        .ok_or_else(|| decode_error("the membership is missing"))?;
+        .ok_or_else(|| data_error("the membership is missing"))?;
     let programs = context
         .programs
         .get(conn, &member.merchant_id)
         .await?
-        .ok_or_else(|| decode_error("the membership's merchant is missing"))?;
+        .ok_or_else(|| data_error("the membership's merchant is missing"))?;
     rewards::exchange(conn, &programs, &member, reward_id, context.now).await
 }
 
@@ -124,7 +124,7 @@ async fn set_birthday(
     let version = entities::next_version(conn).await?;
     let mut member = loyalty::member(conn, membership_id)
         .await?
-        .ok_or_else(|| decode_error("the membership is missing"))?;
+        .ok_or_else(|| data_error("the membership is missing"))?;
     match member.birthday_month {
         Some(set) if set == i64::from(month) => return Ok(MutationOutcome::Applied),
         Some(_) => {
@@ -144,9 +144,9 @@ async fn set_birthday(
     let kind = EntityKind::Membership;
     let mut data = entities::read(conn, membership_id, &kind, membership_id)
         .await?
-        .ok_or_else(|| decode_error("the membership entity is missing"))?;
+        .ok_or_else(|| data_error("the membership entity is missing"))?;
     data.as_object_mut()
-        .ok_or_else(|| decode_error("the membership entity is not an object"))?
+        .ok_or_else(|| data_error("the membership entity is not an object"))?
         .insert("birthday_month".into(), Value::from(month));
     entities::store(
         conn,
@@ -162,7 +162,7 @@ async fn set_birthday(
         .programs
         .get(conn, &member.merchant_id)
         .await?
-        .ok_or_else(|| decode_error("the membership's merchant is missing"))?;
+        .ok_or_else(|| data_error("the membership's merchant is missing"))?;
     let mut batch = EntityBatch::new();
     loyalty::issue_birthday_coupon(conn, &mut batch, &programs, &mut member, context.now).await?;
     batch.flush(conn).await?;
@@ -174,10 +174,6 @@ fn rejected(code: &str, message: String) -> MutationOutcome {
         code: code.to_owned(),
         message,
     }
-}
-
-fn decode_error(message: &str) -> sqlx::Error {
-    sqlx::Error::Decode(message.to_owned().into())
 }
 
 /// At most `max` characters, so a stranger's long name is not echoed back or stored whole.

@@ -5,10 +5,8 @@
 //! Callers hold the version counter's lock (see `entities`) before calling anything here that
 //! writes, so the balance read and the balance written belong to the same moment.
 
-use crate::coupons::{decode_error, to_value};
-use crate::entities::{Audience, EntityBatch};
+use crate::entities::{new_id, to_data, Audience, EntityBatch};
 use crate::programs::Programs;
-use crate::secrets::random_hex;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::{LedgerEntryData, LedgerReason, PointsBalanceData, PointsExpiry};
 use wallet_core::loyalty_rules::{points_expire_at, take_in_order};
@@ -17,12 +15,6 @@ use wallet_core::LocalizedText;
 
 /// How many expiry dates the `points_balance` entity lists.
 pub const EXPIRING_LISTED: i64 = 3;
-
-fn new_id(prefix: &str) -> Result<String, sqlx::Error> {
-    random_hex::<8>()
-        .map(|hex| format!("{prefix}-{hex}"))
-        .map_err(|e| decode_error(e.message))
-}
 
 /// Opens an account for a membership of `programs.merchant` (shared with its group, if any).
 pub async fn open_account(
@@ -242,7 +234,7 @@ async fn record(
         Audience::Account(change.account_id.to_owned()),
         EntityKind::LedgerEntry,
         id.clone(),
-        to_value(&data)?,
+        to_data(&data)?,
     );
     Ok(Entry { id, balance_after })
 }
@@ -302,7 +294,7 @@ pub async fn write_balance(
         Audience::Account(account_id.to_owned()),
         EntityKind::PointsBalance,
         account_id,
-        to_value(&data)?,
+        to_data(&data)?,
     );
     Ok(balance)
 }

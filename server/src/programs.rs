@@ -179,6 +179,21 @@ impl From<TemplateRow> for CouponTemplate {
     }
 }
 
+/// One coupon template by id (the reward's, at an exchange).
+pub async fn template(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<CouponTemplate>, sqlx::Error> {
+    let row: Option<TemplateRow> = sqlx::query_as(
+        "SELECT id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days \
+         FROM coupon_templates WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(CouponTemplate::from))
+}
+
 #[derive(FromRow)]
 struct StampProgramRow {
     id: String,

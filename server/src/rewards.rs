@@ -5,11 +5,11 @@
 //! then checks everything, and writes only when nothing refuses: a rejection changes nothing
 //! (docs/protocol.md 9.8), and two exchanges racing for the last item cannot both win.
 
-use crate::coupons::{self, decode_error, to_value, NewCoupon};
-use crate::entities::{self, Audience, EntityBatch};
+use crate::coupons::{self, NewCoupon};
+use crate::entities::{self, data_error, to_data, Audience, EntityBatch};
 use crate::loyalty::MemberRow;
 use crate::points::{self, Change};
-use crate::programs::{CouponTemplate, Programs};
+use crate::programs::{self, Programs};
 use crate::stamps;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::reward_exchange::rejection;
@@ -84,7 +84,7 @@ pub async fn write_catalogue(
             Audience::Membership(membership_id.to_owned()),
             EntityKind::Reward,
             reward.id.clone(),
-            to_value(&reward.data())?,
+            to_data(&reward.data())?,
         );
     }
     Ok(())
@@ -95,33 +95,6 @@ fn rejected(code: &str, message: impl Into<String>) -> MutationOutcome {
         code: code.to_owned(),
         message: message.into(),
     }
-}
-
-async fn template(conn: &mut AnyConnection, id: &str) -> Result<CouponTemplate, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        id: String,
-        merchant_id: String,
-        title_zh: String,
-        title_en: String,
-        terms_zh: String,
-        terms_en: String,
-        valid_days: i64,
-    }
-    let row: Row = sqlx::query_as(
-        "SELECT id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days \
-         FROM coupon_templates WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(conn)
-    .await?;
-    Ok(CouponTemplate {
-        id: row.id,
-        merchant_id: row.merchant_id,
-        title: LocalizedText::new(row.title_zh, row.title_en),
-        terms: LocalizedText::new(row.terms_zh, row.terms_en),
-        valid_days: row.valid_days,
-    })
 }
 
 /// `reward.exchange {"reward_id"}` for `member`, at `now`.
@@ -182,7 +155,7 @@ pub async fn exchange(
             };
             let entry = points::debit(conn, &mut batch, programs, change, now)
                 .await?
-                .ok_or_else(|| decode_error("the points checked were not there to spend"))?;
+                .ok_or_else(|| data_error("the points checked were not there to spend"))?;
             let balance = Some(entry.balance_after);
             points::write_balance(conn, &mut batch, programs, account_id, balance, now).await?;
         }
@@ -226,11 +199,13 @@ pub async fn exchange(
                 Audience::Merchant(reward.merchant_id.clone()),
                 EntityKind::Reward,
                 reward.id.clone(),
-                to_value(&data)?,
+                to_data(&data)?,
             );
         }
     }
-    let template = template(conn, &reward.coupon_template_id).await?;
+    let template = programs::template(conn, &reward.coupon_template_id)
+        .await?
+        .ok_or_else(|| data_error(format!("reward {} has no coupon template", reward.id)))?;
     let coupon = NewCoupon {
         template: &template,
         membership_id: &member.id,

@@ -1,10 +1,9 @@
 //! Stamp cards: the member's cards of a merchant's program, stamps landing on them (rewards at
 //! their steps, a new card when one completes), expiry, and the `stamp_card` entity.
 
-use crate::coupons::{self, decode_error, to_value, NewCoupon};
-use crate::entities::{Audience, EntityBatch};
+use crate::coupons::{self, NewCoupon};
+use crate::entities::{new_id, to_data, Audience, EntityBatch};
 use crate::programs::{Programs, StampProgram};
-use crate::secrets::random_hex;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::loyalty::{CouponSource, StampCardData, StampCardState, StampStep};
@@ -84,7 +83,7 @@ impl CardRow {
             Audience::Membership(self.membership_id.clone()),
             EntityKind::StampCard,
             self.id.clone(),
-            to_value(&self.data(programs, program))?,
+            to_data(&self.data(programs, program))?,
         );
         Ok(())
     }
@@ -118,10 +117,7 @@ pub async fn start_card(
     now: i64,
 ) -> Result<CardRow, sqlx::Error> {
     let card = CardRow {
-        id: format!(
-            "sc-{}",
-            random_hex::<8>().map_err(|e| decode_error(e.message))?
-        ),
+        id: new_id("sc")?,
         membership_id: membership_id.to_owned(),
         program_id: program.id.clone(),
         serial,

@@ -1,8 +1,7 @@
 //! Tiers: the member's tier at a merchant from their spend over the last 365 days, recomputed at
 //! every purchase, and the `tier` entity (id: the merchant id).
 
-use crate::coupons::to_value;
-use crate::entities::{Audience, EntityBatch};
+use crate::entities::{to_data, Audience, EntityBatch};
 use crate::programs::Programs;
 use sqlx::AnyConnection;
 use wallet_core::loyalty::TierData;
@@ -86,7 +85,7 @@ pub fn write(
         Audience::Membership(membership_id.to_owned()),
         EntityKind::Tier,
         programs.merchant.id.clone(),
-        to_value(&data)?,
+        to_data(&data)?,
     );
     Ok(())
 }
