@@ -1,10 +1,10 @@
 //! The app shell: translations, wallet state and routes.
 
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
+use crate::pages::SettingsPage;
 use crate::pages::{
     CouponPage, CouponsPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, WalletPage,
 };
-use crate::pages::SettingsPage;
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
 use crate::sync::SyncEngine;

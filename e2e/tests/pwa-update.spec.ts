@@ -17,7 +17,7 @@ import {
 } from '../pwa';
 
 // FIXME: failed in the final check of this tree (be979d3, under heavy load from parallel builds); not diagnosed in time. See the closing note of this stop.
-test.fixme('an update waits for the tap, stays off the member card, and keeps the data', async ({ page }) => {
+test('an update waits for the tap, stays off the member card, and keeps the data', async ({ page }) => {
   const dist = copyOfDist();
   const server = await WalletServer.start([], dist.dir);
   try {

@@ -114,12 +114,10 @@ test('two issuers sync independently; one answering garbage or down never blocks
   }
 });
 
-// A sync pass visits the memberships one after the other, and an action queued during a pass
-// waits for it to end: an issuer that never answers holds the others back until the wallet's 15 s
-// request timeout gives up on it (then they go through). This pins that bound and that nothing is
-// lost or doubled; it does not claim "no delay at all" (see the engine's `sync_all`).
-// FIXME: failed in the final check of this tree (be979d3, under heavy load from parallel builds); not diagnosed in time. See the closing note of this stop.
-test.fixme('an issuer that never answers holds the other back at most until the 15 s timeout, and loses nothing', async ({ page, baseURL, server }) => {
+// Each issuer syncs in a lane of its own: while one never answers (until the wallet's 15 s request
+// timeout gives up on it), an action for another issuer is confirmed well before that timeout,
+// and nothing is lost or doubled on either side.
+test('an issuer that never answers does not hold the other back, and loses nothing', async ({ page, baseURL, server }) => {
   test.setTimeout(90_000);
   const other = await RestartableServer.create();
   try {
@@ -138,7 +136,8 @@ test.fixme('an issuer that never answers holds the other back at most until the 
     await page.goto(`/m/${a.id}`);
     const queuedAt = Date.now();
     await saveName(page, '咖啡');
-    await expectConfirmedName(page, '咖啡', 20_000);
+    // Well under the 15 s a hung request takes to time out.
+    await expectConfirmedName(page, '咖啡', 8_000);
     test.info().annotations.push({
       type: 'delay',
       description: `the café's action was confirmed ${Date.now() - queuedAt} ms after it was queued, with the bookshop's issuer hanging`,

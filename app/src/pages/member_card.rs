@@ -66,10 +66,14 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     let awake = wake_lock::keep_screen_awake();
     // The card is on screen at the counter, exactly when a purchase adds stamps or points: look
     // for news now and every 15 s while it is shown, so they appear without a reload.
+    // Only this card's issuer: another that is failing keeps its backoff.
     let engine = expect_context::<SyncEngine>();
-    engine.request();
-    if let Ok(handle) = set_interval_with_handle(move || engine.request(), Duration::from_secs(15))
-    {
+    let issuer = membership.issuer.clone();
+    engine.request_issuer(issuer.clone());
+    if let Ok(handle) = set_interval_with_handle(
+        move || engine.request_issuer(issuer.clone()),
+        Duration::from_secs(15),
+    ) {
         on_cleanup(move || handle.clear());
     }
     mark_qr_shown();

@@ -1,9 +1,10 @@
-//! The engine: when to sync, and one sync of every membership.
+//! The engine: when to sync. Each issuer has a lane of its own (its schedule, its backoff, its
+//! lock), so an issuer that is down or never answers only delays its own memberships, even for an
+//! action queued while it hangs.
 
+use super::pass::{sync_issuer, IssuerPass};
 use super::status::SyncStatus;
 use super::{broadcast, lock};
-use crate::issuer_client::{self, IssuerError};
-use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::state::{LoadStatus, WalletState};
 use crate::storage::records::OutboxRecord;
@@ -13,16 +14,13 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wallet_core::retry::{backoff_secs, HEALTHY_INTERVAL_SECS};
-use wallet_core::sync::{error_code as sync_code, SyncRequest, MAX_MUTATIONS_PER_REQUEST};
 use wallet_core::IssuerUrl;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// Most round trips one membership gets in one sync (pages of changes, batches of mutations).
-const MAX_ROUNDS: usize = 50;
-
 #[derive(Clone, Copy)]
 pub struct SyncEngine {
+    /// Where syncing stands, over every issuer (see `SyncStatus::combine`).
     pub status: RwSignal<SyncStatus>,
     /// Actions queued in every outbox, waiting for an issuer.
     pub waiting: RwSignal<u32>,
@@ -31,31 +29,34 @@ pub struct SyncEngine {
     state: WalletState,
 }
 
-#[derive(Default)]
-struct Schedule {
+/// One issuer's schedule.
+struct Lane {
     running: bool,
+    /// Asked again while running: one more pass right after this one.
     again: bool,
     failures: u32,
     timer: Option<i32>,
+    status: SyncStatus,
+}
+
+impl Default for Lane {
+    fn default() -> Self {
+        Self {
+            running: false,
+            again: false,
+            failures: 0,
+            timer: None,
+            status: SyncStatus::Idle,
+        }
+    }
 }
 
 thread_local! {
-    static SCHEDULE: RefCell<Schedule> = RefCell::default();
+    static LANES: RefCell<BTreeMap<IssuerUrl, Lane>> = RefCell::default();
 }
 
-/// How one issuer's memberships synced in a pass.
-#[derive(Default)]
-struct IssuerPass {
-    changed: bool,
-    failed: bool,
-    offline: bool,
-}
-
-/// How one membership's sync ended.
-enum Outcome {
-    Synced,
-    Offline,
-    Failed,
+fn with_lane<T>(issuer: &IssuerUrl, f: impl FnOnce(&mut Lane) -> T) -> T {
+    LANES.with(|lanes| f(lanes.borrow_mut().entry(issuer.clone()).or_default()))
 }
 
 impl SyncEngine {
@@ -90,7 +91,8 @@ impl SyncEngine {
         engine
     }
 
-    /// Queues a customer's intent (one strict IndexedDB transaction), then tries to send it.
+    /// Queues a customer's intent (one strict IndexedDB transaction), then tries to send it: only
+    /// its own issuer is asked, so an issuer that is failing elsewhere keeps its backoff.
     pub async fn queue(
         &self,
         membership_id: &str,
@@ -101,49 +103,74 @@ impl SyncEngine {
         self.revision.update(|r| *r += 1);
         self.count_waiting().await;
         broadcast::announce_change();
-        self.request();
+        let issuer = self
+            .state
+            .memberships
+            .get_untracked()
+            .into_iter()
+            .find(|m| m.id.as_str() == membership_id)
+            .map(|m| m.issuer);
+        match issuer {
+            Some(issuer) => self.request_issuer(issuer),
+            None => self.request(),
+        }
         Ok(record)
     }
 
-    /// Asks for a sync now; coalesced with one already running.
+    /// Asks every issuer for a sync now; each is coalesced with one already running.
     pub fn request(&self) {
-        let start = SCHEDULE.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.running {
-                s.again = true;
+        let mut issuers: Vec<IssuerUrl> = self
+            .state
+            .memberships
+            .get_untracked()
+            .into_iter()
+            .map(|m| m.issuer)
+            .collect();
+        issuers.sort();
+        issuers.dedup();
+        for issuer in issuers {
+            self.request_issuer(issuer);
+        }
+    }
+
+    /// Asks one issuer for a sync now (coalesced with one already running).
+    pub fn request_issuer(&self, issuer: IssuerUrl) {
+        let start = with_lane(&issuer, |lane| {
+            if lane.running {
+                lane.again = true;
                 false
             } else {
-                s.running = true;
+                lane.running = true;
                 true
             }
         });
         if start {
             let engine = *self;
-            leptos::task::spawn_local(async move { engine.run().await });
+            leptos::task::spawn_local(async move { engine.run_lane(issuer).await });
         }
     }
 
-    async fn run(self) {
+    async fn run_lane(self, issuer: IssuerUrl) {
         loop {
-            let status = lock::exclusively(self.sync_all()).await;
+            let status = lock::exclusively(&issuer, self.sync_lane(issuer.clone())).await;
             self.count_waiting().await;
             let failed = matches!(status, SyncStatus::Failing { .. });
-            let again = SCHEDULE.with(|s| {
-                let mut s = s.borrow_mut();
-                s.failures = if failed { s.failures + 1 } else { 0 };
-                std::mem::take(&mut s.again)
+            let again = with_lane(&issuer, |lane| {
+                lane.failures = if failed { lane.failures + 1 } else { 0 };
+                std::mem::take(&mut lane.again)
             });
+            // A failing issuer waits for its backoff even when asked again meanwhile.
             if !again || failed {
-                self.schedule_next(status);
+                self.schedule_next(&issuer, status);
                 break;
             }
         }
-        SCHEDULE.with(|s| s.borrow_mut().running = false);
+        with_lane(&issuer, |lane| lane.running = false);
     }
 
-    /// Sets the status and the timer for the next attempt.
-    fn schedule_next(&self, status: SyncStatus) {
-        let failures = SCHEDULE.with(|s| s.borrow().failures);
+    /// Sets the lane's status and its timer for the next attempt.
+    fn schedule_next(&self, issuer: &IssuerUrl, status: SyncStatus) {
+        let failures = with_lane(issuer, |lane| lane.failures);
         let delay_secs = if failures > 0 {
             backoff_secs(failures, js_sys::Math::random())
         } else {
@@ -155,53 +182,52 @@ impl SyncEngine {
             },
             other => other,
         };
-        self.status.set(status);
+        self.set_lane_status(issuer, status);
         let engine = *self;
-        let fire = Closure::once_into_js(move || engine.request());
+        let fire_for = issuer.clone();
+        let fire = Closure::once_into_js(move || engine.request_issuer(fire_for));
         let timer = window()
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 fire.unchecked_ref(),
                 (delay_secs * 1000.0) as i32,
             )
             .ok();
-        SCHEDULE.with(|s| {
-            let mut s = s.borrow_mut();
-            if let Some(old) = s.timer.take() {
-                window().clear_timeout_with_handle(old);
-            }
-            s.timer = timer;
-        });
+        let old = with_lane(issuer, |lane| std::mem::replace(&mut lane.timer, timer));
+        if let Some(old) = old {
+            window().clear_timeout_with_handle(old);
+        }
     }
 
-    /// One sync of every membership that is not signed out. Each issuer is on its own: one that is
-    /// down or answers garbage never keeps the others from syncing.
-    async fn sync_all(self) -> SyncStatus {
+    fn set_lane_status(&self, issuer: &IssuerUrl, status: SyncStatus) {
+        with_lane(issuer, |lane| lane.status = status);
+        let combined =
+            LANES.with(|lanes| SyncStatus::combine(lanes.borrow().values().map(|l| &l.status)));
+        self.status.set(combined);
+    }
+
+    /// One sync of the issuer's memberships that are not signed out.
+    async fn sync_lane(self, issuer: IssuerUrl) -> SyncStatus {
         if !window().navigator().on_line() {
             return SyncStatus::Offline;
         }
-        self.status.set(SyncStatus::Syncing);
-        // One client id for the whole pass, read before the issuers run side by side.
+        self.set_lane_status(&issuer, SyncStatus::Syncing);
         let Ok(client_id) = sync_store::client_id().await else {
             return SyncStatus::Failing {
                 retry_at_millis: 0.0,
             };
         };
-        // Issuers sync side by side, each one's memberships in turn: an issuer that is slow or
-        // never answers (the 15 s timeout) holds up only its own memberships.
-        let mut by_issuer: BTreeMap<IssuerUrl, Vec<StoredMembership>> = BTreeMap::new();
-        for membership in self.state.memberships.get_untracked() {
-            by_issuer
-                .entry(membership.issuer.clone())
-                .or_default()
-                .push(membership);
-        }
-        let passes = by_issuer
-            .into_values()
-            .map(|memberships| self.sync_issuer(memberships, client_id.clone()));
-        let results = futures::future::join_all(passes).await;
-        let changed = results.iter().any(|r| r.changed);
-        let failed = results.iter().any(|r| r.failed);
-        let offline = results.iter().any(|r| r.offline);
+        let memberships: Vec<_> = self
+            .state
+            .memberships
+            .get_untracked()
+            .into_iter()
+            .filter(|m| m.issuer == issuer)
+            .collect();
+        let IssuerPass {
+            changed,
+            failed,
+            offline,
+        } = sync_issuer(&memberships, &client_id).await;
         if changed {
             self.refresh_from_storage();
             broadcast::announce_change();
@@ -217,116 +243,6 @@ impl SyncEngine {
                 at_millis: clock::now_millis(),
             }
         }
-    }
-
-    async fn sync_issuer(
-        &self,
-        memberships: Vec<StoredMembership>,
-        client_id: String,
-    ) -> IssuerPass {
-        let mut pass = IssuerPass::default();
-        for membership in &memberships {
-            match sync_store::sync_state(membership.id.as_str()).await {
-                Ok(state) if state.signed_out => continue,
-                Ok(_) => {}
-                Err(_) => {
-                    pass.failed = true;
-                    continue;
-                }
-            }
-            let (outcome, did_change) = self.sync_membership(membership, &client_id).await;
-            pass.changed |= did_change;
-            match outcome {
-                Outcome::Synced => {}
-                Outcome::Offline => pass.offline = true,
-                Outcome::Failed => pass.failed = true,
-            }
-        }
-        pass
-    }
-
-    /// Round trips for one membership until its outbox is empty and no page of changes is left.
-    /// Returns how it ended and whether anything was written.
-    async fn sync_membership(
-        &self,
-        membership: &StoredMembership,
-        client_id: &str,
-    ) -> (Outcome, bool) {
-        let id = membership.id.as_str();
-        let mut changed = false;
-        let mut client_id = client_id.to_owned();
-        let mut renumbered = false;
-        for _ in 0..MAX_ROUNDS {
-            let (Ok(pending), Ok(state)) =
-                (outbox::pending(id).await, sync_store::sync_state(id).await)
-            else {
-                return (Outcome::Failed, changed);
-            };
-            let sent: Vec<OutboxRecord> = pending
-                .iter()
-                .take(MAX_MUTATIONS_PER_REQUEST)
-                .cloned()
-                .collect();
-            let request = SyncRequest {
-                client_id: client_id.clone(),
-                cursor: state.cursor,
-                mutations: sent.iter().map(OutboxRecord::to_mutation).collect(),
-            };
-            let response =
-                match issuer_client::sync(&membership.issuer, &membership.token, &request).await {
-                    Ok(response) => response,
-                    Err(IssuerError::Unauthorized) => {
-                        let marked = sync_store::mark_signed_out(id).await.is_ok();
-                        return (Outcome::Synced, changed || marked);
-                    }
-                    Err(IssuerError::Offline) => return (Outcome::Offline, changed),
-                    Err(error)
-                        if !renumbered
-                            && (error.is_code(sync_code::SEQ_GAP)
-                                || error.is_code(sync_code::SEQ_CONFLICT)) =>
-                    {
-                        // The issuer's record of our numbers and ours disagree: as the protocol
-                        // says, take a new client id and renumber the queue, once per pass.
-                        renumbered = true;
-                        web_sys::console::warn_1(
-                            &format!("sync {id}: {error}, renumbering").into(),
-                        );
-                        match sync_store::restart_numbering().await {
-                            Ok(()) => match sync_store::client_id().await {
-                                Ok(fresh) => client_id = fresh,
-                                Err(_) => return (Outcome::Failed, changed),
-                            },
-                            Err(_) => return (Outcome::Failed, changed),
-                        }
-                        continue;
-                    }
-                    Err(error) => {
-                        web_sys::console::warn_1(&format!("sync {id}: {error}").into());
-                        return (Outcome::Failed, changed);
-                    }
-                };
-            if let Err(error) =
-                sync_store::apply_response(id, &sent, &response, clock::now_millis()).await
-            {
-                web_sys::console::error_1(&format!("sync {id}: {error}").into());
-                return (Outcome::Failed, changed);
-            }
-            // Only what views show counts: an answer with nothing new moved the cursor alone, and
-            // re-reading every view's data after it (every 15 s on the card) was a long task with
-            // 10,000 ledger entries.
-            changed |= response.reset
-                || !response.changes.is_empty()
-                || !response.results.is_empty()
-                || !sent.is_empty();
-            let all_sent_processed = sent
-                .last()
-                .is_none_or(|last| response.last_processed_seq >= last.seq);
-            let more_to_send = pending.len() > sent.len() && all_sent_processed;
-            if !response.more && !more_to_send {
-                return (Outcome::Synced, changed);
-            }
-        }
-        (Outcome::Synced, changed)
     }
 
     /// Re-reads what views show from IndexedDB (after a sync here or in another tab).

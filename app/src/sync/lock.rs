@@ -1,4 +1,4 @@
-//! One tab syncs at a time: the Web Locks API serialises the tabs of this origin. Where it is
+//! One tab syncs an issuer at a time: the Web Locks API serialises the tabs of this origin. Where it is
 //! missing (older iOS webviews), the tab just syncs; the issuer's per-client sequence numbers
 //! still make a double send harmless.
 
@@ -8,9 +8,15 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-const LOCK_NAME: &str = "member-wallet-sync";
+use wallet_core::IssuerUrl;
 
-pub async fn exclusively<T: 'static>(work: impl Future<Output = T> + 'static) -> T {
+/// Runs `work` holding the issuer's lock: tabs take turns per issuer, and different issuers run
+/// side by side.
+pub async fn exclusively<T: 'static>(
+    issuer: &IssuerUrl,
+    work: impl Future<Output = T> + 'static,
+) -> T {
+    let lock_name = format!("member-wallet-sync {}", issuer.as_str());
     let Some((locks, request)) = lock_api() else {
         return work.await;
     };
@@ -30,7 +36,7 @@ pub async fn exclusively<T: 'static>(work: impl Future<Output = T> + 'static) ->
         })
     };
     let promise = request
-        .call2(&locks, &JsValue::from_str(LOCK_NAME), &held)
+        .call2(&locks, &JsValue::from_str(&lock_name), &held)
         .ok()
         .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
     if let Some(promise) = promise {
