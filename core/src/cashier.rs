@@ -13,6 +13,9 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 /// Largest points change one adjustment makes, either way.
 pub const MAX_ADJUST_POINTS: i64 = 1_000_000;
+/// Largest stamps change one adjustment makes, either way (no card is larger); the issuer also
+/// bounds it by the merchant's card.
+pub const MAX_ADJUST_STAMPS: i64 = crate::loyalty_rules::MAX_STAMPS_REQUIRED as i64;
 /// Longest cashier note on an adjustment, in characters.
 pub const MAX_NOTE_CHARS: usize = 80;
 
@@ -105,30 +108,95 @@ pub struct RedeemResponse {
     pub used_at: i64,
 }
 
-/// `POST /v1/cashier/adjust`: staff add or remove points with a reason.
+/// `POST /v1/cashier/adjust`: staff add or remove points, or stamps, with a reason. Exactly one of
+/// `delta_points` and `delta_stamps` is non-zero; an absent one is 0 (a till from before stamp
+/// adjustments sends only `delta_points`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdjustRequest {
     pub membership_id: MembershipId,
-    /// Non-zero, at most 1,000,000 either way.
+    /// At most 1,000,000 either way.
+    #[serde(default)]
     pub delta_points: i64,
-    /// `adjustment`, `survey` or `game` (the ledger entry's reason).
+    /// Stamps on the merchant's stamp card: at most the card's size either way.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub delta_stamps: i64,
+    /// `adjustment`, `survey` or `game` (the ledger entry's reason for points).
     pub reason: String,
-    /// Shown to the member in the ledger, up to 80 characters.
+    /// Shown to the member in the points ledger, up to 80 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// What an adjustment changes: exactly one of points and stamps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Adjustment {
+    Points(i64),
+    Stamps(i64),
+}
+
+impl AdjustRequest {
+    /// The change asked for, or why the body is refused (`400 bad_request`, in words for the
+    /// till's operator). Bounds that depend on the merchant (the card's size) are the issuer's.
+    pub fn adjustment(&self) -> Result<Adjustment, String> {
+        match (self.delta_points, self.delta_stamps) {
+            (0, 0) => Err("an adjustment changes points or stamps: send a non-zero delta_points \
+                 or delta_stamps"
+                .to_owned()),
+            (points, 0) if points.abs() > MAX_ADJUST_POINTS => Err(format!(
+                "delta_points is at most {MAX_ADJUST_POINTS} either way"
+            )),
+            (points, 0) => Ok(Adjustment::Points(points)),
+            (0, stamps) if stamps.abs() > MAX_ADJUST_STAMPS => Err(format!(
+                "delta_stamps is at most {MAX_ADJUST_STAMPS} either way (and at most the card's size)"
+            )),
+            (0, stamps) => Ok(Adjustment::Stamps(stamps)),
+            _ => Err(
+                "send delta_points or delta_stamps, not both: one adjustment changes one of them"
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+/// The answer to an adjustment. A points adjustment has `balance`, `account_id` and
+/// `ledger_entry_id`; a stamps adjustment has `stamps` and `coupons_issued`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdjustResponse {
     pub request_id: String,
     pub membership_id: MembershipId,
     pub delta_points: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub delta_stamps: i64,
     pub reason: String,
-    pub balance: i64,
-    pub account_id: String,
-    pub ledger_entry_id: String,
+    /// The points balance after (a group's shared balance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_entry_id: Option<String>,
+    /// The card collecting stamps after a stamps adjustment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamps: Option<AdjustStamps>,
+    /// Coupons the added stamps issued (the card's steps reached).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons_issued: Vec<IssuedCoupon>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustStamps {
+    /// Cards the added stamps completed.
+    pub cards_completed: u32,
+    /// The card collecting stamps now (a new one when the adjustment completed a card).
+    pub card_id: String,
+    pub stamps: u32,
+    pub stamps_required: u32,
 }
 
 /// Error codes of the cashier endpoints (in addition to `protocol::error_code`).
@@ -151,6 +219,10 @@ pub mod error_code {
     pub const INSUFFICIENT_POINTS: &str = "insufficient_points";
     /// 409: the merchant has no points program.
     pub const POINTS_NOT_ENABLED: &str = "points_not_enabled";
+    /// 409: an adjustment would take the active stamp card below zero stamps.
+    pub const INSUFFICIENT_STAMPS: &str = "insufficient_stamps";
+    /// 409: the merchant has no stamp card.
+    pub const STAMPS_NOT_ENABLED: &str = "stamps_not_enabled";
 }
 
 #[cfg(test)]
@@ -179,6 +251,34 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(adjust.note, None);
+        assert_eq!(adjust.adjustment(), Ok(Adjustment::Points(-50)));
+        let adjust_with = |fields: serde_json::Value| {
+            let mut body = json!({ "membership_id": "7K3D9QX2M4PA", "reason": "adjustment" });
+            body.as_object_mut()
+                .unwrap()
+                .extend(fields.as_object().unwrap().clone());
+            serde_json::from_value::<AdjustRequest>(body)
+                .unwrap()
+                .adjustment()
+        };
+        assert_eq!(
+            adjust_with(json!({"delta_stamps": 9})),
+            Ok(Adjustment::Stamps(9))
+        );
+        assert_eq!(
+            adjust_with(json!({"delta_points": 0, "delta_stamps": -2})),
+            Ok(Adjustment::Stamps(-2))
+        );
+        for refused in [
+            json!({}),
+            json!({"delta_points": 0}),
+            json!({"delta_points": 5, "delta_stamps": 1}),
+            json!({"delta_points": 1_000_001}),
+            json!({"delta_stamps": 51}),
+            json!({"delta_stamps": -51}),
+        ] {
+            assert!(adjust_with(refused.clone()).is_err(), "{refused}");
+        }
         assert!(serde_json::from_value::<AdjustRequest>(json!({
             "membership_id": "nope", "delta_points": 1, "reason": "adjustment"
         }))

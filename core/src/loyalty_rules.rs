@@ -173,6 +173,19 @@ impl CardFill {
     pub fn reaches(&self, at: u32) -> bool {
         self.from < at && at <= self.to
     }
+
+    /// The reward steps this fill reaches for the first time on its card. `reached_before` is the
+    /// most stamps the card ever held: a card that staff took stamps off (a correction) and that
+    /// climbs back does not issue a step's coupon twice.
+    pub fn reaches_first_time(&self, at: u32, reached_before: u32) -> bool {
+        self.reaches(at) && at > reached_before
+    }
+}
+
+/// Stamps left on a card holding `current` after staff take `removed` off, or `None` when it holds
+/// fewer (a card never goes below zero).
+pub fn remove_stamps(current: u32, removed: u32) -> Option<u32> {
+    current.checked_sub(removed)
 }
 
 /// How `granted` stamps fill the current card (holding `current`) and, past its end, new cards:
@@ -425,6 +438,12 @@ mod tests {
         let fill = fill_cards(4, 10, 2)[0];
         assert!(fill.reaches(5) && fill.reaches(6));
         assert!(!fill.reaches(4) && !fill.reaches(7));
+        // A card that once held 6, corrected down to 4, climbing back to 6: step 5 was issued.
+        assert!(!fill.reaches_first_time(5, 6) && !fill.reaches_first_time(6, 6));
+        assert!(fill.reaches_first_time(5, 4) && fill.reaches_first_time(6, 5));
+        assert_eq!(remove_stamps(9, 3), Some(6));
+        assert_eq!(remove_stamps(2, 2), Some(0));
+        assert_eq!(remove_stamps(1, 2), None);
     }
 
     #[test]

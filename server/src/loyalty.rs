@@ -411,6 +411,7 @@ struct PurchaseContext {
     program_id: Option<String>,
     serial: Option<i64>,
     stamps: Option<i64>,
+    stamps_reached: Option<i64>,
     state: Option<String>,
     started_at: Option<i64>,
     first_stamp_at: Option<i64>,
@@ -427,6 +428,7 @@ impl PurchaseContext {
             program_id: self.program_id.clone()?,
             serial: self.serial?,
             stamps: self.stamps?,
+            stamps_reached: self.stamps_reached?,
             state: self.state.clone()?,
             started_at: self.started_at?,
             first_stamp_at: self.first_stamp_at,
@@ -452,8 +454,8 @@ async fn purchase_context(
             WHERE membership_id = m.id AND created_at >= $3) AS stamps_today, \
            (SELECT COUNT(*) FROM memberships o \
             WHERE o.points_account_id = m.points_account_id) AS account_members, \
-           c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.state, c.started_at, \
-           c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
+           c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.stamps_reached, c.state, \
+           c.started_at, c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
          FROM memberships m \
          LEFT JOIN stamp_cards c \
            ON c.membership_id = m.id AND c.program_id = $4 AND c.state = 'active' \

@@ -1,5 +1,6 @@
 //! Stamp cards: the member's cards of a merchant's program, stamps landing on them (rewards at
-//! their steps, a new card when one completes), expiry, and the `stamp_card` entity.
+//! their steps, a new card when one completes), stamps staff take off, expiry, and the
+//! `stamp_card` entity.
 
 use crate::coupons::{self, NewCoupon};
 use crate::entities::{new_id, to_data, Audience, EntityBatch};
@@ -7,7 +8,7 @@ use crate::programs::{Programs, StampProgram};
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::loyalty::{CouponSource, StampCardData, StampCardState, StampStep};
-use wallet_core::loyalty_rules::fill_cards;
+use wallet_core::loyalty_rules::{self, fill_cards};
 use wallet_core::sync::EntityKind;
 
 pub const ACTIVE: &str = "active";
@@ -22,6 +23,8 @@ pub struct CardRow {
     pub program_id: String,
     pub serial: i64,
     pub stamps: i64,
+    /// The most stamps the card ever held: its steps up to here issued their coupons.
+    pub stamps_reached: i64,
     pub state: String,
     pub started_at: i64,
     pub first_stamp_at: Option<i64>,
@@ -30,12 +33,16 @@ pub struct CardRow {
     pub completed_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, membership_id, program_id, serial, stamps, state, started_at, \
-    first_stamp_at, last_stamp_at, expires_at, completed_at";
+const COLUMNS: &str = "id, membership_id, program_id, serial, stamps, stamps_reached, state, \
+    started_at, first_stamp_at, last_stamp_at, expires_at, completed_at";
 
 impl CardRow {
     fn stamps_u32(&self) -> u32 {
         u32::try_from(self.stamps.max(0)).unwrap_or(0)
+    }
+
+    fn stamps_reached_u32(&self) -> u32 {
+        u32::try_from(self.stamps_reached.max(0)).unwrap_or(0)
     }
 
     pub fn data(&self, programs: &Programs, program: &StampProgram) -> StampCardData {
@@ -90,10 +97,12 @@ impl CardRow {
 
     async fn save(&self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE stamp_cards SET stamps = $1, state = $2, first_stamp_at = $3, \
-             last_stamp_at = $4, expires_at = $5, completed_at = $6 WHERE id = $7",
+            "UPDATE stamp_cards SET stamps = $1, stamps_reached = $2, state = $3, \
+             first_stamp_at = $4, last_stamp_at = $5, expires_at = $6, completed_at = $7 \
+             WHERE id = $8",
         )
         .bind(self.stamps)
+        .bind(self.stamps_reached)
         .bind(&self.state)
         .bind(self.first_stamp_at)
         .bind(self.last_stamp_at)
@@ -122,6 +131,7 @@ pub async fn start_card(
         program_id: program.id.clone(),
         serial,
         stamps: 0,
+        stamps_reached: 0,
         state: ACTIVE.to_owned(),
         started_at: now,
         first_stamp_at: None,
@@ -250,8 +260,9 @@ pub struct Stamping<'a> {
 }
 
 /// Lands `granted` stamps: on the current card, then on new cards as cards complete. Each step
-/// reached issues its coupon; a completed card becomes `rewarded` (its final step issued a
-/// coupon) or `completed` (its final reward is chosen from the catalogue later).
+/// reached for the first time on its card issues its coupon (a card staff took stamps off does
+/// not issue a step twice); a completed card becomes `rewarded` (its final step issued a coupon)
+/// or `completed` (its final reward is chosen from the catalogue later).
 pub async fn add_stamps(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
@@ -293,15 +304,21 @@ pub async fn add_stamps(
             )
             .await?;
         }
+        let reached_before = card.stamps_reached_u32();
         if fill.to > fill.from {
             card.stamps = i64::from(fill.to);
+            card.stamps_reached = card.stamps_reached.max(card.stamps);
             card.first_stamp_at = card.first_stamp_at.or(Some(now));
             card.last_stamp_at = Some(now);
             card.expires_at = program
                 .rule
                 .expires_at(card.first_stamp_at, card.last_stamp_at);
         }
-        for step in program.steps.iter().filter(|s| fill.reaches(s.at)) {
+        for step in program
+            .steps
+            .iter()
+            .filter(|s| fill.reaches_first_time(s.at, reached_before))
+        {
             if let Some(template) = &step.template {
                 let coupon = NewCoupon {
                     template,
@@ -343,6 +360,33 @@ pub async fn add_stamps(
     }
     stamped.card = card;
     Ok(stamped)
+}
+
+/// Takes `removed` stamps off the membership's active card (a new card if it had none or its time
+/// had passed), or `None` when it holds fewer: nothing is written then. Coupons its steps issued
+/// stay with the member; a card back at zero stamps has no stamp times (nothing to expire).
+pub async fn remove_stamps(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    programs: &Programs,
+    program: &StampProgram,
+    membership_id: &str,
+    removed: u32,
+    now: i64,
+) -> Result<Option<CardRow>, sqlx::Error> {
+    let mut card = current_card(conn, batch, programs, program, membership_id, now).await?;
+    let Some(left) = loyalty_rules::remove_stamps(card.stamps_u32(), removed) else {
+        return Ok(None);
+    };
+    card.stamps = i64::from(left);
+    if left == 0 {
+        card.first_stamp_at = None;
+        card.last_stamp_at = None;
+        card.expires_at = None;
+    }
+    card.save(conn).await?;
+    card.write(batch, programs, program)?;
+    Ok(Some(card))
 }
 
 /// Expires the membership's active cards whose time has passed and starts their next cards.

@@ -2,7 +2,7 @@
 //! the counter (stamps, points, ledger, tiers), stamp card rewards and new cards, the daily limit,
 //! expiry on an injected clock, `reward.exchange` exactly once or rejected without effect, coupon
 //! redemption (and its race), group points across brands, idempotent cashier requests, the
-//! birthday coupon and point adjustments. Every entity a wallet receives is parsed with the core
+//! birthday coupon, point adjustments and stamps staff add or take off. Every entity a wallet receives is parsed with the core
 //! types and validated, as the wallet does.
 
 mod common;
@@ -12,7 +12,7 @@ use common::{post_request, Member, TestApp, TestResponse};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wallet_core::cashier::{
-    error_code as cashier_code, AdjustResponse, PurchaseResponse, RedeemResponse,
+    error_code as cashier_code, AdjustResponse, AdjustStamps, PurchaseResponse, RedeemResponse,
 };
 use wallet_core::loyalty::reward_exchange::rejection;
 use wallet_core::loyalty::{
@@ -85,6 +85,38 @@ async fn adjust(
         "note": "感謝填寫問卷", "request_id": common::unique_name("adj"),
     });
     cashier_post(app, "/v1/cashier/adjust", body, key, None).await
+}
+
+/// Staff add (or take off) stamps with the given request id.
+async fn adjust_stamps(
+    app: &TestApp,
+    member: &Member,
+    delta: i64,
+    key: &str,
+    request_id: &str,
+) -> TestResponse {
+    let body = json!({
+        "membership_id": member.id(), "delta_stamps": delta, "reason": "adjustment",
+        "request_id": request_id,
+    });
+    cashier_post(app, "/v1/cashier/adjust", body, key, None).await
+}
+
+/// As `adjust_stamps` with a fresh request id, expecting `200`.
+async fn stamp(app: &TestApp, member: &Member, delta: i64, key: &str) -> AdjustResponse {
+    let response = adjust_stamps(app, member, delta, key, &common::unique_name("adj")).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    response.json_as()
+}
+
+fn card_of(answer: &AdjustResponse) -> (u32, u32, u32) {
+    let AdjustStamps {
+        stamps,
+        stamps_required,
+        cards_completed,
+        ..
+    } = answer.stamps.clone().expect("a stamps answer");
+    (stamps, stamps_required, cards_completed)
 }
 
 fn mutation(seq: u64, name: &str, args: Value) -> Mutation {
@@ -966,7 +998,7 @@ async fn cashier_request_ids_make_requests_idempotent() {
         .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
         let answer: AdjustResponse = response.json_as();
-        assert_eq!(answer.balance, 117);
+        assert_eq!(answer.balance, Some(117));
     }
     assert_eq!(snapshot(&app, &member).await.balance().balance, 117);
 }
@@ -1141,11 +1173,12 @@ async fn adjustments_move_points_with_a_reason() {
     let added = adjust(&app, &member, 30, "survey", BOOKS.cashier_key).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.text());
     let answer: AdjustResponse = added.json_as();
-    assert_eq!((answer.balance, answer.delta_points), (80, 30));
+    assert_eq!((answer.balance, answer.delta_points), (Some(80), 30));
+    assert_eq!((answer.delta_stamps, answer.stamps), (0, None));
     let removed: AdjustResponse = adjust(&app, &member, -20, "adjustment", BOOKS.cashier_key)
         .await
         .json_as();
-    assert_eq!(removed.balance, 60);
+    assert_eq!(removed.balance, Some(60));
     adjust(&app, &member, -61, "adjustment", BOOKS.cashier_key)
         .await
         .assert_error(StatusCode::CONFLICT, cashier_code::INSUFFICIENT_POINTS);
@@ -1270,4 +1303,248 @@ async fn the_same_request_sent_twice_at_once_is_recorded_once() {
         assert_eq!(points, 110, "round {round}: earned once");
         app.clock.advance(STEP);
     }
+}
+
+#[tokio::test]
+async fn stamps_added_by_staff_then_a_purchase_complete_the_card_with_its_rewards() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+
+    // Nine stamps the member was owed: past step 5 (the scone), one short of the drink.
+    let added = stamp(&app, &member, 9, CAFE.cashier_key).await;
+    assert_eq!(card_of(&added), (9, 10, 0));
+    assert_eq!((added.delta_stamps, added.delta_points), (9, 0));
+    assert_eq!((added.balance, added.account_id.as_deref()), (None, None));
+    let titles: Vec<&str> = added
+        .coupons_issued
+        .iter()
+        .map(|c| c.title.zh_tw.as_str())
+        .collect();
+    assert_eq!(titles, ["司康一個"]);
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.active_card().stamps, 9, "the wallet sees them");
+    assert_eq!(wallet.coupons().len(), 1);
+
+    // The same day: staff stamps are not purchases, so the purchase still earns its stamp.
+    let bought = buy(&app, &member, 180, CAFE.cashier_key).await;
+    let stamps = bought.stamps.expect("a stamp program");
+    assert_eq!(
+        (stamps.granted, stamps.cards_completed, stamps.stamps),
+        (1, 1, 0)
+    );
+    let titles: Vec<&str> = bought
+        .coupons_issued
+        .iter()
+        .map(|c| c.title.zh_tw.as_str())
+        .collect();
+    assert_eq!(titles, ["任選飲品一杯"]);
+
+    let wallet = snapshot(&app, &member).await;
+    let cards = wallet.cards();
+    assert_eq!(
+        cards
+            .iter()
+            .map(|c| (c.serial, c.stamps, c.state.clone()))
+            .collect::<Vec<_>>(),
+        [
+            (1, 10, StampCardState::Rewarded),
+            (2, 0, StampCardState::Active)
+        ]
+    );
+    let mut coupons: Vec<(String, CouponSource, CouponState)> = wallet
+        .coupons()
+        .into_iter()
+        .map(|c| (c.title.zh_tw, c.source, c.state))
+        .collect();
+    coupons.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        coupons,
+        [
+            (
+                "任選飲品一杯".to_owned(),
+                CouponSource::StampCard,
+                CouponState::Active
+            ),
+            (
+                "司康一個".to_owned(),
+                CouponSource::StampCard,
+                CouponState::Active
+            ),
+        ]
+    );
+
+    // Past a full card at once: the card completes and the rest lands on the next one.
+    let more = stamp(&app, &member, 10, CAFE.cashier_key).await;
+    assert_eq!(card_of(&more), (0, 10, 1));
+    assert_eq!(
+        more.coupons_issued.len(),
+        2,
+        "the scone and the drink again"
+    );
+    // A card whose final reward comes from the catalogue waits, completed, for the exchange.
+    let yakiniku = app.enroll("YAKINIKU").await;
+    let full = stamp(&app, &yakiniku, 6, YAKINIKU.cashier_key).await;
+    assert_eq!(card_of(&full), (0, 6, 1));
+    let cards = snapshot(&app, &yakiniku).await.cards();
+    assert_eq!(cards[0].state, StampCardState::Completed);
+}
+
+#[tokio::test]
+async fn staff_stamps_are_not_held_back_by_the_daily_limit() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    // The café gives at most two stamps a day at purchase.
+    for _ in 0..2 {
+        buy(&app, &member, 100, CAFE.cashier_key).await;
+    }
+    let limited = buy(&app, &member, 100, CAFE.cashier_key).await.stamps;
+    assert_eq!(limited.map(|s| (s.granted, s.limited)), Some((0, true)));
+
+    let added = stamp(&app, &member, 3, CAFE.cashier_key).await;
+    assert_eq!(
+        card_of(&added).0,
+        5,
+        "all three, on a day already at its limit"
+    );
+    // The day's limit for purchases is as it was.
+    let after = buy(&app, &member, 100, CAFE.cashier_key).await.stamps;
+    assert_eq!(after.map(|s| (s.granted, s.stamps)), Some((0, 5)));
+    assert_eq!(snapshot(&app, &member).await.active_card().stamps, 5);
+}
+
+#[tokio::test]
+async fn staff_take_stamps_off_down_to_zero_and_keep_issued_coupons() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    stamp(&app, &member, 2, CAFE.cashier_key).await;
+
+    // Too many: refused, nothing changes, and the id may be used again once corrected.
+    let before = snapshot(&app, &member).await;
+    let mut cursor = None;
+    loop {
+        let page = sync(&app, &member, cursor.as_deref(), &[]).await;
+        cursor = Some(page.cursor);
+        if !page.more {
+            break;
+        }
+    }
+    adjust_stamps(&app, &member, -3, CAFE.cashier_key, "fix-1")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::INSUFFICIENT_STAMPS);
+    let since = sync(&app, &member, cursor.as_deref(), &[]).await;
+    assert!(
+        since.changes.is_empty(),
+        "no entity changed: {:?}",
+        since.changes
+    );
+    assert_eq!(
+        snapshot(&app, &member).await.active_card(),
+        before.active_card()
+    );
+    let removed = adjust_stamps(&app, &member, -2, CAFE.cashier_key, "fix-1").await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
+    let removed: AdjustResponse = removed.json_as();
+    assert_eq!((card_of(&removed), removed.delta_stamps), ((0, 10, 0), -2));
+    let card = snapshot(&app, &member).await.active_card();
+    assert_eq!((card.serial, card.stamps), (1, 0), "the same card, empty");
+    assert_eq!(
+        (card.first_stamp_at, card.expires_at),
+        (None, None),
+        "an empty card does not expire"
+    );
+    adjust_stamps(&app, &member, -1, CAFE.cashier_key, "fix-2")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::INSUFFICIENT_STAMPS);
+
+    // Past the scone, a mistaken stamp taken off, then earned again: one scone, kept.
+    let six = stamp(&app, &member, 6, CAFE.cashier_key).await;
+    assert_eq!(six.coupons_issued.len(), 1);
+    let four = stamp(&app, &member, -2, CAFE.cashier_key).await;
+    assert_eq!((card_of(&four).0, four.coupons_issued.len()), (4, 0));
+    let back = stamp(&app, &member, 2, CAFE.cashier_key).await;
+    assert_eq!(
+        (card_of(&back).0, back.coupons_issued.len()),
+        (6, 0),
+        "step 5 was issued on this card already"
+    );
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.coupons().len(), 1);
+    assert_eq!(wallet.coupons()[0].state, CouponState::Active);
+    assert_eq!(wallet.active_card().stamps, 6);
+}
+
+#[tokio::test]
+async fn a_stamps_adjustment_sent_twice_counts_once() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let first = adjust_stamps(&app, &member, 9, CAFE.cashier_key, "adj-owed-1").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let again = adjust_stamps(&app, &member, 9, CAFE.cashier_key, "adj-owed-1").await;
+    assert_eq!(
+        (again.status, again.header("idempotent-replayed")),
+        (StatusCode::OK, Some("true"))
+    );
+    assert_eq!(again.body, first.body, "the stored answer");
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.active_card().stamps, 9);
+    assert_eq!(wallet.coupons().len(), 1, "one scone");
+
+    // The same id for another request: other stamps, points instead, another member.
+    adjust_stamps(&app, &member, 8, CAFE.cashier_key, "adj-owed-1")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::REQUEST_ID_REUSED);
+    let points = json!({
+        "membership_id": member.id(), "delta_points": 9, "reason": "adjustment",
+        "request_id": "adj-owed-1",
+    });
+    cashier_post(&app, "/v1/cashier/adjust", points, CAFE.cashier_key, None)
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::REQUEST_ID_REUSED);
+    let other = app.enroll("CAFE").await;
+    adjust_stamps(&app, &other, 9, CAFE.cashier_key, "adj-owed-1")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::REQUEST_ID_REUSED);
+    assert_eq!(snapshot(&app, &member).await.active_card().stamps, 9);
+}
+
+#[tokio::test]
+async fn stamps_adjustments_are_refused_without_a_stamp_card_or_a_clear_delta() {
+    let app = TestApp::start().await;
+    let books = app.enroll("BOOKS").await;
+    adjust_stamps(&app, &books, 1, BOOKS.cashier_key, "s-1")
+        .await
+        .assert_error(StatusCode::CONFLICT, cashier_code::STAMPS_NOT_ENABLED);
+    assert_eq!(snapshot(&app, &books).await.balance().balance, 50);
+
+    let cafe = app.enroll("CAFE").await;
+    let bodies = [
+        json!({ "delta_points": 5, "delta_stamps": 1 }),
+        json!({ "delta_points": 0, "delta_stamps": 0 }),
+        json!({}),
+        // More than the café's card of 10, and more than any card.
+        json!({ "delta_stamps": 11 }),
+        json!({ "delta_stamps": -11 }),
+        json!({ "delta_stamps": 51 }),
+        json!({ "delta_stamps": 1.5 }),
+    ];
+    for (n, fields) in bodies.into_iter().enumerate() {
+        let mut body = json!({
+            "membership_id": cafe.id(), "reason": "adjustment", "request_id": format!("bad-{n}"),
+        });
+        body.as_object_mut()
+            .expect("an object")
+            .extend(fields.as_object().expect("an object").clone());
+        let message = cashier_post(&app, "/v1/cashier/adjust", body, CAFE.cashier_key, None)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+        assert!(!message.is_empty(), "{fields}");
+    }
+    let wallet = snapshot(&app, &cafe).await;
+    assert_eq!(wallet.active_card().stamps, 0);
+    assert!(wallet.coupons().is_empty());
+    // The whole card at once is allowed.
+    assert_eq!(
+        card_of(&stamp(&app, &cafe, 10, CAFE.cashier_key).await),
+        (0, 10, 1)
+    );
 }
