@@ -28,6 +28,25 @@ export function cashierRedeem(baseURL: string, key: string, couponPayload: strin
   return post(baseURL, '/v1/cashier/redeem', key, { coupon_code: couponPayload, request_id: randomUUID() });
 }
 
+/**
+ * Staff add (positive) or take off (negative) stamps on the member's stamp card, by membership id
+ * (補章: a stamp owed, or one given by mistake). Not held back by the per-day limit.
+ */
+export function cashierAdjustStamps(
+  baseURL: string,
+  key: string,
+  membershipId: string,
+  deltaStamps: number,
+  requestId: string = randomUUID(),
+) {
+  return post(baseURL, '/v1/cashier/adjust', key, {
+    membership_id: membershipId,
+    delta_stamps: deltaStamps,
+    reason: 'adjustment',
+    request_id: requestId,
+  });
+}
+
 /** The wallet syncs when its page becomes visible: tell it so, as a phone does on unlock. */
 export async function nudgeSync(page: Page) {
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
