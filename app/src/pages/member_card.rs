@@ -3,6 +3,7 @@
 
 use super::loyalty_sections::LoyaltySections;
 use super::member_profile::MemberProfile;
+use super::rejected_notice::RejectedNotice;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::membership::StoredMembership;
 use crate::platform::{clock, wake_lock};
@@ -127,6 +128,8 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                 <Show when=move || awake.get()>
                     <p class="muted small awake">{t!(i18n, screen_awake)}</p>
                 </Show>
+                // A refused exchange is told next to the rewards, not at the foot of the page.
+                <RejectedNotice membership_id=membership.id.to_string() />
                 <LoyaltySections membership_id=membership.id.to_string() />
                 <MemberProfile membership_id=membership.id.to_string() />
             </main>

@@ -2,7 +2,6 @@
 //! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::storage::records::RejectedRecord;
 use crate::storage::{outbox, sync_store};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
@@ -12,7 +11,6 @@ use wallet_core::sync::{profile_update, EntityKind};
 struct Profile {
     confirmed_name: Option<String>,
     pending_name: Option<String>,
-    rejected: Vec<RejectedRecord>,
     signed_out: bool,
 }
 
@@ -37,9 +35,6 @@ async fn load(membership_id: String) -> Profile {
         .rev()
         .find(|m| m.name == profile_update::NAME)
         .and_then(|m| profile_update::display_name(&m.args));
-    let rejected = sync_store::rejected_of(&membership_id)
-        .await
-        .unwrap_or_default();
     let signed_out = sync_store::sync_state(&membership_id)
         .await
         .map(|s| s.signed_out)
@@ -47,7 +42,6 @@ async fn load(membership_id: String) -> Profile {
     Profile {
         confirmed_name,
         pending_name,
-        rejected,
         signed_out,
     }
 }
@@ -88,31 +82,11 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
             });
         }
     };
-    let dismiss = {
-        let membership_id = membership_id.clone();
-        move |_| {
-            let membership_id = membership_id.clone();
-            leptos::task::spawn_local(async move {
-                let _ = sync_store::dismiss_rejected(&membership_id).await;
-                engine.revision.update(|r| *r += 1);
-            });
-        }
-    };
-
     let current = move || profile.get().unwrap_or_default();
     view! {
         <section class="profile" data-testid="member-profile">
             <Show when=move || current().signed_out>
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
-            </Show>
-            <Show when=move || !current().rejected.is_empty()>
-                <div class="notice error" role="alert" data-testid="rejected">
-                    <strong>{t!(i18n, rejected_title)}</strong>
-                    <ul>
-                        {move || current().rejected.into_iter().map(|r| view! { <li>{r.message}</li> }).collect_view()}
-                    </ul>
-                    <button class="button" type="button" on:click=dismiss.clone()>{t!(i18n, rejected_dismiss)}</button>
-                </div>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
             <p class="profile-name" data-testid="display-name">

@@ -8,6 +8,7 @@ mod loyalty_sections;
 mod member_card;
 mod member_profile;
 mod not_found;
+mod rejected_notice;
 mod settings;
 mod sync_line;
 mod wallet;

@@ -91,4 +91,7 @@ pub struct RejectedRecord {
     pub name: String,
     pub code: String,
     pub message: String,
+    /// The refused mutation's arguments (which reward, say); absent in records of older wallets.
+    #[serde(default)]
+    pub args: Value,
 }

@@ -38,16 +38,14 @@ pub async fn apply_response(
     }
     for result in &response.results {
         if let MutationOutcome::Rejected { code, message } = &result.outcome {
-            let name = sent
-                .iter()
-                .find(|r| r.seq == result.seq)
-                .map(|r| r.name.clone());
+            let refused = sent.iter().find(|r| r.seq == result.seq);
             let record = RejectedRecord {
                 membership_id: membership_id.to_owned(),
                 seq: result.seq,
-                name: name.unwrap_or_default(),
+                name: refused.map(|r| r.name.clone()).unwrap_or_default(),
                 code: code.clone(),
                 message: message.clone(),
+                args: refused.map(|r| r.args.clone()).unwrap_or_default(),
             };
             rejected.put(&to_js(&record)?).map_err(js)?;
         }

@@ -35,15 +35,21 @@ pub fn StampGrid(
                 let class = match (is_filled, is_new, is_reward) {
                     (true, true, _) => "stamp filled new",
                     (true, false, _) => "stamp filled",
-                    (false, _, true) => "stamp reward",
+                    (false, _, true) => "stamp reward-step",
                     (false, _, false) => "stamp",
                 };
+                // The star is drawn, not typed: a text glyph sits off-centre in some fonts.
                 let content = if is_filled {
-                    mark.clone()
+                    mark.clone().into_any()
                 } else if is_reward {
-                    "★".to_owned()
+                    view! {
+                        <svg class="stamp-star" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M12 2.5l2.9 6.2 6.8.7-5.1 4.6 1.5 6.7L12 17.3l-6.1 3.4 1.5-6.7-5.1-4.6 6.8-.7z" />
+                        </svg>
+                    }
+                    .into_any()
                 } else {
-                    position.to_string()
+                    position.to_string().into_any()
                 };
                 view! { <li class=class aria-hidden="true">{content}</li> }
             })
