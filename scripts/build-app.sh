@@ -2,13 +2,18 @@
 # Builds the release app into dist/ (Trunk.toml at the root points at app/index.html), then writes
 # .br (brotli -q 11) and .gz (gzip -9) siblings of every text and wasm asset, because the server
 # serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli. Between the two,
-# service-worker/generate.mjs writes dist/sw.js with the precache list of dist/.
+# scripts/start-after-paint.mjs rewrites how index.html starts the app and service-worker/
+# generate.mjs writes dist/sw.js with the precache list of dist/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/tools.sh
 
 echo "[build-app] trunk build --release"
 trunk build --release
+
+# On the wallet home the app starts after the shell's first paint (the script says why); before
+# the service worker's list, which hashes index.html.
+node scripts/start-after-paint.mjs dist
 
 # The service worker's precache list, with a content revision per file (service-worker/); before
 # compression, so sw.js gets its .br/.gz too.

@@ -32,6 +32,7 @@ fn Shell() -> impl IntoView {
     // reads the address, because the "Show my code" shortcut (/m/last) is resolved here.
     pwa::provide();
     let state = WalletState::provide();
+    crate::platform::shell::dismiss_when_ready(state);
     SyncEngine::start(state);
     view! {
         <Router>

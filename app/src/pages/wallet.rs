@@ -71,7 +71,10 @@ pub fn WalletPage() -> impl IntoView {
         <main class="page wallet">
             <ExpiringStrip />
             {body}
-            <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>
+            // Not while loading: appearing later above it, the list would push it down.
+            <Show when=move || state.status.get() != LoadStatus::Loading>
+                <a class="button primary wide" href="/join">{t!(i18n, join_cta)}</a>
+            </Show>
             <InstallPrompt />
         </main>
     }

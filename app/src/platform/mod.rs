@@ -5,6 +5,7 @@ pub mod dates;
 pub mod install;
 pub mod persistence;
 pub mod service_worker;
+pub mod shell;
 pub mod wake_lock;
 
 /// A random UUID (v4) from the browser's CSPRNG.

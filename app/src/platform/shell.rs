@@ -1,0 +1,27 @@
+//! The app shell of index.html: painted before the wasm arrives, it covers the app until the
+//! wallet has been read and rendered, then goes. It guesses the wallet home from the number of
+//! cards the app last had, which the app keeps in localStorage for it.
+
+use crate::state::{LoadStatus, WalletState};
+use leptos::prelude::*;
+
+/// The key index.html reads (keep the two in step).
+const CARD_COUNT_KEY: &str = "mw.cards";
+
+/// Removes the shell once the wallet is read (the page rendered from it is then in the document:
+/// effects run after rendering), and keeps the card count for the next start's shell.
+pub fn dismiss_when_ready(state: WalletState) {
+    Effect::new(move |_| {
+        if state.status.get() == LoadStatus::Loading {
+            return;
+        }
+        let cards = state.memberships.with(Vec::len);
+        if let Some(storage) = window().local_storage().ok().flatten() {
+            // Only a hint for the next start's placeholders: not worth an error.
+            let _ = storage.set_item(CARD_COUNT_KEY, &cards.to_string());
+        }
+        if let Some(shell) = document().get_element_by_id("shell") {
+            shell.remove();
+        }
+    });
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Rewrites how <dist>/index.html starts the app, after `trunk build`: Trunk preloads the wasm and
+// the JS glue in <head> and starts them from a module script at once. On the wallet home that
+// download (most of the first screen's bytes) competes with the page's first paint, the app shell
+// of app/index.html; so there the app starts after the first frame, and everywhere else (a member
+// card at the counter, /join) as soon as the page is parsed, as before.
+//
+//   node scripts/start-after-paint.mjs [dist]      (default: dist)
+//
+// Fails loudly if Trunk's output no longer looks as expected, rather than ship a page that does
+// not start.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const file = path.join(path.resolve(process.argv[2] ?? 'dist'), 'index.html');
+let html = readFileSync(file, 'utf8');
+
+const preloads = /<link rel="(?:modulepreload|preload)" href="[^"]+\.(?:js|wasm)"[^>]*>\s*/g;
+const starter = /<script type="module">\s*import init, \* as bindings from '([^']+\.js)';\s*const wasm = await init\(\{ module_or_path: '([^']+\.wasm)' \}\);[\s\S]*?<\/script>/;
+const found = html.match(starter);
+const preloadCount = (html.match(preloads) ?? []).length;
+if (!found || preloadCount !== 2) {
+  console.error(`[start-after-paint] ${file}: Trunk's starter script or its 2 preloads not found (preloads: ${preloadCount})`);
+  process.exit(1);
+}
+const [, js, wasm] = found;
+html = html.replace(preloads, '').replace(
+  starter,
+  `<script type="module">
+// scripts/start-after-paint.mjs: on the wallet home, after the shell's first frame.
+let started = false;
+async function start() {
+  if (started) return;
+  started = true;
+  const bindings = await import('${js}');
+  const wasm = await bindings.default({ module_or_path: '${wasm}' });
+  window.wasmBindings = bindings;
+  dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+}
+if (location.pathname === '/') {
+  // A hidden tab runs no animation frames: the timer starts it anyway.
+  requestAnimationFrame(() => setTimeout(start));
+  setTimeout(start, 200);
+} else {
+  start();
+}
+</script>`,
+);
+writeFileSync(file, html);
+console.log(`[start-after-paint] ${file}: the app starts after the first paint on /, at once elsewhere`);
