@@ -3,7 +3,8 @@
 // the JS glue in <head> and starts them from a module script at once. On the wallet home that
 // download (most of the first screen's bytes) competes with the page's first paint, the app shell
 // of app/index.html; so there the app starts after the first frame, and everywhere else (a member
-// card at the counter, /join) as soon as the page is parsed, as before.
+// card at the counter, /join) it is fetched from <head> and started as soon as the page is parsed,
+// as before.
 //
 //   node scripts/start-after-paint.mjs [dist]      (default: dist)
 //
@@ -46,5 +47,25 @@ if (location.pathname === '/') {
 }
 </script>`,
 );
+// Everywhere but the wallet home, fetch both as early as Trunk's preloads did: from <head>.
+const preloader = `<script>
+      // scripts/start-after-paint.mjs: the app's code, fetched from the start except on /.
+      if (location.pathname !== '/') {
+        [['modulepreload', '${js}'], ['preload', '${wasm}']].forEach(function (p) {
+          var link = document.createElement('link');
+          link.rel = p[0];
+          link.href = p[1];
+          link.crossOrigin = 'anonymous';
+          if (p[0] === 'preload') { link.as = 'fetch'; link.type = 'application/wasm'; }
+          document.head.appendChild(link);
+        });
+      }
+    </script>
+  </head>`;
+if (!html.includes('</head>')) {
+  console.error(`[start-after-paint] ${file}: no </head>`);
+  process.exit(1);
+}
+html = html.replace('</head>', preloader);
 writeFileSync(file, html);
 console.log(`[start-after-paint] ${file}: the app starts after the first paint on /, at once elsewhere`);

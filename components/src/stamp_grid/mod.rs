@@ -23,7 +23,7 @@ pub fn StampGrid(
     label: Signal<String>,
 ) -> impl IntoView {
     let total = total.clamp(1, 50);
-    let columns = if total <= 10 { 5 } else { 6 };
+    let columns = columns_for(total);
     let cells = move || {
         let filled = filled.get().min(total);
         let fresh_from = filled.saturating_sub(newly_added.get());
@@ -65,5 +65,36 @@ pub fn StampGrid(
         >
             {cells}
         </ol>
+    }
+}
+
+/// Columns of the grid: a card of up to 6 on one row, up to 10 on two rows of (nearly) the same
+/// length (5 + 5, 4 + 3) rather than a lone stamp under a full row, longer ones six to a row.
+fn columns_for(total: u32) -> u32 {
+    match total {
+        0..=6 => total.max(1),
+        7..=10 => total.div_ceil(2),
+        _ => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::columns_for;
+
+    #[test]
+    fn rows_are_even_and_never_end_in_a_lone_stamp() {
+        assert_eq!(columns_for(6), 6);
+        assert_eq!(columns_for(8), 4);
+        assert_eq!(columns_for(10), 5);
+        assert_eq!(columns_for(9), 5);
+        assert_eq!(columns_for(30), 6);
+        for total in 2..=10 {
+            assert_ne!(
+                total % columns_for(total),
+                1,
+                "a lone stamp on the last row of {total}"
+            );
+        }
     }
 }
