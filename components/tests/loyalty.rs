@@ -33,9 +33,9 @@ async fn stamp_grid_fills_and_marks_the_new_stamps() {
     assert_eq!(count(&parent, ".stamp"), 10);
     assert_eq!(count(&parent, ".stamp.filled"), 3);
     assert_eq!(
-        count(&parent, ".stamp.reward"),
+        count(&parent, ".stamp.reward-step"),
         2,
-        "unreached reward steps show a gift"
+        "unreached reward steps show a star"
     );
     assert_eq!(count(&parent, ".stamp.new"), 0);
 
@@ -49,7 +49,7 @@ async fn stamp_grid_fills_and_marks_the_new_stamps() {
         "the two stamps that just arrived animate"
     );
     assert_eq!(
-        count(&parent, ".stamp.reward"),
+        count(&parent, ".stamp.reward-step"),
         1,
         "a reached reward step is a filled stamp"
     );
