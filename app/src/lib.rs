@@ -16,6 +16,10 @@ mod sync;
 
 /// Mounts the wallet on the page.
 pub fn start() {
+    // The bench's zero for "after start" (bench/wallet-scale.sh): the wasm is compiled and runs.
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("mw:app-start");
+    }
     console_error_panic_hook_lite();
     leptos::mount::mount_to_body(app::App);
 }
