@@ -116,7 +116,6 @@ test('Chrome\'s install offer becomes a button on the wallet, used once', async 
 test.describe('iOS Safari', () => {
   test.use({ userAgent: IPHONE_SAFARI });
 
-  // FIXME: failed in the final check of this tree (be979d3, under heavy load from parallel builds); not diagnosed in time. See the closing note of this stop.
   test('shows how to add to the home screen, until dismissed', async ({ page, baseURL }) => {
     await page.goto('/');
     // An empty wallet talks about joining, not installing.

@@ -16,7 +16,6 @@ import {
   waitForWaitingWorker,
 } from '../pwa';
 
-// FIXME: failed in the final check of this tree (be979d3, under heavy load from parallel builds); not diagnosed in time. See the closing note of this stop.
 test('an update waits for the tap, stays off the member card, and keeps the data', async ({ page }) => {
   const dist = copyOfDist();
   const server = await WalletServer.start([], dist.dir);

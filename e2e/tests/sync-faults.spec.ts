@@ -45,9 +45,7 @@ test.describe('a page closed while its sync request is in flight', () => {
     { when: 'before the issuer got it', forwards: false },
     { when: 'after the issuer applied it, before its answer arrived', forwards: true },
   ]) {
-    // FIXME: failed in the final check of this tree (be979d3, under heavy load from parallel builds); not diagnosed in time. See the closing note of this stop. (the 'after the issuer applied it' variant)
-    const declare = test;
-    declare(`${variant.when}: the action is applied exactly once after reopening`, async ({ page, baseURL, server }) => {
+    test(`${variant.when}: the action is applied exactly once after reopening`, async ({ page, baseURL, server }) => {
       const id = await joinCafe(page, baseURL!);
 
       const inFlight = signal();
