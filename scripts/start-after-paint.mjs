@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Rewrites how <dist>/index.html starts the app, after `trunk build`: Trunk preloads the wasm and
-// the JS glue in <head> and starts them from a module script at once. On the wallet home that
-// download (most of the first screen's bytes) competes with the page's first paint, the app shell
-// of app/index.html; so there the app starts after the first frame, and everywhere else (a member
-// card at the counter, /join) it is fetched from <head> and started as soon as the page is parsed,
-// as before.
+// the JS glue in <head> and starts them from a module script at once. On a first visit to the
+// wallet home (no service worker yet, so from the network) that download, most of the first
+// screen's bytes, competes with the page's first paint, the app shell of app/index.html; so there
+// the app is fetched and started after the first frame. Everywhere else (a member card at the
+// counter, /join) and on every start the service worker serves from its cache, the code is
+// fetched from <head> and started as soon as the page is parsed, as before.
 //
 //   node scripts/start-after-paint.mjs [dist]      (default: dist)
 //
@@ -28,7 +29,7 @@ const [, js, wasm] = found;
 html = html.replace(preloads, '').replace(
   starter,
   `<script type="module">
-// scripts/start-after-paint.mjs: on the wallet home, after the shell's first frame.
+// scripts/start-after-paint.mjs: on a first visit to the wallet home, after the shell's first frame.
 let started = false;
 async function start() {
   if (started) return;
@@ -38,7 +39,7 @@ async function start() {
   window.wasmBindings = bindings;
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 }
-if (location.pathname === '/') {
+if (location.pathname === '/' && !navigator.serviceWorker?.controller) {
   // A hidden tab runs no animation frames: the timer starts it anyway.
   requestAnimationFrame(() => setTimeout(start));
   setTimeout(start, 200);
@@ -47,10 +48,11 @@ if (location.pathname === '/') {
 }
 </script>`,
 );
-// Everywhere but the wallet home, fetch both as early as Trunk's preloads did: from <head>.
+// Everywhere but a first visit to the wallet home, fetch both as early as Trunk's preloads did.
 const preloader = `<script>
-      // scripts/start-after-paint.mjs: the app's code, fetched from the start except on /.
-      if (location.pathname !== '/') {
+      // scripts/start-after-paint.mjs: the app's code, fetched from the start except on a first
+      // visit to the wallet home.
+      if (location.pathname !== '/' || (navigator.serviceWorker && navigator.serviceWorker.controller)) {
         [['modulepreload', '${js}'], ['preload', '${wasm}']].forEach(function (p) {
           var link = document.createElement('link');
           link.rel = p[0];
@@ -68,4 +70,4 @@ if (!html.includes('</head>')) {
 }
 html = html.replace('</head>', preloader);
 writeFileSync(file, html);
-console.log(`[start-after-paint] ${file}: the app starts after the first paint on /, at once elsewhere`);
+console.log(`[start-after-paint] ${file}: on a first visit to / the app starts after the first paint, at once otherwise`);
