@@ -32,8 +32,15 @@ impl std::error::Error for DbError {}
 /// Opens the pool, applies pending migrations and prepares the change log.
 pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     install_default_drivers();
+    let sqlite = url
+        .split_once(':')
+        .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("sqlite"));
     let pool = AnyPoolOptions::new()
         .max_connections(16)
+        // A ping before each checkout finds a dropped network connection; a SQLite connection is
+        // a file in this process and cannot be dropped, and each ping is a round trip to its
+        // thread (a purchase checks out two).
+        .test_before_acquire(!sqlite)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| Box::pin(async move { prepare_connection(conn).await }))
         .connect(url)
