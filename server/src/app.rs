@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::error::{api_method_not_allowed, api_not_found};
 use crate::idempotency;
 use crate::json::MAX_BODY_BYTES;
+use crate::merchants::CashierKeys;
 use crate::programs::ProgramCache;
 use crate::rate_limit::FailureLimiter;
 use crate::static_files::StaticFiles;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub programs: Arc<ProgramCache>,
     /// One writing transaction at a time on SQLite (see `write_gate`).
     pub write_gate: Arc<WriteGate>,
+    /// Cashier keys found valid, kept for a few seconds.
+    pub cashier_keys: Arc<CashierKeys>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             )),
             programs: Arc::new(ProgramCache::default()),
             write_gate,
+            cashier_keys: Arc::new(CashierKeys::default()),
         }
     }
 }

@@ -9,7 +9,6 @@ use crate::auth::bearer_token;
 use crate::code_check::{check_code, CodeCheck};
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::merchants;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -34,7 +33,9 @@ impl FromRequestParts<AppState> for Cashier {
         let key = bearer_token(parts, MAX_KEY_LEN).ok_or_else(|| {
             ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
         })?;
-        let merchant_id = merchants::by_cashier_key(&state.db, key)
+        let merchant_id = state
+            .cashier_keys
+            .merchant(&state.db, key)
             .await?
             .ok_or_else(|| ApiError::unauthorized("this cashier key is not valid"))?;
         Ok(Self { merchant_id })
@@ -174,11 +175,12 @@ pub(crate) fn refuse(
     refusal.into()
 }
 
+/// What checking a member code needs of the membership.
 #[derive(FromRow)]
-struct MembershipRow {
-    totp_secret: String,
-    member_since: i64,
-    last_used_step: i64,
+pub(crate) struct MembershipRow {
+    pub totp_secret: String,
+    pub member_since: i64,
+    pub last_used_step: i64,
 }
 
 /// A member code that is right for a step newer than any used: what remains is to record the
@@ -197,17 +199,27 @@ pub(crate) async fn check_member_code(
     member_code: &MemberCode,
     now: u64,
 ) -> Result<Result<CheckedCode, Refusal>, ApiError> {
-    let id = &member_code.membership_id;
     // Another shop's member is "unknown" here, not "forbidden": a till must not learn which
     // memberships exist elsewhere.
     let row: Option<MembershipRow> = sqlx::query_as(
         "SELECT totp_secret, member_since, last_used_step FROM memberships \
          WHERE id = $1 AND merchant_id = $2",
     )
-    .bind(id.as_str())
+    .bind(member_code.membership_id.as_str())
     .bind(merchant_id)
     .fetch_optional(conn)
     .await?;
+    check_membership_code(row, member_code, now)
+}
+
+/// `check_member_code` with the membership as the caller read it (by its id and the cashier's
+/// merchant: `None` when it is not a member of this shop).
+pub(crate) fn check_membership_code(
+    row: Option<MembershipRow>,
+    member_code: &MemberCode,
+    now: u64,
+) -> Result<Result<CheckedCode, Refusal>, ApiError> {
+    let id = &member_code.membership_id;
     let Some(row) = row else {
         return Ok(Err(Refusal::MembershipUnknown));
     };

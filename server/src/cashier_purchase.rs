@@ -5,7 +5,7 @@
 
 use crate::app::AppState;
 use crate::cashier::{
-    check_limits, check_member_code, parse_member_code, refuse, Cashier, Refusal,
+    check_limits, check_membership_code, parse_member_code, refuse, Cashier, MembershipRow, Refusal,
 };
 use crate::entities::{self, EntityBatch};
 use crate::error::ApiError;
@@ -15,11 +15,12 @@ use crate::loyalty::{self, MemberRow, MEMBER_COLUMNS};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use sqlx::Connection;
+use sqlx::{AnyConnection, Connection, FromRow};
 use wallet_core::cashier::{
     PurchasePoints, PurchaseRequest, PurchaseResponse, PurchaseStamps, PurchaseTier,
 };
 use wallet_core::loyalty_rules::MAX_PURCHASE_AMOUNT;
+use wallet_core::MemberCode;
 
 const ENDPOINT: &str = "purchase";
 
@@ -43,17 +44,17 @@ pub async fn purchase(
     let merchant_id = cashier.merchant_id.as_str();
 
     let mut conn = state.db.acquire().await?;
+    let (earlier, membership) =
+        read_request_and_membership(&mut conn, merchant_id, &request_id, &member_code).await?;
     // A till that lost the answer sends the same request again (its code is used by now): it
     // gets the stored answer before the code is looked at.
-    if let Some(stored) =
-        idempotency::stored(&mut conn, merchant_id, &request_id, &fingerprint).await?
-    {
+    if let Some(stored) = idempotency::stored_answer(earlier, &request_id, &fingerprint)? {
         return Ok(stored);
     }
     let clock = state.clock.now_unix();
     let now = i64::try_from(clock).unwrap_or(i64::MAX);
     check_limits(&state, &cashier, &member_code, clock)?;
-    let checked = match check_member_code(&mut conn, merchant_id, &member_code, clock).await? {
+    let checked = match check_membership_code(membership, &member_code, clock)? {
         Ok(checked) => checked,
         Err(refusal) => {
             // The same request a moment ago (a double tap) may have used the code since the
@@ -175,4 +176,46 @@ pub async fn purchase(
     tx.commit().await?;
     drop(writer);
     Ok(idempotency::json_response(body, false))
+}
+
+/// The request id's stored row (fingerprint, answer) and the membership as a member code's check
+/// needs it (`None`: not a member of this shop), in one read: a purchase's reads before its turn
+/// to write are round trips to a pooled connection like any other.
+async fn read_request_and_membership(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    request_id: &str,
+    member_code: &MemberCode,
+) -> Result<(Option<(String, Option<String>)>, Option<MembershipRow>), sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        fingerprint: Option<String>,
+        response: Option<String>,
+        totp_secret: Option<String>,
+        member_since: Option<i64>,
+        last_used_step: Option<i64>,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT r.fingerprint, r.response, m.totp_secret, m.member_since, m.last_used_step \
+         FROM (SELECT 1 AS one) AS x \
+         LEFT JOIN cashier_requests r ON r.merchant_id = $1 AND r.request_id = $2 \
+         LEFT JOIN memberships m ON m.id = $3 AND m.merchant_id = $1",
+    )
+    .bind(merchant_id)
+    .bind(request_id)
+    .bind(member_code.membership_id.as_str())
+    .fetch_one(conn)
+    .await?;
+    let request = row
+        .fingerprint
+        .map(|fingerprint| (fingerprint, row.response));
+    let membership = match (row.totp_secret, row.member_since, row.last_used_step) {
+        (Some(totp_secret), Some(member_since), Some(last_used_step)) => Some(MembershipRow {
+            totp_secret,
+            member_since,
+            last_used_step,
+        }),
+        _ => None,
+    };
+    Ok((request, membership))
 }

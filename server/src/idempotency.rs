@@ -68,6 +68,15 @@ pub async fn stored(
     .bind(request_id)
     .fetch_optional(conn)
     .await?;
+    stored_answer(row, request_id, fingerprint)
+}
+
+/// `stored`, from the request id's row (its fingerprint and answer) read by the caller.
+pub fn stored_answer(
+    row: Option<(String, Option<String>)>,
+    request_id: &str,
+    fingerprint: &str,
+) -> Result<Option<Response>, ApiError> {
     match row {
         None => Ok(None),
         Some((stored, _)) if stored != fingerprint => Err(ApiError::new(

@@ -1,8 +1,12 @@
 //! Merchants as stored, and the two ways a request finds one: a join code or a cashier key.
 
 use crate::error::ApiError;
+use crate::programs::CACHE_TTL;
 use crate::secrets::sha256_hex;
 use sqlx::{AnyPool, FromRow};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
 use wallet_core::join_link::MAX_JOIN_CODE_LEN;
 use wallet_core::{BrandColor, LocalizedText, MerchantDisplay};
 
@@ -72,14 +76,55 @@ pub async fn by_id(db: &AnyPool, id: &str) -> Result<Option<MerchantRow>, ApiErr
     .await?)
 }
 
-/// The id of the merchant whose cashier key this is.
-pub async fn by_cashier_key(db: &AnyPool, key: &str) -> Result<Option<String>, ApiError> {
+/// The id of the merchant whose cashier key has this hash.
+async fn by_cashier_key_hash(db: &AnyPool, hash: &str) -> Result<Option<String>, ApiError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM merchants WHERE cashier_key_hash = $1")
-            .bind(sha256_hex(key))
+            .bind(hash)
             .fetch_optional(db)
             .await?,
     )
+}
+
+/// Cashier keys found valid, each kept for `CACHE_TTL` like the merchant's rules: every request
+/// of a till checks its key, and a query for it is a pooled connection's round trip. So a key an
+/// operator replaces stops working within `CACHE_TTL`. Only valid keys are kept: whatever a
+/// stranger sends cannot grow the map.
+#[derive(Default)]
+pub struct CashierKeys {
+    valid: Mutex<HashMap<String, (Instant, String)>>,
+}
+
+impl CashierKeys {
+    /// The id of the merchant whose cashier key this is.
+    pub async fn merchant(&self, db: &AnyPool, key: &str) -> Result<Option<String>, ApiError> {
+        let hash = sha256_hex(key);
+        if let Some((_, merchant_id)) = self
+            .lock()
+            .get(&hash)
+            .filter(|(checked, _)| checked.elapsed() < CACHE_TTL)
+        {
+            return Ok(Some(merchant_id.clone()));
+        }
+        let found = by_cashier_key_hash(db, &hash).await?;
+        let mut valid = self.lock();
+        match &found {
+            Some(merchant_id) => {
+                valid.insert(hash, (Instant::now(), merchant_id.clone()));
+            }
+            None => {
+                valid.remove(&hash);
+            }
+        }
+        Ok(found)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, String)>> {
+        // Each change is one insert or remove: a poisoned map is still consistent.
+        self.valid
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 #[cfg(test)]
