@@ -40,9 +40,10 @@ async function start() {
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 }
 if (location.pathname === '/' && !navigator.serviceWorker?.controller) {
-  // A hidden tab runs no animation frames: the timer starts it anyway.
+  // A hidden tab runs no animation frames: the timer starts it anyway (late enough that a busy
+  // phone has painted first).
   requestAnimationFrame(() => setTimeout(start));
-  setTimeout(start, 200);
+  setTimeout(start, 1000);
 } else {
   start();
 }
