@@ -11,8 +11,9 @@ BUDGET_BR_KB=200 # DESIGN.md section 9
 
 [[ -f "$DIST/index.html" ]] || { echo "[size] $DIST/index.html missing: run scripts/build-app.sh" >&2; exit 1; }
 
-# The files index.html loads: href/src/import paths of .js, .wasm, .css at the top level.
-mapfile -t refs < <(grep -oE "(href|src|from|module_or_path:)\s*=?\s*['\"]/[^'\"]+\.(js|wasm|css)['\"]" "$DIST/index.html" |
+# The files index.html loads: href/src/import paths of .js, .wasm, .css at the top level (the
+# glue is a dynamic import() since scripts/start-after-paint.mjs).
+mapfile -t refs < <(grep -oE "(href|src|from|import\(|module_or_path:)\s*=?\s*['\"]/[^'\"]+\.(js|wasm|css)['\"]" "$DIST/index.html" |
   grep -oE "/[^'\"]+" | sort -u)
 files=("index.html")
 for ref in "${refs[@]}"; do files+=("${ref#/}"); done
