@@ -1,6 +1,7 @@
-//! One tab syncs an issuer at a time: the Web Locks API serialises the tabs of this origin. Where it is
-//! missing (older iOS webviews), the tab just syncs; the issuer's per-client sequence numbers
-//! still make a double send harmless.
+//! One tab syncs an issuer at a time: the Web Locks API serialises the tabs of this origin, one
+//! lock per issuer. Where it is missing (older iOS webviews), the tab just syncs; the issuer's
+//! per-client sequence numbers still make a double send harmless (as they do for a tab of an older
+//! version, which held one lock for every issuer).
 
 use std::cell::RefCell;
 use std::future::Future;
