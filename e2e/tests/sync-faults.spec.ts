@@ -34,6 +34,14 @@ async function joinCafe(page: Page, issuer: string): Promise<string> {
   return id;
 }
 
+/** Only a request that pushes actions meets a fault. Another sync (a pull already due when the
+ * test set the fault up, such as the second of two coalesced start-up requests) goes through, so
+ * it cannot take the fault's place and leave the push untried. */
+function pushesActions(route: Route): boolean {
+  const body = route.request().postDataJSON();
+  return Array.isArray(body?.mutations) && body.mutations.length > 0;
+}
+
 /** The wallet's home (client-side navigation, so the running engine keeps its state). */
 async function goHome(page: Page): Promise<void> {
   await page.getByRole('link', { name: '返回' }).click();
@@ -50,6 +58,7 @@ test.describe('a page closed while its sync request is in flight', () => {
 
       const inFlight = signal();
       await page.route(SYNC, async (route) => {
+        if (!pushesActions(route)) return route.continue();
         // The issuer applies it (or never sees it); the answer never comes back.
         if (variant.forwards) await quietly(() => route.fetch());
         inFlight.resolve();
@@ -168,6 +177,7 @@ test.describe('the issuer fails: the queue is kept, the status says so, and all 
       const release = signal();
       let hits = 0;
       const faulty = async (route: Route) => {
+        if (!pushesActions(route)) return route.continue();
         hits++;
         await quietly(() => fault.handle(route, { release: release.promise, membershipId: id }));
       };
