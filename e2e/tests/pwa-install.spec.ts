@@ -123,6 +123,8 @@ test.describe('iOS Safari', () => {
     await expect(page.getByTestId('install-guide')).toHaveCount(0);
 
     await page.goto(joinLink(baseURL!, demo.books.code));
+    // On the card: the join page has a back link of its own, and joining ends on the card.
+    await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
     await page.getByRole('link', { name: '返回' }).click();
     const guide = page.getByTestId('install-guide');
     await expect(guide).toContainText('「加入主畫面」');
@@ -138,6 +140,7 @@ test.describe('iOS Safari', () => {
       Object.defineProperty(Navigator.prototype, 'standalone', { get: () => true, configurable: true });
     });
     await page.goto(joinLink(baseURL!, demo.books.code));
+    await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
     await page.getByRole('link', { name: '返回' }).click();
     await expect(page.getByTestId('membership-tile')).toBeVisible();
     await expect(page.getByTestId('install-guide')).toHaveCount(0);
