@@ -22,6 +22,11 @@ mkdir -p "$LOGS"
 # What the suites need; a failure here is reported like a suite's, and the suites still run.
 suite_setup() {
   source scripts/tools.sh
+  # A clean run builds about 15 GB under target/; say so up front rather than fail mid-link.
+  local free_gb
+  free_gb=$(($(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
+  echo "[setup] ${free_gb} GB free on the disk holding $ROOT"
+  ((free_gb >= 20)) || echo "[setup] warning: under 20 GB free; the builds may run out of disk"
   # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes.
   apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3
   npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
