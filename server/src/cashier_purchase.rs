@@ -159,23 +159,13 @@ pub async fn purchase(
         }),
         coupons_issued: effects.coupons,
     };
-    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
     let claim = idempotency::Claim {
         merchant_id,
         request_id: &request_id,
         endpoint: ENDPOINT,
         fingerprint: &fingerprint,
     };
-    if !idempotency::store(&mut tx, &claim, &body, now).await? {
-        // Another request with this id committed first (with another code of the same member).
-        tx.rollback().await?;
-        return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
-            .await?
-            .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
-    }
-    tx.commit().await?;
-    drop(writer);
-    Ok(idempotency::json_response(body, false))
+    idempotency::finish(tx, &claim, &answer, now).await
 }
 
 /// The request id's stored row (fingerprint, answer) and the membership as a member code's check

@@ -107,20 +107,11 @@ pub async fn redeem(
         terms: coupon.terms(),
         used_at: now,
     };
-    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
     let claim = idempotency::Claim {
         merchant_id,
         request_id: &request_id,
         endpoint: ENDPOINT,
         fingerprint: &fingerprint,
     };
-    if !idempotency::store(&mut tx, &claim, &body, now).await? {
-        tx.rollback().await?;
-        return idempotency::stored(&mut writer, merchant_id, &request_id, &fingerprint)
-            .await?
-            .ok_or_else(|| ApiError::internal("a stored request id has no answer"));
-    }
-    tx.commit().await?;
-    drop(writer);
-    Ok(idempotency::json_response(body, false))
+    idempotency::finish(tx, &claim, &answer, now).await
 }

@@ -11,7 +11,8 @@
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sqlx::AnyConnection;
+use serde::Serialize;
+use sqlx::{Any, AnyConnection, Transaction};
 use wallet_core::cashier::{
     error_code, is_valid_request_id, IDEMPOTENCY_KEY_HEADER, MAX_REQUEST_ID_LEN,
 };
@@ -122,6 +123,33 @@ pub async fn store(
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
+}
+
+/// Ends a cashier request that changed something: stores `answer` under the claim as the
+/// transaction's last write and commits. If another request with this id committed first, this
+/// one's effects are rolled back (they must not count twice) and the first one's answer is given.
+pub async fn finish(
+    mut tx: Transaction<'_, Any>,
+    claim: &Claim<'_>,
+    answer: &impl Serialize,
+    now: i64,
+) -> Result<Response, ApiError> {
+    let body = serde_json::to_string(answer).map_err(ApiError::internal)?;
+    if store(&mut tx, claim, &body, now).await? {
+        tx.commit().await?;
+        return Ok(json_response(body, false));
+    }
+    // Read inside the transaction, before rolling back: both SQLite (whose writer has the newest
+    // snapshot) and PostgreSQL (read committed, after the insert waited for the twin) see the row.
+    let twin = stored(
+        &mut tx,
+        claim.merchant_id,
+        claim.request_id,
+        claim.fingerprint,
+    )
+    .await?;
+    tx.rollback().await?;
+    twin.ok_or_else(|| ApiError::internal("a stored request id has no answer"))
 }
 
 /// A 200 JSON answer from its text.

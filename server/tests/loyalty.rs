@@ -1305,6 +1305,55 @@ async fn the_same_request_sent_twice_at_once_is_recorded_once() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_adjustment_sent_at_once_counts_once_and_all_get_its_answer() {
+    let app = TestApp::start().await;
+    let member = app.enroll("RAMEN").await;
+    let before = snapshot(&app, &member).await.balance().balance;
+    for round in 0..3 {
+        // Every copy reads "no answer yet" before any holds the writer, so the later ones store
+        // second: they must roll back and answer with the first one's stored answer.
+        let body = json!({
+            "membership_id": member.id(), "delta_points": 7, "reason": "adjustment",
+            "request_id": format!("double-tap-adjust-{round}"),
+        });
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let router = app.app.clone();
+                let body = body.to_string();
+                tokio::spawn(async move {
+                    use http_body_util::BodyExt;
+                    use tower::ServiceExt;
+                    let request =
+                        post_request("/v1/cashier/adjust", &body, Some(RAMEN.cashier_key));
+                    let response = router.oneshot(request).await.expect("an answer");
+                    let status = response.status();
+                    let bytes = response.into_body().collect().await.expect("a body");
+                    (status, bytes.to_bytes())
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.expect("the task ran"));
+        }
+        assert!(
+            answers.iter().all(|(s, _)| *s == StatusCode::OK),
+            "{answers:?}"
+        );
+        assert!(
+            answers.windows(2).all(|w| w[0].1 == w[1].1),
+            "one answer for all"
+        );
+        let points = snapshot(&app, &member).await.balance().balance;
+        assert_eq!(
+            points,
+            before + 7 * (round + 1),
+            "round {round}: added once"
+        );
+    }
+}
+
 #[tokio::test]
 async fn stamps_added_by_staff_then_a_purchase_complete_the_card_with_its_rewards() {
     let app = TestApp::start().await;
