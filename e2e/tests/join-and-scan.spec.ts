@@ -77,3 +77,27 @@ test('a code typed into the join form joins the wallet\'s own issuer', async ({ 
   await page.getByRole('button', { name: '加入', exact: true }).click();
   await expect(page.getByRole('heading', { name: demo.yakiniku.zh })).toBeVisible();
 });
+
+test('tapping back while a join is under way stays on the wallet, and the card still arrives', async ({
+  page,
+  baseURL,
+}) => {
+  // The issuer's answer is held until the customer has left the join page.
+  let answer!: () => void;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await page.route('**/v1/enroll', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(joinLink(baseURL!, demo.cafe.code));
+  await expect(page.getByTestId('join-status')).toBeVisible();
+  await page.getByRole('link', { name: '返回' }).click();
+  await expect(page.getByRole('heading', { name: '我的會員卡' })).toBeVisible();
+
+  // The first sync of the new card is asked for right where the join used to move to the card.
+  const firstSync = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/sync');
+  answer();
+  await expect(page.getByTestId('membership-tile')).toContainText(demo.cafe.zh);
+  await firstSync;
+  expect(new URL(page.url()).pathname).toBe('/');
+});

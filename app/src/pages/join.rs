@@ -23,35 +23,39 @@ pub fn JoinPage() -> impl IntoView {
     let status = RwSignal::new(JoinStatus::Idle);
     let own_origin = window().location().origin().unwrap_or_default();
 
-    let start = {
-        let own_origin = own_origin.clone();
-        move |parsed: Result<JoinRequest, JoinLinkError>| {
-            let request = match parsed {
-                Ok(request) => request,
-                Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
-            };
-            let _ = &own_origin;
-            status.set(JoinStatus::Joining {
-                host: request.issuer.host().to_owned(),
-            });
-            let navigate = navigate.clone();
-            leptos::task::spawn_local(async move {
-                match joining::join(state, request).await {
-                    Ok(id) => {
-                        // The first pull brings what the issuer knows of the new membership.
-                        engine.request();
-                        navigate(
-                            &format!("/m/{id}"),
-                            NavigateOptions {
-                                replace: true,
-                                ..Default::default()
-                            },
-                        )
+    let start = move |parsed: Result<JoinRequest, JoinLinkError>| {
+        let request = match parsed {
+            Ok(request) => request,
+            Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
+        };
+        status.set(JoinStatus::Joining {
+            host: request.issuer.host().to_owned(),
+        });
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match joining::join(state, request).await {
+                Ok(id) => {
+                    // The first pull brings what the issuer knows of the new membership.
+                    engine.request();
+                    // A customer who tapped back while joining stays where they went: the
+                    // new card is in the wallet anyway.
+                    if !still_on_join_page() {
+                        return;
                     }
-                    Err(failure) => status.set(JoinStatus::Failed(failure)),
+                    navigate(
+                        &format!("/m/{id}"),
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    )
                 }
-            });
-        }
+                // try_set: the page (and its signal) may be gone by now.
+                Err(failure) => {
+                    status.try_set(JoinStatus::Failed(failure));
+                }
+            }
+        });
     };
 
     // A deep link joins at once: the customer scanned the shop's QR to do exactly that.
@@ -121,6 +125,13 @@ pub fn JoinPage() -> impl IntoView {
             </form>
         </main>
     }
+}
+
+fn still_on_join_page() -> bool {
+    window()
+        .location()
+        .pathname()
+        .is_ok_and(|path| path == "/join")
 }
 
 fn failure_text(
