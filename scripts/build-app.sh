@@ -14,6 +14,8 @@ trunk build --release
 # On the wallet home the app starts after the shell's first paint (the script says why); before
 # the service worker's list, which hashes index.html.
 node scripts/start-after-paint.mjs dist
+# The shell's words, from the app's locale files.
+node scripts/shell-strings.mjs dist
 
 # The service worker's precache list, with a content revision per file (service-worker/); before
 # compression, so sw.js gets its .br/.gz too.
