@@ -17,47 +17,20 @@
 // Needs target/server/wallet-server, target/server/examples/seed_entities and dist/
 // (bench/sync-apply.sh builds the first two). --cpu N slows the CPU N times (CDP).
 // SYNC_APPLY_PAGES=1 also prints, per page, the wallet's time from an answer to its next request.
-// Playwright comes from e2e/node_modules; the browser is Debian's Chromium.
-import { createRequire } from 'node:module';
-import { execFileSync, spawn } from 'node:child_process';
+// Playwright comes from e2e/node_modules; the browser is Debian's Chromium (bench/lib.mjs).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(new URL('../e2e/package.json', import.meta.url));
-const { chromium } = require('@playwright/test');
+import {
+  launchBrowser, median, option, PHONE, seedBin, startServer, stopServer, throttleCpu,
+} from './lib.mjs';
 
 const BUDGET_S = 2; // DESIGN.md section 9, for 10,000 entities
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const serverBin = process.env.WALLET_SERVER_BIN ?? path.join(root, 'target/server/wallet-server');
-const seedBin = path.join(root, 'target/server/examples/seed_entities');
-const dist = process.env.WALLET_DIST ?? path.join(root, 'dist');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const count = option('--count', 10_000);
-const runs = option('--runs', 3);
-const cpu = option('--cpu', 1);
-
-async function startServer(databaseUrl) {
-  const proc = spawn(serverBin, ['--demo', '--host', '127.0.0.1', '--port', '0', '--dist', dist,
-    '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Member Wallet is running: open (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.on('exit', (code) => reject(new Error(`wallet-server exited (${code})`)));
-  });
-  return { proc, url };
-}
+const count = Number(option('--count', 10_000));
+const runs = Number(option('--runs', 3));
+const cpu = Number(option('--cpu', 1));
 
 /** Records when the sync line first says "synced", before any script of the page runs. */
 function watchSyncLine() {
@@ -95,22 +68,15 @@ function readWallet(id) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const dir = mkdtempSync(path.join(tmpdir(), 'wallet-bench-apply-'));
 const databaseUrl = `sqlite://${dir}/wallet.db?mode=rwc`;
 const server = await startServer(databaseUrl);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const results = [];
 try {
   for (let run = 1; run <= runs; run++) {
     const context = await browser.newContext({
-      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-      locale: 'zh-TW', timezoneId: 'Asia/Taipei', baseURL: server.url,
+      ...PHONE, baseURL: server.url,
     });
     await context.addInitScript(watchSyncLine);
     const first = await context.newPage();
@@ -131,10 +97,7 @@ try {
     });
 
     const page = await context.newPage();
-    if (cpu > 1) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
-    }
+    await throttleCpu(context, page, cpu);
     await page.goto('/');
     await page.waitForFunction(() => window.__syncedAt !== undefined, undefined, { timeout: 120_000 });
     const timing = await page.evaluate(() => ({
@@ -162,8 +125,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.proc.kill('SIGTERM');
-  await new Promise((resolve) => server.proc.once('exit', resolve));
+  await stopServer(server);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -34,50 +34,24 @@
 //
 // Needs target/server/wallet-server, target/server/examples/seed_entities and dist/
 // (bench/wallet-scale.sh builds the first two). Playwright comes from e2e/node_modules; the
-// browser is Debian's Chromium.
-import { createRequire } from 'node:module';
-import { execFileSync, spawn } from 'node:child_process';
+// browser is Debian's Chromium (bench/lib.mjs).
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(new URL('../e2e/package.json', import.meta.url));
-const { chromium } = require('@playwright/test');
+import {
+  builtDist, launchBrowser, median, option, PHONE, quantile, seedBin, startServer, stopServer,
+  throttleCpu,
+} from './lib.mjs';
 
 const BUDGET_MS = 100; // DESIGN.md section 9
 const FRAME_MS = 1000 / 60;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const serverBin = process.env.WALLET_SERVER_BIN ?? path.join(root, 'target/server/wallet-server');
-const seedBin = path.join(root, 'target/server/examples/seed_entities');
-const builtDist = process.env.WALLET_DIST ?? path.join(root, 'dist');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const runs = Number(option('--runs', 5));
 const cpus = String(option('--cpu', '1,4')).split(',').map(Number);
 const entries = Number(option('--entries', 10_000));
 const membershipCount = Number(option('--memberships', 100));
 const CODES = ['CAFE', 'BOOKS', 'YAKINIKU', 'RAMEN'];
-
-async function startServer(databaseUrl) {
-  const proc = spawn(serverBin, ['--demo', '--host', '127.0.0.1', '--port', '0', '--dist', dist,
-    '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Member Wallet is running: open (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.on('exit', (code) => reject(new Error(`wallet-server exited (${code})`)));
-  });
-  return { proc, url };
-}
 
 /** POST /v1/enroll; the answer as the app stores it (StoredMembership, app/src/membership.rs). */
 async function enroll(base, code, joinedAt) {
@@ -151,11 +125,6 @@ async function waitSyncQuiet(page, atLeast, quietMs = 1500) {
   }, { atLeast, quietMs }, { timeout: 120_000, polling: 250 });
 }
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const median = (xs) => quantile(xs, 0.5);
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 function frameLine(label, frames, rowsMax, cpu) {
@@ -166,18 +135,14 @@ function frameLine(label, frames, rowsMax, cpu) {
     `${dropped} of ${frames.length} frames > 16.7 ms; at most ${rowsMax} rows in the DOM`;
 }
 
-console.log(`wallet-scale: load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`wallet-scale: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const dir = mkdtempSync(path.join(tmpdir(), 'wallet-bench-scale-'));
 // A snapshot of dist/: a build running meanwhile must not swap files under the service worker.
 const dist = path.join(dir, 'dist');
 cpSync(builtDist, dist, { recursive: true });
 const databaseUrl = `sqlite://${dir}/wallet.db?mode=rwc`;
-const server = await startServer(databaseUrl);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const server = await startServer(databaseUrl, dist);
+const browser = await launchBrowser();
 try {
   // 1-2. The issuer's side.
   const now = Date.now();
@@ -191,8 +156,7 @@ try {
 
   // 3. The wallet's side.
   const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-TW', timezoneId: 'Asia/Taipei', baseURL: server.url,
+    ...PHONE, baseURL: server.url,
   });
   await context.addInitScript(watchList, membershipCount);
   const setup = await context.newPage();
@@ -211,14 +175,7 @@ try {
 
   for (const cpu of cpus) {
     const cpuNote = cpu > 1 ? `, CPU ${cpu}x slower` : '';
-    const throttle = async (page) => {
-      if (cpu > 1) {
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
-        return cdp;
-      }
-      return context.newCDPSession(page);
-    };
+    const throttle = (page) => throttleCpu(context, page, cpu);
 
     // First paint of the wallet list: one warm-up load, then RUNS loads.
     const marks = [];
@@ -378,7 +335,6 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  server.proc.kill('SIGTERM');
-  await new Promise((resolve) => server.proc.once('exit', resolve));
+  await stopServer(server);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -11,37 +11,22 @@
 //
 // The server must be the reference server with --demo (the CAFE join code). --cpu N slows the
 // CPU N times (CDP Emulation.setCPUThrottlingRate), as Lighthouse's mobile profile does.
-// Playwright comes from e2e/node_modules; the browser is Debian's Chromium.
-import { createRequire } from 'node:module';
-
-const require = createRequire(new URL('../e2e/package.json', import.meta.url));
-const { chromium } = require('@playwright/test');
+// Playwright comes from e2e/node_modules; the browser is Debian's Chromium (bench/lib.mjs).
+import { launchBrowser, median, option, PHONE, throttleCpu } from './lib.mjs';
 
 const BUDGET_MS = 300; // DESIGN.md section 9
 
-const args = process.argv.slice(2);
-const base = args.find((a) => /^https?:/.test(a));
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const cpu = option('--cpu', 1);
-const runs = option('--runs', 10);
+const base = process.argv.slice(2).find((a) => /^https?:/.test(a));
+const cpu = Number(option('--cpu', 1));
+const runs = Number(option('--runs', 10));
 if (!base) {
   console.error('usage: node bench/warm-start.mjs URL [--cpu N] [--runs N]');
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-TW', timezoneId: 'Asia/Taipei',
-  });
+  const context = await browser.newContext(PHONE);
   await context.addInitScript(() => {
     const seen = () => document.querySelector('[data-testid="member-qr"] svg');
     new MutationObserver((_, observer) => {
@@ -66,10 +51,7 @@ try {
   const svgs = [];
   for (let i = 0; i <= runs; i++) {
     const page = await context.newPage();
-    if (cpu > 1) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
-    }
+    await throttleCpu(context, page, cpu);
     await page.goto(card, { waitUntil: 'commit' });
     await page.waitForFunction(
       () => window.__qrSvgAt !== undefined && performance.getEntriesByName('mw:qr-shown').length > 0,
@@ -87,10 +69,6 @@ try {
     await page.close();
   }
 
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const label = cpu > 1 ? `${cpu}x CPU` : 'no throttling';
   const line = (what, xs) => {
     const m = median(xs);
