@@ -67,6 +67,18 @@ test('points exchanged offline are pending, then become a coupon; the balance dr
   await page.goto('/');
   await expect(page.getByTestId('expiring')).toContainText('抹茶冰淇淋');
   await page.screenshot({ path: 'output/screenshots/wallet-expiring.png', fullPage: true });
+
+  // Opened again, the strip is drawn with the list from the start: it never pushes the list down.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('[data-testid="wallet-list"]')) return;
+      (window as any).__stripWithList = document.querySelector('[data-testid="expiring"]') !== null;
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  await expect(page.getByTestId('expiring')).toContainText('抹茶冰淇淋');
+  expect(await page.evaluate(() => (window as any).__stripWithList), 'the strip is there when the list appears').toBe(true);
 });
 
 test('two cashiers redeem one coupon at the same moment: one succeeds, one hears it is used', async ({ page, context, baseURL }) => {

@@ -1,10 +1,14 @@
 //! The "expiring soon" strip on the wallet home: points, coupons and stamp cards of every
 //! merchant that run out within 30 days, soonest first.
+//!
+//! Collecting them reads every membership from IndexedDB, after the wallet list is on screen.
+//! So that the strip does not then push the list down, the last strip shown is kept in
+//! localStorage and drawn with the list; the fresh one replaces it when it is ready.
 
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
 use crate::platform::{clock, dates};
-use crate::state::WalletState;
+use crate::state::{LoadStatus, WalletState};
 use crate::storage::sync_store;
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
@@ -13,6 +17,9 @@ use wallet_core::sync::EntityKind;
 
 const HORIZON_SECS: i64 = 30 * 24 * 3600;
 const MAX_SHOWN: usize = 5;
+/// The last strip shown: a line per item, tab-separated fields (see `Item::line`). Not JSON:
+/// serde's code for these types was 0.6 KB more of the first screen (brotli).
+const LAST_SHOWN_KEY: &str = "mw.expiring";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Expiring {
@@ -92,7 +99,81 @@ async fn collect(state: WalletState) -> Vec<Item> {
     }
     items.sort_by_key(|i| i.at);
     items.truncate(MAX_SHOWN);
+    remember(&items);
     items
+}
+
+/// The strip shown last time, without what has run out since. Only a first guess: anything
+/// unreadable is no strip.
+fn last_shown() -> Vec<Item> {
+    let now = clock::now_unix_secs() as i64;
+    let saved = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(LAST_SHOWN_KEY).ok().flatten());
+    saved
+        .unwrap_or_default()
+        .lines()
+        .filter_map(Item::from_line)
+        .filter(|item| item.at > now)
+        .collect()
+}
+
+fn remember(items: &[Item]) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let lines: Vec<String> = items.iter().map(Item::line).collect();
+        // A full or blocked storage only costs the next start its first guess.
+        let _ = storage.set_item(LAST_SHOWN_KEY, &lines.join("\n"));
+    }
+}
+
+impl Item {
+    /// `at`, membership, merchant (zh, en), then `p` and the points, `c` and the coupon's title
+    /// (zh, en), or `s` for a stamp card.
+    fn line(&self) -> String {
+        let mut fields = vec![
+            self.at.to_string(),
+            self.membership_id.clone(),
+            self.merchant_zh.clone(),
+            self.merchant_en.clone(),
+        ];
+        match &self.what {
+            Expiring::Points { points } => fields.extend(["p".into(), points.to_string()]),
+            Expiring::Coupon { title_zh, title_en } => {
+                fields.extend(["c".into(), title_zh.clone(), title_en.clone()])
+            }
+            Expiring::StampCard => fields.push("s".into()),
+        }
+        // Names come from issuers: a tab or line break in one must not shift the fields.
+        let fields: Vec<String> = fields
+            .into_iter()
+            .map(|f| f.replace(['\t', '\n', '\r'], " "))
+            .collect();
+        fields.join("\t")
+    }
+
+    fn from_line(line: &str) -> Option<Item> {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let what = match fields.get(4..)? {
+            ["p", points] => Expiring::Points {
+                points: points.parse().ok()?,
+            },
+            ["c", zh, en] => Expiring::Coupon {
+                title_zh: (*zh).to_owned(),
+                title_en: (*en).to_owned(),
+            },
+            ["s"] => Expiring::StampCard,
+            _ => return None,
+        };
+        Some(Item {
+            at: fields[0].parse().ok()?,
+            membership_id: fields[1].to_owned(),
+            merchant_zh: fields[2].to_owned(),
+            merchant_en: fields[3].to_owned(),
+            what,
+        })
+    }
 }
 
 #[component]
@@ -100,13 +181,22 @@ pub fn ExpiringStrip() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<WalletState>();
     let engine = expect_context::<SyncEngine>();
+    // None until the wallet is read: an empty wallet still loading has nothing to say.
     let items = LocalResource::new(move || {
         engine.revision.track();
         state.memberships.track();
-        collect(state)
+        let loaded = state.status.get() != LoadStatus::Loading;
+        async move {
+            if loaded {
+                Some(collect(state).await)
+            } else {
+                None
+            }
+        }
     });
+    let first_guess = last_shown();
     move || {
-        let items = items.get().unwrap_or_default();
+        let items = items.get().flatten().unwrap_or_else(|| first_guess.clone());
         if items.is_empty() {
             return None;
         }
@@ -146,5 +236,57 @@ pub fn ExpiringStrip() -> impl IntoView {
                 <ul>{rows}</ul>
             </section>
         })
+    }
+}
+
+// wallet-app builds for wasm32 only, so its unit tests run in the browser suite.
+#[cfg(test)]
+mod tests {
+    use super::{Expiring, Item};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn item(what: Expiring) -> Item {
+        Item {
+            at: 1_800_000_000,
+            membership_id: "7K3D9QX2M4PA".into(),
+            merchant_zh: "晨光咖啡".into(),
+            merchant_en: "Morning Café".into(),
+            what,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_remembered_item_reads_back_as_it_was() {
+        for what in [
+            Expiring::Points { points: -12 },
+            Expiring::Coupon {
+                title_zh: "抹茶冰淇淋".into(),
+                title_en: "Matcha ice cream".into(),
+            },
+            Expiring::StampCard,
+        ] {
+            let item = item(what);
+            assert_eq!(Item::from_line(&item.line()), Some(item));
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_tab_in_a_name_does_not_shift_the_fields_and_garbage_is_dropped() {
+        let mut tabbed = item(Expiring::StampCard);
+        tabbed.merchant_en = "Morning\tCafé\n".into();
+        let read = Item::from_line(&tabbed.line()).expect("readable");
+        assert_eq!(read.merchant_en, "Morning Café ");
+        assert_eq!(read.what, Expiring::StampCard);
+        for garbage in [
+            "",
+            "x",
+            "1\ta\tb\tc\tp\tnot-a-number",
+            "1\ta\tb\tc\tq",
+            "1\ta\tb\tc\ts\textra",
+        ] {
+            assert_eq!(Item::from_line(garbage), None, "{garbage:?}");
+        }
     }
 }

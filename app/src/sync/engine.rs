@@ -103,13 +103,12 @@ impl SyncEngine {
         self.revision.update(|r| *r += 1);
         self.count_waiting().await;
         broadcast::announce_change();
-        let issuer = self
-            .state
-            .memberships
-            .get_untracked()
-            .into_iter()
-            .find(|m| m.id.as_str() == membership_id)
-            .map(|m| m.issuer);
+        let issuer = self.state.memberships.with_untracked(|memberships| {
+            memberships
+                .iter()
+                .find(|m| m.id.as_str() == membership_id)
+                .map(|m| m.issuer.clone())
+        });
         match issuer {
             Some(issuer) => self.request_issuer(issuer),
             None => self.request(),
@@ -122,10 +121,7 @@ impl SyncEngine {
         let mut issuers: Vec<IssuerUrl> = self
             .state
             .memberships
-            .get_untracked()
-            .into_iter()
-            .map(|m| m.issuer)
-            .collect();
+            .with_untracked(|memberships| memberships.iter().map(|m| m.issuer.clone()).collect());
         issuers.sort();
         issuers.dedup();
         for issuer in issuers {
@@ -216,13 +212,13 @@ impl SyncEngine {
                 retry_at_millis: 0.0,
             };
         };
-        let memberships: Vec<_> = self
-            .state
-            .memberships
-            .get_untracked()
-            .into_iter()
-            .filter(|m| m.issuer == issuer)
-            .collect();
+        let memberships: Vec<_> = self.state.memberships.with_untracked(|memberships| {
+            memberships
+                .iter()
+                .filter(|m| m.issuer == issuer)
+                .cloned()
+                .collect()
+        });
         let IssuerPass {
             changed,
             failed,
