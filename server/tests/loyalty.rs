@@ -102,6 +102,48 @@ async fn adjust_stamps(
     cashier_post(app, "/v1/cashier/adjust", body, key, None).await
 }
 
+/// Sends every body to `path` at the same moment (one task each, on the test's worker threads)
+/// and gives their answers: status and body, in the order of `bodies`.
+async fn post_all_at_once(
+    app: &TestApp,
+    path: &'static str,
+    bodies: Vec<String>,
+    key: &'static str,
+) -> Vec<(StatusCode, axum::body::Bytes)> {
+    let tasks: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let router = app.app.clone();
+            tokio::spawn(async move {
+                use http_body_util::BodyExt;
+                use tower::ServiceExt;
+                let request = post_request(path, &body, Some(key));
+                let response = router.oneshot(request).await.expect("an answer");
+                let status = response.status();
+                let bytes = response.into_body().collect().await.expect("a body");
+                (status, bytes.to_bytes())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("the task ran"));
+    }
+    answers
+}
+
+/// Copies of one request: every copy got the same successful answer.
+fn assert_one_success_for_all(answers: &[(StatusCode, axum::body::Bytes)]) {
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::OK),
+        "{answers:?}"
+    );
+    assert!(
+        answers.windows(2).all(|w| w[0].1 == w[1].1),
+        "one answer for all"
+    );
+}
+
 /// As `adjust_stamps` with a fresh request id, expecting `200`.
 async fn stamp(app: &TestApp, member: &Member, delta: i64, key: &str) -> AdjustResponse {
     let response = adjust_stamps(app, member, delta, key, &common::unique_name("adj")).await;
@@ -765,25 +807,16 @@ async fn two_cashiers_redeeming_one_coupon_at_once_exactly_one_wins() {
         .qr_payload();
 
     for round in 0..3 {
-        let tasks: Vec<_> = (0..8)
-            .map(|i| {
-                let router = app.app.clone();
-                let body = json!({ "coupon_code": qr, "request_id": format!("race-{round}-{i}") });
-                tokio::spawn(async move {
-                    use tower::ServiceExt;
-                    let request = post_request(
-                        "/v1/cashier/redeem",
-                        &body.to_string(),
-                        Some(RAMEN.cashier_key),
-                    );
-                    router.oneshot(request).await.expect("an answer").status()
-                })
-            })
+        let bodies = (0..8)
+            .map(|i| json!({ "coupon_code": qr, "request_id": format!("race-{round}-{i}") }))
+            .map(|body| body.to_string())
             .collect();
-        let mut statuses = Vec::new();
-        for task in tasks {
-            statuses.push(task.await.expect("the task ran"));
-        }
+        let statuses: Vec<StatusCode> =
+            post_all_at_once(&app, "/v1/cashier/redeem", bodies, RAMEN.cashier_key)
+                .await
+                .into_iter()
+                .map(|(status, _)| status)
+                .collect();
         let wins = statuses.iter().filter(|s| **s == StatusCode::OK).count();
         assert_eq!(wins, usize::from(round == 0), "round {round}: {statuses:?}");
         assert!(
@@ -1266,39 +1299,10 @@ async fn the_same_request_sent_twice_at_once_is_recorded_once() {
             "payload": member.payload(app.now(), 0), "amount": 1_000,
             "request_id": format!("double-tap-{round}"),
         });
-        let tasks: Vec<_> = (0..4)
-            .map(|_| {
-                let router = app.app.clone();
-                let body = body.to_string();
-                tokio::spawn(async move {
-                    use http_body_util::BodyExt;
-                    use tower::ServiceExt;
-                    let request =
-                        post_request("/v1/cashier/purchase", &body, Some(YAKINIKU.cashier_key));
-                    let response = router.oneshot(request).await.expect("an answer");
-                    let status = response.status();
-                    let bytes = response
-                        .into_body()
-                        .collect()
-                        .await
-                        .expect("a body")
-                        .to_bytes();
-                    (status, bytes)
-                })
-            })
-            .collect();
-        let mut answers = Vec::new();
-        for task in tasks {
-            answers.push(task.await.expect("the task ran"));
-        }
-        assert!(
-            answers.iter().all(|(s, _)| *s == StatusCode::OK),
-            "{answers:?}"
-        );
-        assert!(
-            answers.windows(2).all(|w| w[0].1 == w[1].1),
-            "one answer for all"
-        );
+        let copies = vec![body.to_string(); 4];
+        let answers =
+            post_all_at_once(&app, "/v1/cashier/purchase", copies, YAKINIKU.cashier_key).await;
+        assert_one_success_for_all(&answers);
         let points = snapshot(&app, &member).await.balance().balance;
         assert_eq!(points, 110, "round {round}: earned once");
         app.clock.advance(STEP);
@@ -1317,34 +1321,9 @@ async fn the_same_adjustment_sent_at_once_counts_once_and_all_get_its_answer() {
             "membership_id": member.id(), "delta_points": 7, "reason": "adjustment",
             "request_id": format!("double-tap-adjust-{round}"),
         });
-        let tasks: Vec<_> = (0..4)
-            .map(|_| {
-                let router = app.app.clone();
-                let body = body.to_string();
-                tokio::spawn(async move {
-                    use http_body_util::BodyExt;
-                    use tower::ServiceExt;
-                    let request =
-                        post_request("/v1/cashier/adjust", &body, Some(RAMEN.cashier_key));
-                    let response = router.oneshot(request).await.expect("an answer");
-                    let status = response.status();
-                    let bytes = response.into_body().collect().await.expect("a body");
-                    (status, bytes.to_bytes())
-                })
-            })
-            .collect();
-        let mut answers = Vec::new();
-        for task in tasks {
-            answers.push(task.await.expect("the task ran"));
-        }
-        assert!(
-            answers.iter().all(|(s, _)| *s == StatusCode::OK),
-            "{answers:?}"
-        );
-        assert!(
-            answers.windows(2).all(|w| w[0].1 == w[1].1),
-            "one answer for all"
-        );
+        let copies = vec![body.to_string(); 4];
+        let answers = post_all_at_once(&app, "/v1/cashier/adjust", copies, RAMEN.cashier_key).await;
+        assert_one_success_for_all(&answers);
         let points = snapshot(&app, &member).await.balance().balance;
         assert_eq!(
             points,
