@@ -16,8 +16,12 @@ pub enum JoinFailure {
     UnknownCode,
     Garbage,
     Offline,
-    Unreachable { host: String },
+    Unreachable {
+        host: String,
+    },
     Server,
+    /// The issuer limits joins from one network; this one has had many just now.
+    TooMany,
     Storage,
     Conflict,
 }
@@ -71,6 +75,7 @@ fn failure(error: IssuerError, request: &JoinRequest) -> JoinFailure {
         },
         IssuerError::Garbage | IssuerError::Unauthorized => JoinFailure::Garbage,
         rejected if rejected.is_code(error_code::JOIN_CODE_UNKNOWN) => JoinFailure::UnknownCode,
+        rejected if rejected.is_code(error_code::RATE_LIMITED) => JoinFailure::TooMany,
         IssuerError::Rejected { status, .. } if status >= 500 => JoinFailure::Server,
         // A 4xx we did not expect means the issuer and we disagree on the protocol.
         IssuerError::Rejected { .. } => JoinFailure::Garbage,

@@ -101,3 +101,21 @@ test('tapping back while a join is under way stays on the wallet, and the card s
   await firstSync;
   expect(new URL(page.url()).pathname).toBe('/');
 });
+
+test.describe('an issuer that allows one join a minute from a network', () => {
+  test.use({ serverArgs: ['--enroll-limit', '1'], serverPerTest: true });
+
+  test('a second join is refused in words a customer understands, and the wallet keeps its card', async ({
+    page,
+    baseURL,
+  }) => {
+    await page.goto(joinLink(baseURL!, demo.cafe.code));
+    await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
+    await page.goto(joinLink(baseURL!, demo.books.code));
+    await expect(page.getByTestId('join-error')).toContainText('這個網路剛剛有很多人加入，請過一分鐘再試。');
+    await page.screenshot({ path: 'output/screenshots/join-too-many.png' });
+    await page.getByRole('link', { name: '返回' }).click();
+    await expect(page.getByTestId('membership-tile')).toHaveCount(1);
+    await expect(page.getByTestId('membership-tile')).toContainText(demo.cafe.zh);
+  });
+});

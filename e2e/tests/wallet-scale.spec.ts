@@ -83,6 +83,9 @@ async function storeMemberships(page: Page, records: Enrolled[]): Promise<void> 
   );
 }
 
+// 100 joins in a few seconds from one address: past the server's default joins-per-minute limit.
+test.use({ serverArgs: ['--enroll-limit', '0'] });
+
 test('100 memberships and 10,000 ledger entries: the wallet shows them all, the ledger stays windowed', async ({
   page,
   server,

@@ -6,7 +6,7 @@ use crate::idempotency;
 use crate::json::MAX_BODY_BYTES;
 use crate::merchants::CashierKeys;
 use crate::programs::ProgramCache;
-use crate::rate_limit::FailureLimiter;
+use crate::rate_limit::WindowLimiter;
 use crate::static_files::StaticFiles;
 use crate::write_gate::WriteGate;
 use crate::{cashier, cashier_adjust, cashier_purchase, cashier_redeem, enroll, sync};
@@ -27,6 +27,8 @@ use wallet_core::cashier::IDEMPOTENCY_KEY_HEADER;
 pub const MEMBER_MAX_FAILURES: usize = 5;
 pub const CASHIER_MAX_FAILURES: usize = 30;
 pub const FAILURE_WINDOW_SECS: u64 = 5 * 60;
+/// The window of the joins-per-address limit (`Config::enroll_limit` joins in it).
+pub const ENROLL_WINDOW_SECS: u64 = 60;
 /// How long a browser may reuse a CORS preflight answer.
 pub const CORS_MAX_AGE_SECS: u64 = 24 * 60 * 60;
 
@@ -34,8 +36,10 @@ pub const CORS_MAX_AGE_SECS: u64 = 24 * 60 * 60;
 pub struct AppState {
     pub db: AnyPool,
     pub clock: Arc<dyn Clock>,
-    pub member_failures: Arc<FailureLimiter>,
-    pub cashier_failures: Arc<FailureLimiter>,
+    pub member_failures: Arc<WindowLimiter>,
+    pub cashier_failures: Arc<WindowLimiter>,
+    /// Joins per client address; `None`: no limit.
+    pub enrolls: Option<Arc<WindowLimiter>>,
     /// Merchants' loyalty rules, read from the database and kept for a few seconds.
     pub programs: Arc<ProgramCache>,
     /// One writing transaction at a time on SQLite (see `write_gate`).
@@ -50,18 +54,26 @@ impl AppState {
         Self {
             db,
             clock,
-            member_failures: Arc::new(FailureLimiter::new(
-                MEMBER_MAX_FAILURES,
-                FAILURE_WINDOW_SECS,
-            )),
-            cashier_failures: Arc::new(FailureLimiter::new(
+            member_failures: Arc::new(WindowLimiter::new(MEMBER_MAX_FAILURES, FAILURE_WINDOW_SECS)),
+            cashier_failures: Arc::new(WindowLimiter::new(
                 CASHIER_MAX_FAILURES,
                 FAILURE_WINDOW_SECS,
             )),
+            enrolls: None,
             programs: Arc::new(ProgramCache::default()),
             write_gate,
             cashier_keys: Arc::new(CashierKeys::default()),
         }
+    }
+}
+
+impl AppState {
+    /// At most `per_minute` joins a minute from one client address (0: no limit). Only requests
+    /// that carry their peer's address (`ConnectInfo`, as `serve` sets it) are counted.
+    pub fn with_enroll_limit(mut self, per_minute: u32) -> Self {
+        self.enrolls = (per_minute > 0)
+            .then(|| Arc::new(WindowLimiter::new(per_minute as usize, ENROLL_WINDOW_SECS)));
+        self
     }
 }
 

@@ -166,12 +166,10 @@ pub(crate) fn refuse(
     now: u64,
     refusal: Refusal,
 ) -> ApiError {
-    state
-        .cashier_failures
-        .record_failure(&cashier.merchant_id, now);
+    state.cashier_failures.record(&cashier.merchant_id, now);
     state
         .member_failures
-        .record_failure(member_code.membership_id.as_str(), now);
+        .record(member_code.membership_id.as_str(), now);
     refusal.into()
 }
 

@@ -1,6 +1,6 @@
 //! The server's configuration: command-line flags, then environment variables, then defaults.
 //!
-//! Five settings do not justify an argument-parsing crate; the parser is small and tested.
+//! Six settings do not justify an argument-parsing crate; the parser is small and tested.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -9,6 +9,10 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8080;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://wallet.db?mode=rwc";
 pub const DEFAULT_DIST: &str = "dist";
+/// Joins a minute from one client address. Enough for a family on one Wi-Fi or a queue of phones
+/// behind a carrier's shared address at a shop's opening; a script filling the database is slowed
+/// to a trickle.
+pub const DEFAULT_ENROLL_LIMIT: u32 = 30;
 
 pub const USAGE: &str = "\
 Usage: wallet-server [options]
@@ -19,6 +23,9 @@ Options (a flag wins over its environment variable):
   --database-url URL   sqlite://FILE?mode=rwc or postgres://... (env DATABASE_URL,
                        default sqlite://wallet.db?mode=rwc)
   --dist DIR           the built app to serve (env WALLET_DIST, default dist)
+  --enroll-limit N     joins a minute from one client address, 0 for no limit
+                       (env ENROLL_LIMIT, default 30); behind a reverse proxy every
+                       client has the proxy's address: raise it, or limit there
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -29,6 +36,8 @@ pub struct Config {
     pub database_url: String,
     pub dist: PathBuf,
     pub demo: bool,
+    /// Joins a minute from one client address; 0: no limit.
+    pub enroll_limit: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +47,10 @@ pub enum ConfigError {
     UnknownFlag(String),
     MissingValue(String),
     BadPort(String),
+    BadNumber {
+        flag: &'static str,
+        value: String,
+    },
     Empty(&'static str),
 }
 
@@ -48,6 +61,9 @@ impl fmt::Display for ConfigError {
             Self::UnknownFlag(flag) => write!(f, "unknown option {flag}"),
             Self::MissingValue(flag) => write!(f, "{flag} needs a value"),
             Self::BadPort(value) => write!(f, "the port must be a number 0-65535, not {value:?}"),
+            Self::BadNumber { flag, value } => {
+                write!(f, "{flag} must be a whole number, not {value:?}")
+            }
             Self::Empty(what) => write!(f, "the {what} must not be empty"),
         }
     }
@@ -66,6 +82,7 @@ impl Config {
         let mut port = None;
         let mut database_url = None;
         let mut dist = None;
+        let mut enroll_limit = None;
         let mut demo = false;
 
         let mut args = args.into_iter();
@@ -86,6 +103,7 @@ impl Config {
                 "--port" => &mut port,
                 "--database-url" => &mut database_url,
                 "--dist" => &mut dist,
+                "--enroll-limit" => &mut enroll_limit,
                 _ => return Err(ConfigError::UnknownFlag(arg)),
             };
             let value = inline_value
@@ -116,12 +134,20 @@ impl Config {
         let dist = dist
             .or_else(|| env("WALLET_DIST"))
             .unwrap_or_else(|| DEFAULT_DIST.into());
+        let enroll_limit = match enroll_limit.or_else(|| env("ENROLL_LIMIT")) {
+            Some(text) => text.trim().parse().map_err(|_| ConfigError::BadNumber {
+                flag: "--enroll-limit",
+                value: text.clone(),
+            })?,
+            None => DEFAULT_ENROLL_LIMIT,
+        };
         Ok(Self {
             host: host.trim().to_owned(),
             port,
             database_url,
             dist: PathBuf::from(dist),
             demo,
+            enroll_limit,
         })
     }
 }
@@ -152,6 +178,7 @@ mod tests {
                 database_url: "sqlite://wallet.db?mode=rwc".into(),
                 dist: "dist".into(),
                 demo: false,
+                enroll_limit: 30,
             }
         );
     }
@@ -163,12 +190,14 @@ mod tests {
             ("PORT", "9000"),
             ("DATABASE_URL", "postgres://db/wallet"),
             ("WALLET_DIST", "/srv/dist"),
+            ("ENROLL_LIMIT", "100"),
         ];
         let from_env = parse(&[], &env).unwrap();
         assert_eq!(from_env.host, "0.0.0.0");
         assert_eq!(from_env.port, 9000);
         assert_eq!(from_env.database_url, "postgres://db/wallet");
         assert_eq!(from_env.dist, PathBuf::from("/srv/dist"));
+        assert_eq!(from_env.enroll_limit, 100);
 
         let flags = parse(
             &[
@@ -178,6 +207,8 @@ mod tests {
                 "--database-url",
                 "sqlite://x.db",
                 "--dist=out",
+                "--enroll-limit",
+                "0",
                 "--demo",
             ],
             &env,
@@ -188,6 +219,7 @@ mod tests {
         assert_eq!(flags.database_url, "sqlite://x.db");
         assert_eq!(flags.dist, PathBuf::from("out"));
         assert!(flags.demo);
+        assert_eq!(flags.enroll_limit, 0, "no limit");
     }
 
     #[test]
@@ -211,6 +243,13 @@ mod tests {
         assert_eq!(
             parse(&["--demo=yes"], &[]),
             Err(ConfigError::UnknownFlag("--demo=yes".into()))
+        );
+        assert_eq!(
+            parse(&["--enroll-limit", "-1"], &[]),
+            Err(ConfigError::BadNumber {
+                flag: "--enroll-limit",
+                value: "-1".into()
+            })
         );
         assert_eq!(parse(&["--help"], &[]), Err(ConfigError::HelpRequested));
         assert_eq!(

@@ -8,10 +8,11 @@ use crate::json::ApiJson;
 use crate::loyalty;
 use crate::merchants;
 use crate::secrets::{new_membership_token, random_bytes, sha256_hex};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use sqlx::Connection;
+use std::net::{IpAddr, SocketAddr};
 use wallet_core::loyalty::LinkedEnrollRequest;
 use wallet_core::protocol::{error_code, EnrollResponse, MembershipGrant, TotpParams};
 use wallet_core::{base32, MembershipId, Totp};
@@ -24,8 +25,15 @@ const ID_ATTEMPTS: usize = 3;
 
 pub async fn enroll(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(request): ApiJson<LinkedEnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
+    // Every attempt counts, a wrong join code too: guessing codes is slowed down as well.
+    if let (Some(limiter), Some(Extension(ConnectInfo(peer)))) = (&state.enrolls, peer) {
+        limiter
+            .take(&client_key(peer.ip()), state.clock.now_unix())
+            .map_err(ApiError::too_many_joins)?;
+    }
     let merchant = merchants::by_join_code(&state.db, &request.join_code)
         .await?
         .ok_or_else(|| {
@@ -100,4 +108,16 @@ pub async fn enroll(
     Err(ApiError::internal(
         "no free membership id after several tries",
     ))
+}
+
+/// Whom the joins-per-address limit counts: an IPv4 address, or an IPv6 /64 (one home or phone
+/// is usually given a whole /64, so its single addresses cost nothing to change).
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }

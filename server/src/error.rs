@@ -39,12 +39,26 @@ impl ApiError {
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self::too_many(
+            retry_after_secs,
+            format!("too many failed attempts; try again in {retry_after_secs} seconds"),
+        )
+    }
+
+    pub fn too_many_joins(retry_after_secs: u64) -> Self {
+        Self::too_many(
+            retry_after_secs,
+            format!("too many joins from this address; try again in {retry_after_secs} seconds"),
+        )
+    }
+
+    fn too_many(retry_after_secs: u64, message: String) -> Self {
         Self {
             retry_after: Some(retry_after_secs),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 error_code::RATE_LIMITED,
-                format!("too many failed attempts; try again in {retry_after_secs} seconds"),
+                message,
             )
         }
     }

@@ -9,7 +9,7 @@ use crate::demo;
 use crate::loyalty;
 use std::fmt;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -43,7 +43,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if config.demo {
         demo::seed(&pool).await.map_err(StartError::Seed)?;
     }
-    let state = AppState::new(pool.clone(), Arc::new(SystemClock));
+    let state =
+        AppState::new(pool.clone(), Arc::new(SystemClock)).with_enroll_limit(config.enroll_limit);
     loyalty::prepare_existing(&state)
         .await
         .map_err(StartError::Seed)?;
@@ -72,10 +73,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     print!("{}", banner(&base_url(&config.host, port), config.demo));
 
     let app = router(state, &config.dist);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)?;
+    // The peer's address, for the joins-per-address limit.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Serve)?;
     pool.close().await;
     Ok(())
 }

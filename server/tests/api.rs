@@ -7,6 +7,7 @@ use common::{post_request, TestApp};
 use std::collections::HashSet;
 use wallet_core::protocol::{error_code, ScanResponse};
 use wallet_core::MemberCode;
+use wallet_server::app::AppState;
 use wallet_server::app::{CASHIER_MAX_FAILURES, FAILURE_WINDOW_SECS, MEMBER_MAX_FAILURES};
 use wallet_server::demo::{BOOKS, CAFE, YAKINIKU};
 
@@ -51,6 +52,74 @@ async fn enroll_with_an_unknown_join_code_is_404() {
             .await
             .assert_error(StatusCode::NOT_FOUND, error_code::JOIN_CODE_UNKNOWN);
     }
+}
+
+#[tokio::test]
+async fn joins_from_one_address_are_limited_per_minute() {
+    use axum::extract::ConnectInfo;
+    use http_body_util::BodyExt;
+    use std::net::SocketAddr;
+    use tower::ServiceExt;
+
+    let app = TestApp::start().await;
+    let limited = wallet_server::app::router(
+        AppState::new(app.pool.clone(), app.clock.clone()).with_enroll_limit(3),
+        std::path::Path::new("/nonexistent-wallet-dist"),
+    );
+    let join = |from: &str, code: &str| {
+        let mut request = post_request(
+            "/v1/enroll",
+            &serde_json::json!({ "join_code": code }).to_string(),
+            None,
+        );
+        let peer: SocketAddr = from.parse().expect("an address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let limited = limited.clone();
+        async move { limited.oneshot(request).await.expect("an answer") }
+    };
+    // A wrong code counts too: the limit also slows down guessing join codes.
+    assert_eq!(
+        join("203.0.113.7:5000", "CAFE").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        join("203.0.113.7:5001", "NOPE").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        join("203.0.113.7:5002", "BOOKS").await.status(),
+        StatusCode::OK
+    );
+    let refused = join("203.0.113.7:5003", "CAFE").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()["retry-after"], "60");
+    let body = refused
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(body["error"]["code"], error_code::RATE_LIMITED);
+
+    // Another address is not held back; one IPv6 /64 is one client.
+    assert_eq!(
+        join("198.51.100.1:5000", "CAFE").await.status(),
+        StatusCode::OK
+    );
+    for host in ["1", "2", "3"] {
+        let from = format!("[2001:db8:1:2::{host}]:443");
+        assert_eq!(join(&from, "CAFE").await.status(), StatusCode::OK);
+    }
+    let same_64 = join("[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:443", "CAFE").await;
+    assert_eq!(same_64.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // A minute later the address may join again.
+    app.clock.advance(60);
+    assert_eq!(
+        join("203.0.113.7:5004", "CAFE").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

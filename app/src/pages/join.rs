@@ -155,6 +155,7 @@ fn failure_text(
             t_string!(i18n, join_error_unreachable, host = host).to_string()
         }
         JoinFailure::Server => t_string!(i18n, join_error_server).into(),
+        JoinFailure::TooMany => t_string!(i18n, join_error_too_many).into(),
         JoinFailure::Storage => t_string!(i18n, join_error_storage).into(),
         JoinFailure::Conflict => t_string!(i18n, join_error_conflict).into(),
     }
