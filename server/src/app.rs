@@ -65,9 +65,7 @@ impl AppState {
             cashier_keys: Arc::new(CashierKeys::default()),
         }
     }
-}
 
-impl AppState {
     /// At most `per_minute` joins a minute from one client address (0: no limit). Only requests
     /// that carry their peer's address (`ConnectInfo`, as `serve` sets it) are counted.
     pub fn with_enroll_limit(mut self, per_minute: u32) -> Self {
