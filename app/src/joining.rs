@@ -26,6 +26,16 @@ pub enum JoinFailure {
     Conflict,
 }
 
+impl JoinFailure {
+    /// The same join may work a little later: the network, the issuer or its limit.
+    pub fn is_worth_retrying(&self) -> bool {
+        matches!(
+            self,
+            Self::Offline | Self::Unreachable { .. } | Self::Server | Self::TooMany
+        )
+    }
+}
+
 /// Joins, or opens the membership this same join link made before.
 pub async fn join(state: WalletState, request: JoinRequest) -> Result<MembershipId, JoinFailure> {
     // The wallet may still be loading when a deep link opens the app.

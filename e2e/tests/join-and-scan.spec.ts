@@ -102,6 +102,22 @@ test('tapping back while a join is under way stays on the wallet, and the card s
   expect(new URL(page.url()).pathname).toBe('/');
 });
 
+test('a join link opened offline joins with one tap once back online', async ({ page, context, baseURL }) => {
+  // The app is installed (the service worker serves it offline) when the customer scans the QR.
+  await page.goto('/');
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  await context.setOffline(true);
+  await page.goto(joinLink(baseURL!, demo.books.code));
+  await expect(page.getByTestId('join-error')).toContainText('目前沒有網路');
+  // The link stays in the form, issuer and all, for the retry.
+  await expect(page.getByLabel('加入代碼或連結')).toHaveValue(/code=BOOKS/);
+  await page.screenshot({ path: 'output/screenshots/join-offline.png' });
+
+  await context.setOffline(false);
+  await page.getByRole('button', { name: '加入', exact: true }).click();
+  await expect(page.getByRole('heading', { name: demo.books.zh })).toBeVisible();
+});
+
 test.describe('an issuer that allows one join a minute from a network', () => {
   test.use({ serverArgs: ['--enroll-limit', '1'], serverPerTest: true });
 

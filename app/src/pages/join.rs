@@ -23,6 +23,7 @@ pub fn JoinPage() -> impl IntoView {
     let status = RwSignal::new(JoinStatus::Idle);
     let own_origin = window().location().origin().unwrap_or_default();
 
+    let input = RwSignal::new(String::new());
     let start = move |parsed: Result<JoinRequest, JoinLinkError>| {
         let request = match parsed {
             Ok(request) => request,
@@ -50,8 +51,13 @@ pub fn JoinPage() -> impl IntoView {
                         },
                     )
                 }
-                // try_set: the page (and its signal) may be gone by now.
+                // try_set: the page (and its signals) may be gone by now.
                 Err(failure) => {
+                    // A link that failed for a passing reason is kept in the form (it holds
+                    // the issuer too), so one tap on Join tries again.
+                    if failure.is_worth_retrying() && input.get_untracked().is_empty() {
+                        input.try_set(window().location().href().unwrap_or_default());
+                    }
                     status.try_set(JoinStatus::Failed(failure));
                 }
             }
@@ -68,7 +74,6 @@ pub fn JoinPage() -> impl IntoView {
         ));
     }
 
-    let input = RwSignal::new(String::new());
     let submit = {
         let start = start.clone();
         let own_origin = own_origin.clone();
