@@ -7,7 +7,11 @@
 //! Only answers of requests that changed something (200) are stored. A refused request changes
 //! nothing and stores nothing, so the till may send it again with the same id (e.g. after the
 //! customer showed a fresh member code).
+//!
+//! Stored answers are kept for `KEEP_ANSWERS_SECS`: a till resends within seconds or minutes, and
+//! a busy shop's answers would otherwise grow the database forever.
 
+use crate::app::AppState;
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +23,12 @@ use wallet_core::cashier::{
 
 /// Set on an answer that is the stored answer of an earlier request with the same id.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+/// How long a stored answer is kept (docs/protocol.md section 11.5).
+pub const KEEP_ANSWERS_SECS: i64 = 30 * 24 * 3600;
+/// How often the server looks for answers past `KEEP_ANSWERS_SECS`.
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// Answers deleted per writer turn: other writers wait only that long.
+const FORGET_BATCH: i64 = 1000;
 
 /// The request's id, from the header or the body; both may be given if they agree.
 pub fn request_id(headers: &HeaderMap, in_body: Option<&str>) -> Result<String, ApiError> {
@@ -150,6 +160,44 @@ pub async fn finish(
     .await?;
     tx.rollback().await?;
     twin.ok_or_else(|| ApiError::internal("a stored request id has no answer"))
+}
+
+/// Deletes the stored answers older than `KEEP_ANSWERS_SECS`, a batch per writer turn; how many.
+pub async fn forget_old_answers(state: &AppState) -> Result<u64, sqlx::Error> {
+    let cutoff = i64::try_from(state.clock.now_unix()).unwrap_or(i64::MAX) - KEEP_ANSWERS_SECS;
+    let mut forgotten = 0;
+    loop {
+        let conn = state.db.acquire().await?;
+        let mut writer = state.write_gate.writer(conn).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM cashier_requests WHERE (merchant_id, request_id) IN \
+             (SELECT merchant_id, request_id FROM cashier_requests WHERE created_at < $1 LIMIT $2)",
+        )
+        .bind(cutoff)
+        .bind(FORGET_BATCH)
+        .execute(&mut *writer)
+        .await?
+        .rows_affected();
+        forgotten += deleted;
+        if deleted < FORGET_BATCH as u64 {
+            return Ok(forgotten);
+        }
+    }
+}
+
+/// Runs `forget_old_answers` now and then every `FORGET_EVERY`, for as long as the server runs.
+pub fn keep_forgetting_old_answers(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(FORGET_EVERY);
+        loop {
+            every.tick().await;
+            match forget_old_answers(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("forgot {n} cashier answers older than 30 days"),
+                Err(e) => tracing::warn!("could not forget old cashier answers (next hour): {e}"),
+            }
+        }
+    });
 }
 
 /// A 200 JSON answer from its text.

@@ -6,6 +6,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::demo;
+use crate::idempotency;
 use crate::loyalty;
 use std::fmt;
 use std::io;
@@ -48,6 +49,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     loyalty::prepare_existing(&state)
         .await
         .map_err(StartError::Seed)?;
+    idempotency::keep_forgetting_old_answers(state.clone());
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(
             "no index.html in {}: the API works, the app is not served",

@@ -1334,6 +1334,43 @@ async fn the_same_adjustment_sent_at_once_counts_once_and_all_get_its_answer() {
 }
 
 #[tokio::test]
+async fn stored_cashier_answers_are_forgotten_after_30_days() {
+    let app = TestApp::start().await;
+    let member = app.enroll("RAMEN").await;
+    let before = snapshot(&app, &member).await.balance().balance;
+    let body = json!({
+        "membership_id": member.id(), "delta_points": 7, "reason": "adjustment",
+        "request_id": "sent-once",
+    });
+    let send = || {
+        cashier_post(
+            &app,
+            "/v1/cashier/adjust",
+            body.clone(),
+            RAMEN.cashier_key,
+            None,
+        )
+    };
+    let state = wallet_server::app::AppState::new(app.pool.clone(), app.clock.clone());
+    let forget = || wallet_server::idempotency::forget_old_answers(&state);
+    let balance = || async { snapshot(&app, &member).await.balance().balance };
+
+    assert_eq!(send().await.status, StatusCode::OK);
+    app.clock.advance(29 * SECS_PER_DAY as u64);
+    assert_eq!(forget().await.expect("forget"), 0, "29 days: still kept");
+    let resent = send().await;
+    assert_eq!(resent.headers["idempotent-replayed"], "true");
+    assert_eq!(balance().await, before + 7, "a resend changes nothing");
+
+    app.clock.advance(2 * SECS_PER_DAY as u64);
+    assert_eq!(forget().await.expect("forget"), 1, "31 days: forgotten");
+    let much_later = send().await;
+    assert_eq!(much_later.status, StatusCode::OK);
+    assert!(much_later.headers.get("idempotent-replayed").is_none());
+    assert_eq!(balance().await, before + 14, "now a new request");
+}
+
+#[tokio::test]
 async fn stamps_added_by_staff_then_a_purchase_complete_the_card_with_its_rewards() {
     let app = TestApp::start().await;
     let member = app.enroll("CAFE").await;
