@@ -40,6 +40,8 @@ pub struct AppState {
     pub cashier_failures: Arc<WindowLimiter>,
     /// Joins per client address; `None`: no limit.
     pub enrolls: Option<Arc<WindowLimiter>>,
+    /// The client's address is the last in X-Forwarded-For, not the peer's (a proxy's).
+    pub behind_proxy: bool,
     /// Merchants' loyalty rules, read from the database and kept for a few seconds.
     pub programs: Arc<ProgramCache>,
     /// One writing transaction at a time on SQLite (see `write_gate`).
@@ -60,6 +62,7 @@ impl AppState {
                 FAILURE_WINDOW_SECS,
             )),
             enrolls: None,
+            behind_proxy: false,
             programs: Arc::new(ProgramCache::default()),
             write_gate,
             cashier_keys: Arc::new(CashierKeys::default()),
@@ -71,6 +74,13 @@ impl AppState {
     pub fn with_enroll_limit(mut self, per_minute: u32) -> Self {
         self.enrolls = (per_minute > 0)
             .then(|| Arc::new(WindowLimiter::new(per_minute as usize, ENROLL_WINDOW_SECS)));
+        self
+    }
+
+    /// Requests come through a reverse proxy that appends each client's address to
+    /// X-Forwarded-For: the limits per client address count that address.
+    pub fn behind_proxy(mut self, behind_proxy: bool) -> Self {
+        self.behind_proxy = behind_proxy;
         self
     }
 }

@@ -24,8 +24,9 @@ Options (a flag wins over its environment variable):
                        default sqlite://wallet.db?mode=rwc)
   --dist DIR           the built app to serve (env WALLET_DIST, default dist)
   --enroll-limit N     joins a minute from one client address, 0 for no limit
-                       (env ENROLL_LIMIT, default 30); behind a reverse proxy every
-                       client has the proxy's address: raise it, or limit there
+                       (env ENROLL_LIMIT, default 30)
+  --behind-proxy       the client's address is the last one in X-Forwarded-For (env
+                       BEHIND_PROXY=1); only when a proxy in front adds it to every request
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -38,6 +39,9 @@ pub struct Config {
     pub demo: bool,
     /// Joins a minute from one client address; 0: no limit.
     pub enroll_limit: u32,
+    /// Requests come through a reverse proxy that appends the client's address to
+    /// X-Forwarded-For.
+    pub behind_proxy: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +88,7 @@ impl Config {
         let mut dist = None;
         let mut enroll_limit = None;
         let mut demo = false;
+        let mut behind_proxy = false;
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -97,6 +102,10 @@ impl Config {
                 "-h" | "--help" => return Err(ConfigError::HelpRequested),
                 "--demo" if inline_value.is_none() => {
                     demo = true;
+                    continue;
+                }
+                "--behind-proxy" if inline_value.is_none() => {
+                    behind_proxy = true;
                     continue;
                 }
                 "--host" => &mut host,
@@ -148,6 +157,8 @@ impl Config {
             dist: PathBuf::from(dist),
             demo,
             enroll_limit,
+            behind_proxy: behind_proxy
+                || env("BEHIND_PROXY").is_some_and(|v| matches!(v.trim(), "1" | "true")),
         })
     }
 }
@@ -179,6 +190,7 @@ mod tests {
                 dist: "dist".into(),
                 demo: false,
                 enroll_limit: 30,
+                behind_proxy: false,
             }
         );
     }
@@ -191,6 +203,7 @@ mod tests {
             ("DATABASE_URL", "postgres://db/wallet"),
             ("WALLET_DIST", "/srv/dist"),
             ("ENROLL_LIMIT", "100"),
+            ("BEHIND_PROXY", "1"),
         ];
         let from_env = parse(&[], &env).unwrap();
         assert_eq!(from_env.host, "0.0.0.0");
@@ -198,6 +211,9 @@ mod tests {
         assert_eq!(from_env.database_url, "postgres://db/wallet");
         assert_eq!(from_env.dist, PathBuf::from("/srv/dist"));
         assert_eq!(from_env.enroll_limit, 100);
+        assert!(from_env.behind_proxy);
+        assert!(parse(&["--behind-proxy"], &[]).unwrap().behind_proxy);
+        assert!(!parse(&[], &[("BEHIND_PROXY", "0")]).unwrap().behind_proxy);
 
         let flags = parse(
             &[

@@ -9,7 +9,7 @@ use crate::loyalty;
 use crate::merchants;
 use crate::secrets::{new_membership_token, random_bytes, sha256_hex};
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use sqlx::Connection;
 use std::net::{IpAddr, SocketAddr};
@@ -26,12 +26,17 @@ const ID_ATTEMPTS: usize = 3;
 pub async fn enroll(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LinkedEnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
     // Every attempt counts, a wrong join code too: guessing codes is slowed down as well.
-    if let (Some(limiter), Some(Extension(ConnectInfo(peer)))) = (&state.enrolls, peer) {
+    let peer = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
+    if let (Some(limiter), Some(client)) = (
+        &state.enrolls,
+        client_address(state.behind_proxy, peer, &headers),
+    ) {
         limiter
-            .take(&client_key(peer.ip()), state.clock.now_unix())
+            .take(&client_key(client), state.clock.now_unix())
             .map_err(ApiError::too_many_joins)?;
     }
     let merchant = merchants::by_join_code(&state.db, &request.join_code)
@@ -108,6 +113,17 @@ pub async fn enroll(
     Err(ApiError::internal(
         "no free membership id after several tries",
     ))
+}
+
+/// The client's address: the peer's, or behind a proxy the last address in X-Forwarded-For (the
+/// one the proxy saw; earlier ones are only the client's word). Without a readable one, the peer.
+fn client_address(behind_proxy: bool, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    let forwarded = || {
+        let last_header = headers.get_all("x-forwarded-for").iter().next_back()?;
+        let last_address = last_header.to_str().ok()?.rsplit(',').next()?;
+        last_address.trim().parse().ok()
+    };
+    behind_proxy.then(forwarded).flatten().or(peer)
 }
 
 /// Whom the joins-per-address limit counts: an IPv4 address, or an IPv6 /64 (one home or phone

@@ -44,8 +44,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if config.demo {
         demo::seed(&pool).await.map_err(StartError::Seed)?;
     }
-    let state =
-        AppState::new(pool.clone(), Arc::new(SystemClock)).with_enroll_limit(config.enroll_limit);
+    let state = AppState::new(pool.clone(), Arc::new(SystemClock))
+        .with_enroll_limit(config.enroll_limit)
+        .behind_proxy(config.behind_proxy);
     loyalty::prepare_existing(&state)
         .await
         .map_err(StartError::Seed)?;

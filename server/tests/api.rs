@@ -123,6 +123,45 @@ async fn joins_from_one_address_are_limited_per_minute() {
 }
 
 #[tokio::test]
+async fn behind_a_proxy_joins_are_counted_per_forwarded_address() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    use tower::ServiceExt;
+
+    let app = TestApp::start().await;
+    let limited = wallet_server::app::router(
+        AppState::new(app.pool.clone(), app.clock.clone())
+            .with_enroll_limit(1)
+            .behind_proxy(true),
+        std::path::Path::new("/nonexistent-wallet-dist"),
+    );
+    let join = |forwarded: Option<&str>| {
+        let mut request = post_request("/v1/enroll", r#"{"join_code":"CAFE"}"#, None);
+        // Every request arrives from the proxy.
+        let proxy: SocketAddr = "10.0.0.2:40000".parse().expect("an address");
+        request.extensions_mut().insert(ConnectInfo(proxy));
+        if let Some(forwarded) = forwarded {
+            let value = forwarded.parse().expect("a header value");
+            request.headers_mut().insert("x-forwarded-for", value);
+        }
+        let limited = limited.clone();
+        async move { limited.oneshot(request).await.expect("an answer").status() }
+    };
+    assert_eq!(join(Some("203.0.113.9")).await, StatusCode::OK);
+    assert_eq!(
+        join(Some("198.51.100.2")).await,
+        StatusCode::OK,
+        "another customer"
+    );
+    // Only the address the proxy added counts: a client cannot pick its own.
+    let spoofed = join(Some("192.0.2.77, 203.0.113.9")).await;
+    assert_eq!(spoofed, StatusCode::TOO_MANY_REQUESTS);
+    // No readable address: the proxy's own is counted.
+    assert_eq!(join(Some("not an address")).await, StatusCode::OK);
+    assert_eq!(join(None).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
 async fn bad_bodies_get_the_error_shape() {
     let app = TestApp::start().await;
     for body in ["not json", "{}", r#"{"join_code": 7}"#, "[]", ""] {
