@@ -1,6 +1,6 @@
 //! The server's configuration: command-line flags, then environment variables, then defaults.
 //!
-//! Six settings do not justify an argument-parsing crate; the parser is small and tested.
+//! Seven settings do not justify an argument-parsing crate; the parser is small and tested.
 
 use std::fmt;
 use std::path::PathBuf;
