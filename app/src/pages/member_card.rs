@@ -70,7 +70,15 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     // Only this card's issuer: another that is failing keeps its backoff.
     let engine = expect_context::<SyncEngine>();
     let issuer = membership.issuer.clone();
-    engine.request_issuer(issuer.clone());
+    // The QR first: the rest of the card is built, and the issuer asked, once it is painted.
+    let painted = RwSignal::new(false);
+    {
+        let issuer = issuer.clone();
+        after_next_paint(move || {
+            painted.try_set(true);
+            engine.request_issuer(issuer);
+        });
+    }
     if let Ok(handle) = set_interval_with_handle(
         move || engine.request_issuer(issuer.clone()),
         Duration::from_secs(15),
@@ -128,14 +136,22 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                 <Show when=move || awake.get()>
                     <p class="muted small awake">{t!(i18n, screen_awake)}</p>
                 </Show>
-                // A refused exchange is told next to the rewards, not at the foot of the page.
-                <RejectedNotice membership_id=membership.id.to_string() />
-                <LoyaltySections membership_id=membership.id.to_string() />
-                <MemberProfile membership_id=membership.id.to_string() />
+                <Show when=move || painted.get()>
+                    // A refused exchange is told next to the rewards, not at the foot of the page.
+                    <RejectedNotice membership_id=membership.id.to_string() />
+                    <LoyaltySections membership_id=membership.id.to_string() />
+                    <MemberProfile membership_id=membership.id.to_string() />
+                </Show>
             </main>
         </div>
     }
     .into_any()
+}
+
+/// Runs `then` in a task of its own after the next frame is painted (a hidden tab paints no frame:
+/// then when it is shown).
+fn after_next_paint(then: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(then, Duration::ZERO));
 }
 
 /// A performance mark the bench reads: navigation start to a scannable QR.
