@@ -14,9 +14,6 @@ mod state;
 pub mod storage;
 mod sync;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-
 /// Mounts the wallet on the page.
 pub fn start() {
     // The bench's zero for "after start" (bench/wallet-scale.sh): the wasm is compiled and runs.
@@ -27,14 +24,9 @@ pub fn start() {
     // The first render in a task of its own, after the one that instantiated the module: two
     // shorter tasks instead of one long one that holds the page. Lighthouse's Total Blocking Time,
     // alternating runs in one session: 40-93 ms this way, 118-194 ms in one task.
-    let mount = Closure::once_into_js(|| leptos::mount::mount_to_body(app::App));
-    let scheduled = web_sys::window().and_then(|window| {
-        window
-            .set_timeout_with_callback(mount.unchecked_ref::<js_sys::Function>())
-            .ok()
-    });
-    if scheduled.is_none() {
-        leptos::mount::mount_to_body(app::App);
+    let mount = || leptos::mount::mount_to_body(app::App);
+    if leptos::prelude::set_timeout_with_handle(mount, std::time::Duration::ZERO).is_err() {
+        mount();
     }
 }
 

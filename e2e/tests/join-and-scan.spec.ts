@@ -2,6 +2,7 @@
 // QR, and the cashier's scanner reads it from pixels and the server accepts it exactly once.
 import { test, expect, decodeQrFromElement, cashierScan } from '../fixtures';
 import { demo, joinLink, MEMBER_CODE } from '../wallet-page';
+import { waitForServiceWorkerControl } from '../pwa';
 
 test('join from a demo link, show the QR, the cashier scans it once; the next code works', async ({
   page,
@@ -105,7 +106,7 @@ test('tapping back while a join is under way stays on the wallet, and the card s
 test('a join link opened offline joins with one tap once back online', async ({ page, context, baseURL }) => {
   // The app is installed (the service worker serves it offline) when the customer scans the QR.
   await page.goto('/');
-  await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  await waitForServiceWorkerControl(page);
   await context.setOffline(true);
   await page.goto(joinLink(baseURL!, demo.books.code));
   await expect(page.getByTestId('join-error')).toContainText('目前沒有網路');
