@@ -2,7 +2,7 @@
 // counts on the server (its SQLite file: one `mutation_results` row per processed mutation) that
 // no action was lost and none applied twice, and that they were applied in the order queued.
 // The only real mutation so far is `profile.update`, made with the "店家對你的稱呼" form.
-import type { Page, Route } from '@playwright/test';
+import type { Page, Request, Route } from '@playwright/test';
 import { test, expect } from '../fixtures';
 import { demo, joinLink } from '../wallet-page';
 import { storedToken } from '../sync-helpers';
@@ -24,13 +24,33 @@ import {
 
 const SYNC = '**/v1/sync';
 
-/** Joins the demo café of `issuer` from its link and waits for the first sync; returns the
- * membership id. */
+/** Joins the demo café of `issuer` from its link and waits for the first sync, and for the
+ * card's own request for news (sent once the card is painted) to be answered too: a route set up
+ * while a request is on its way can leave that request stalled, and the test would wait out the
+ * wallet's timeout instead of testing the fault. Returns the membership id. */
 async function joinCafe(page: Page, issuer: string): Promise<string> {
+  let inFlight = 0;
+  let lastChange = Date.now();
+  const isSync = (request: Request) => new URL(request.url()).pathname === '/v1/sync';
+  const started = (request: Request) => {
+    if (isSync(request)) [inFlight, lastChange] = [inFlight + 1, Date.now()];
+  };
+  const ended = (request: Request) => {
+    if (isSync(request)) [inFlight, lastChange] = [inFlight - 1, Date.now()];
+  };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
   await page.goto(new URL(joinLink(issuer, demo.cafe.code), issuer).href);
   await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
   const { id } = await storedToken(page);
   await waitForFirstSync(page, id);
+  await expect
+    .poll(() => inFlight === 0 && Date.now() - lastChange > 500, { message: 'the syncs after joining are answered' })
+    .toBe(true);
+  page.off('request', started);
+  page.off('requestfinished', ended);
+  page.off('requestfailed', ended);
   return id;
 }
 
