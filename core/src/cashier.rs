@@ -6,6 +6,7 @@
 use crate::coupon_code::CouponCode;
 use crate::model::{LocalizedText, MembershipId};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// Request ids are 1 to 128 printable ASCII characters without spaces (a UUID fits).
 pub const MAX_REQUEST_ID_LEN: usize = 128;
@@ -140,26 +141,48 @@ pub enum Adjustment {
     Stamps(i64),
 }
 
-impl AdjustRequest {
-    /// The change asked for, or why the body is refused (`400 bad_request`, in words for the
-    /// till's operator). Bounds that depend on the merchant (the card's size) are the issuer's.
-    pub fn adjustment(&self) -> Result<Adjustment, String> {
-        match (self.delta_points, self.delta_stamps) {
-            (0, 0) => Err("an adjustment changes points or stamps: send a non-zero delta_points \
-                 or delta_stamps"
-                .to_owned()),
-            (points, 0) if points.abs() > MAX_ADJUST_POINTS => Err(format!(
-                "delta_points is at most {MAX_ADJUST_POINTS} either way"
-            )),
-            (points, 0) => Ok(Adjustment::Points(points)),
-            (0, stamps) if stamps.abs() > MAX_ADJUST_STAMPS => Err(format!(
-                "delta_stamps is at most {MAX_ADJUST_STAMPS} either way (and at most the card's size)"
-            )),
-            (0, stamps) => Ok(Adjustment::Stamps(stamps)),
-            _ => Err(
-                "send delta_points or delta_stamps, not both: one adjustment changes one of them"
-                    .to_owned(),
+/// Why an adjustment's body is refused (`400 bad_request`; `Display` is for the till's operator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdjustmentError {
+    NoChange,
+    TooManyPoints,
+    TooManyStamps,
+    PointsAndStamps,
+}
+
+impl fmt::Display for AdjustmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoChange => f.write_str(
+                "an adjustment changes points or stamps: send a non-zero delta_points or delta_stamps",
             ),
+            Self::TooManyPoints => {
+                write!(f, "delta_points is at most {MAX_ADJUST_POINTS} either way")
+            }
+            Self::TooManyStamps => write!(
+                f,
+                "delta_stamps is at most {MAX_ADJUST_STAMPS} either way (and at most the card's size)"
+            ),
+            Self::PointsAndStamps => f.write_str(
+                "send delta_points or delta_stamps, not both: one adjustment changes one of them",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AdjustmentError {}
+
+impl AdjustRequest {
+    /// The change asked for, or why the body is refused. Bounds that depend on the merchant (the
+    /// card's size) are the issuer's.
+    pub fn adjustment(&self) -> Result<Adjustment, AdjustmentError> {
+        match (self.delta_points, self.delta_stamps) {
+            (0, 0) => Err(AdjustmentError::NoChange),
+            (points, 0) if points.abs() > MAX_ADJUST_POINTS => Err(AdjustmentError::TooManyPoints),
+            (points, 0) => Ok(Adjustment::Points(points)),
+            (0, stamps) if stamps.abs() > MAX_ADJUST_STAMPS => Err(AdjustmentError::TooManyStamps),
+            (0, stamps) => Ok(Adjustment::Stamps(stamps)),
+            _ => Err(AdjustmentError::PointsAndStamps),
         }
     }
 }

@@ -21,10 +21,11 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use wallet_core::protocol::EnrollResponse;
 use wallet_core::{MemberCode, MembershipId, Totp};
-use wallet_server::app::{router, AppState};
 use wallet_server::clock::SystemClock;
-use wallet_server::db;
 use wallet_server::demo::{self, DemoMerchant};
+use wallet_server::http::router;
+use wallet_server::state::AppState;
+use wallet_server::store::connection as db;
 
 /// What a purchase does at each demo merchant, and an amount that earns something there.
 #[derive(Clone, Copy)]

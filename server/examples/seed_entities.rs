@@ -14,8 +14,8 @@ use wallet_core::loyalty::{
 };
 use wallet_core::sync::EntityKind;
 use wallet_core::LocalizedText;
-use wallet_server::db;
-use wallet_server::entities::{self, EntityWrite};
+use wallet_server::store::connection as db;
+use wallet_server::store::entities::{self, EntityWrite};
 
 struct Args {
     database_url: String,

@@ -8,9 +8,11 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wallet_conformance::client::Client;
-use wallet_server::app::{router, AppState};
 use wallet_server::clock::SystemClock;
-use wallet_server::{db, demo};
+use wallet_server::demo;
+use wallet_server::http::router;
+use wallet_server::state::AppState;
+use wallet_server::store::connection as db;
 
 const WARM_UP: usize = 20;
 

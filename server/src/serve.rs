@@ -1,13 +1,14 @@
 //! Starting the server for real: database, optional demo seed, socket, banner, and a graceful
 //! stop on Ctrl-C or SIGTERM.
 
-use crate::app::{router, AppState};
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::db::{self, DbError};
 use crate::demo;
-use crate::idempotency;
-use crate::loyalty;
+use crate::http::router;
+use crate::loyalty::enrollment;
+use crate::state::AppState;
+use crate::store::connection::{self, DbError};
+use crate::store::{idempotency, StoreError};
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -17,7 +18,7 @@ use tokio::net::TcpListener;
 #[derive(Debug)]
 pub enum StartError {
     Database(DbError),
-    Seed(sqlx::Error),
+    Seed(StoreError),
     Bind { address: String, source: io::Error },
     Signal(io::Error),
     Serve(io::Error),
@@ -38,7 +39,7 @@ impl fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let pool = db::connect(&config.database_url)
+    let pool = connection::connect(&config.database_url)
         .await
         .map_err(StartError::Database)?;
     if config.demo {
@@ -47,10 +48,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let state = AppState::new(pool.clone(), Arc::new(SystemClock))
         .with_enroll_limit(config.enroll_limit)
         .behind_proxy(config.behind_proxy);
-    loyalty::prepare_existing(&state)
+    enrollment::prepare_existing(&state.store, &state.rules, state.now())
         .await
         .map_err(StartError::Seed)?;
-    idempotency::keep_forgetting_old_answers(state.clone());
+    keep_forgetting_old_answers(state.clone());
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(
             "no index.html in {}: the API works, the app is not served",
@@ -86,6 +87,25 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     .map_err(StartError::Serve)?;
     pool.close().await;
     Ok(())
+}
+
+/// How often the server looks for stored cashier answers past their keeping time.
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Forgets stored cashier answers older than `idempotency::KEEP_ANSWERS_SECS`, now and then
+/// every `FORGET_EVERY`, for as long as the server runs.
+fn keep_forgetting_old_answers(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(FORGET_EVERY);
+        loop {
+            every.tick().await;
+            match idempotency::forget_old_answers(&state.store, state.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("forgot {n} cashier answers older than 30 days"),
+                Err(e) => tracing::warn!("could not forget old cashier answers (next hour): {e}"),
+            }
+        }
+    });
 }
 
 /// The address a person (or a phone's wallet) uses to reach this server.

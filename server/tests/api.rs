@@ -7,9 +7,9 @@ use common::{post_request, TestApp};
 use std::collections::HashSet;
 use wallet_core::protocol::{error_code, ScanResponse};
 use wallet_core::MemberCode;
-use wallet_server::app::AppState;
-use wallet_server::app::{CASHIER_MAX_FAILURES, FAILURE_WINDOW_SECS, MEMBER_MAX_FAILURES};
 use wallet_server::demo::{BOOKS, CAFE, YAKINIKU};
+use wallet_server::state::AppState;
+use wallet_server::state::{CASHIER_MAX_FAILURES, FAILURE_WINDOW_SECS, MEMBER_MAX_FAILURES};
 
 const STEP: u64 = 30;
 
@@ -62,7 +62,7 @@ async fn joins_from_one_address_are_limited_per_minute() {
     use tower::ServiceExt;
 
     let app = TestApp::start().await;
-    let limited = wallet_server::app::router(
+    let limited = wallet_server::http::router(
         AppState::new(app.pool.clone(), app.clock.clone()).with_enroll_limit(3),
         std::path::Path::new("/nonexistent-wallet-dist"),
     );
@@ -129,7 +129,7 @@ async fn behind_a_proxy_joins_are_counted_per_forwarded_address() {
     use tower::ServiceExt;
 
     let app = TestApp::start().await;
-    let limited = wallet_server::app::router(
+    let limited = wallet_server::http::router(
         AppState::new(app.pool.clone(), app.clock.clone())
             .with_enroll_limit(1)
             .behind_proxy(true),

@@ -8,7 +8,7 @@ use common::TestApp;
 use serde_json::json;
 use wallet_conformance::{run, Config, Status};
 use wallet_core::sync::EntityKind;
-use wallet_server::entities::{self, EntityWrite};
+use wallet_server::store::entities::{self, EntityWrite};
 
 /// More than two pages, so `more` is seen twice.
 const FIXTURE_ENTITIES: usize = 1_200;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{TempDir, TestApp};
 use wallet_core::protocol::error_code;
-use wallet_server::static_files::{IMMUTABLE, NO_CACHE};
+use wallet_server::http::static_files::{IMMUTABLE, NO_CACHE};
 
 const INDEX: &str = "<!doctype html><title>Member Wallet</title><p>wallet app shell</p>";
 const WASM_NAME: &str = "wallet-app-1a2b3c4d5e6f7a8b_bg.wasm";

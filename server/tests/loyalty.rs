@@ -1262,13 +1262,16 @@ async fn memberships_from_before_loyalty_get_their_entities_at_start() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let state = wallet_server::app::AppState::new(app.pool.clone(), app.clock.clone());
-    wallet_server::loyalty::prepare_existing(&state)
-        .await
-        .unwrap();
-    wallet_server::loyalty::prepare_existing(&state)
-        .await
-        .unwrap();
+    let state = wallet_server::state::AppState::new(app.pool.clone(), app.clock.clone());
+    let prepare = || {
+        wallet_server::loyalty::enrollment::prepare_existing(
+            &state.store,
+            &state.rules,
+            state.now(),
+        )
+    };
+    prepare().await.unwrap();
+    prepare().await.unwrap();
     let wallet = snapshot(&app, &member).await;
     assert_eq!(
         wallet.balance().balance,
@@ -1351,8 +1354,9 @@ async fn stored_cashier_answers_are_forgotten_after_30_days() {
             None,
         )
     };
-    let state = wallet_server::app::AppState::new(app.pool.clone(), app.clock.clone());
-    let forget = || wallet_server::idempotency::forget_old_answers(&state);
+    let state = wallet_server::state::AppState::new(app.pool.clone(), app.clock.clone());
+    let forget =
+        || wallet_server::store::idempotency::forget_old_answers(&state.store, state.now());
     let balance = || async { snapshot(&app, &member).await.balance().balance };
 
     assert_eq!(send().await.status, StatusCode::OK);

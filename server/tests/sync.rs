@@ -15,8 +15,8 @@ use wallet_core::sync::{
     MAX_CHANGES_PER_PAGE,
 };
 use wallet_server::demo::CAFE;
-use wallet_server::entities::{self, EntityWrite};
-use wallet_server::secrets::sha256_hex;
+use wallet_server::store::entities::{self, EntityWrite};
+use wallet_server::store::secrets::sha256_hex;
 
 const CLIENT: &str = "4f9d3c1e-8a2b-4c6d-9e0f-1a2b3c4d5e6f";
 

@@ -16,9 +16,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tower::ServiceExt;
 use wallet_core::protocol::{EnrollResponse, ErrorBody};
 use wallet_core::{MemberCode, Totp};
-use wallet_server::app::{router, AppState};
 use wallet_server::clock::ManualClock;
-use wallet_server::{db, demo};
+use wallet_server::demo;
+use wallet_server::http::router;
+use wallet_server::state::AppState;
+use wallet_server::store::connection as db;
 
 /// Mid-step (15 s into a 30 s step), so moving by whole steps never lands on a boundary.
 pub const START_TIME: u64 = 1_750_000_005;

@@ -1,0 +1,125 @@
+//! The cashier (POS) endpoints: a till authenticated by its merchant's cashier key reads a member
+//! code (`scan`), records a purchase (`purchase`), redeems a coupon (`redeem`) or adjusts points
+//! and stamps (`adjust`). This module holds what they share: the key, the member-code refusals
+//! and their rate limits; `answers` holds request ids and stored answers.
+
+pub mod adjust;
+pub mod answers;
+pub mod member_code;
+pub mod purchase;
+pub mod redeem;
+pub mod scan;
+
+pub use answers::REPLAYED_HEADER;
+
+use super::auth::bearer_token;
+use super::error::ApiError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use wallet_core::protocol::error_code;
+use wallet_core::MemberCode;
+
+/// Longer cannot be a key we issued; refusing it early bounds the work a stranger can cause.
+const MAX_KEY_LEN: usize = 256;
+
+/// A request authenticated with `Authorization: Bearer <cashier key>`.
+pub struct Cashier {
+    pub merchant_id: String,
+}
+
+impl FromRequestParts<AppState> for Cashier {
+    type Rejection = ApiError;
+
+    // Runs before the body is read, so an unauthenticated caller learns nothing about the body.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = bearer_token(parts, MAX_KEY_LEN).ok_or_else(|| {
+            ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
+        })?;
+        let merchant_id = state
+            .cashier_keys
+            .merchant(&state.store.pool, key)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("this cashier key is not valid"))?;
+        Ok(Self { merchant_id })
+    }
+}
+
+/// The answers that count as a failed attempt for rate limiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    MembershipUnknown,
+    CodeInvalid,
+    CodeExpired,
+    CodeAlreadyUsed,
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let (status, code, message) = match refusal {
+            Refusal::MembershipUnknown => (
+                StatusCode::NOT_FOUND,
+                error_code::MEMBERSHIP_UNKNOWN,
+                "this member is not a member of this shop",
+            ),
+            Refusal::CodeInvalid => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::CODE_INVALID,
+                "the member code is not valid",
+            ),
+            Refusal::CodeExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::CODE_EXPIRED,
+                "the member code has expired; ask the member to show the current code",
+            ),
+            Refusal::CodeAlreadyUsed => (
+                StatusCode::CONFLICT,
+                error_code::CODE_ALREADY_USED,
+                "this member code was already used; ask the member to wait for the next code",
+            ),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+/// `429` while this cashier key or this membership is over its limit of failed attempts. A
+/// member over the limit is refused even with the right code: otherwise the limit would only
+/// slow guessing down, not stop it.
+pub(crate) fn check_limits(
+    state: &AppState,
+    cashier: &Cashier,
+    member_code: &MemberCode,
+    now: u64,
+) -> Result<(), ApiError> {
+    let wait = [
+        state
+            .cashier_failures
+            .retry_after(&cashier.merchant_id, now),
+        state
+            .member_failures
+            .retry_after(member_code.membership_id.as_str(), now),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    match wait {
+        Some(wait) => Err(ApiError::rate_limited(wait)),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed attempt against the key and the membership, and makes its answer.
+pub(crate) fn refuse(
+    state: &AppState,
+    cashier: &Cashier,
+    member_code: &MemberCode,
+    now: u64,
+    refusal: Refusal,
+) -> ApiError {
+    state.cashier_failures.record(&cashier.merchant_id, now);
+    state
+        .member_failures
+        .record(member_code.membership_id.as_str(), now);
+    refusal.into()
+}

@@ -1,0 +1,121 @@
+//! `POST /v1/enroll`: a customer joins a merchant with its join code.
+
+use super::error::ApiError;
+use super::json::ApiJson;
+use crate::loyalty::enrollment;
+use crate::state::AppState;
+use crate::store::memberships::NewMembership;
+use crate::store::merchants;
+use crate::store::secrets::{new_membership_token, random_bytes};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
+use std::net::{IpAddr, SocketAddr};
+use wallet_core::loyalty::LinkedEnrollRequest;
+use wallet_core::protocol::{error_code, EnrollResponse, MembershipGrant, TotpParams};
+use wallet_core::{base32, MembershipId, Totp};
+
+/// 160 bits, the HMAC-SHA1 key size RFC 4226 recommends.
+const TOTP_SECRET_BYTES: usize = 20;
+/// A clash of 60-bit random ids is so unlikely that more than one retry means something else
+/// is wrong.
+const ID_ATTEMPTS: usize = 3;
+
+pub async fn enroll(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<LinkedEnrollRequest>,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    // Every attempt counts, a wrong join code too: guessing codes is slowed down as well.
+    let peer = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
+    if let (Some(limiter), Some(client)) = (
+        &state.enrolls,
+        client_address(state.behind_proxy, peer, &headers),
+    ) {
+        limiter
+            .take(&client_key(client), state.clock.now_unix())
+            .map_err(ApiError::too_many_joins)?;
+    }
+    let merchant = merchants::by_join_code(&state.store.pool, &request.join_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                error_code::JOIN_CODE_UNKNOWN,
+                "this join code does not belong to any merchant here",
+            )
+        })?;
+    let display = merchant.display()?;
+    let mut conn = state.store.read().await?;
+    let rules = state
+        .rules
+        .get(&mut conn, &merchant.id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("merchant {} has no row", merchant.id)))?;
+    // A wallet joining a brand of a group it already holds a membership of shares that points
+    // balance (docs/protocol.md 4.2).
+    let link = enrollment::find_link(&mut conn, &rules, &request.link_tokens).await?;
+
+    let totp = Totp::new(random_bytes::<TOTP_SECRET_BYTES>()?.to_vec());
+    let token = new_membership_token()?;
+    let member_since = state.now();
+
+    let totp_secret = base32::encode(totp.secret());
+    let mut conn = Some(conn);
+    for _ in 0..ID_ATTEMPTS {
+        let id = MembershipId::from_random(u64::from_le_bytes(random_bytes::<8>()?) >> 4);
+        let mut tx = match conn.take() {
+            Some(conn) => state.store.write_after(conn).await?,
+            None => state.store.write().await?,
+        };
+        let membership = NewMembership {
+            id: id.as_str(),
+            merchant_id: &merchant.id,
+            token: &token,
+            totp_secret: &totp_secret,
+            member_since,
+        };
+        // One transaction: a membership never exists without the entities its first pull shows.
+        // A taken id: this transaction is dropped (rolled back) and the next try has its own.
+        if !enrollment::join(&mut tx, &rules, &membership, &display, link.as_ref()).await? {
+            continue;
+        }
+        tx.commit().await?;
+        return Ok(Json(EnrollResponse {
+            membership: MembershipGrant {
+                id,
+                token,
+                member_since,
+            },
+            totp: TotpParams::from_totp(&totp),
+            merchant: display,
+        }));
+    }
+    Err(ApiError::internal(
+        "no free membership id after several tries",
+    ))
+}
+
+/// The client's address: the peer's, or behind a proxy the last address in X-Forwarded-For (the
+/// one the proxy saw; earlier ones are only the client's word). Without a readable one, the peer.
+fn client_address(behind_proxy: bool, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    let forwarded = || {
+        let last_header = headers.get_all("x-forwarded-for").iter().next_back()?;
+        let last_address = last_header.to_str().ok()?.rsplit(',').next()?;
+        last_address.trim().parse().ok()
+    };
+    behind_proxy.then(forwarded).flatten().or(peer)
+}
+
+/// Whom the joins-per-address limit counts: an IPv4 address, or an IPv6 /64 (one home or phone
+/// is usually given a whole /64, so its single addresses cost nothing to change).
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}

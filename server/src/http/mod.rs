@@ -1,0 +1,76 @@
+//! The protocol face: the one router (every route, CORS, body limit, compression) and the
+//! handlers that read a request, ask `loyalty` and `store`, and answer in the protocol's words.
+//! Nothing below this layer names `AppState` or `ApiError` (docs/architecture.md).
+
+pub mod auth;
+pub mod cashier;
+pub mod enroll;
+pub mod error;
+pub mod json;
+pub mod rate_limit;
+pub mod static_files;
+pub mod sync;
+
+use crate::state::AppState;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderName, Method};
+use axum::routing::{any, get, post};
+use axum::Router;
+use error::{api_method_not_allowed, api_not_found};
+use json::MAX_BODY_BYTES;
+use static_files::StaticFiles;
+use std::path::Path;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+use wallet_core::cashier::IDEMPOTENCY_KEY_HEADER;
+
+/// How long a browser may reuse a CORS preflight answer.
+pub const CORS_MAX_AGE_SECS: u64 = 24 * 60 * 60;
+
+pub fn router(state: AppState, dist: &Path) -> Router {
+    // Wallets live on other origins than their issuers and authenticate with bearer tokens, never
+    // cookies, so any origin may call the API.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static(IDEMPOTENCY_KEY_HEADER),
+        ])
+        // A till running in a browser reads these (docs/protocol.md section 7).
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static(cashier::REPLAYED_HEADER),
+        ])
+        .max_age(Duration::from_secs(CORS_MAX_AGE_SECS));
+
+    // Full paths rather than `nest`: a nested router's fallback does not catch `/v1/`, which
+    // would then fall through to the app's index.html instead of a JSON 404.
+    let v1 = Router::new()
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/cashier/scan", post(cashier::scan::scan))
+        .route("/v1/cashier/purchase", post(cashier::purchase::purchase))
+        .route("/v1/cashier/redeem", post(cashier::redeem::redeem))
+        .route("/v1/cashier/adjust", post(cashier::adjust::adjust))
+        .route("/v1/sync", post(sync::sync))
+        .route("/v1", any(api_not_found))
+        .route("/v1/", any(api_not_found))
+        .route("/v1/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(api_method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(cors);
+
+    let files = StaticFiles::new(dist);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(v1)
+        .fallback(move |request: Request| files.clone().serve(request))
+        .with_state(state)
+        // Compresses API answers and files without a precompressed sibling; it leaves alone any
+        // response that already has a Content-Encoding, so .br/.gz files are sent as they are.
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}

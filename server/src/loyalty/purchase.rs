@@ -1,0 +1,227 @@
+//! What a purchase at the counter does to the member's value: housekeeping first, then stamps
+//! within the limits, points at the earn rate and tier multiplier, the purchase row, and the tier
+//! recomputed, all in the caller's transaction.
+
+use super::housekeeping::{self, Due, DUE_COLUMNS};
+use super::points::{self, Change};
+use super::rules::MerchantRules;
+use super::stamps::{self, Stamped};
+use super::tiers::{self, Standing};
+use super::{MemberRow, MEMBER_COLUMNS};
+use crate::store::entities;
+use crate::store::{StoreError, WriteTx};
+use sqlx::{AnyConnection, FromRow};
+use wallet_core::cashier::IssuedCoupon;
+use wallet_core::loyalty::LedgerReason;
+use wallet_core::loyalty_rules::{day_start, local_day, StampGrant};
+
+/// Records the member code's `step` as used, if it is newer than the last used one, and reads the
+/// member's loyalty state under the write lock: `None` when another request used it first. The
+/// condition makes the write the arbiter, as for a scan.
+pub async fn use_code_step(
+    tx: &mut WriteTx<'_>,
+    membership_id: &str,
+    step: i64,
+) -> Result<Option<MemberRow>, StoreError> {
+    let member = sqlx::query_as(&format!(
+        "UPDATE memberships SET last_used_step = $1 \
+         WHERE id = $2 AND last_used_step < $1 RETURNING {MEMBER_COLUMNS}"
+    ))
+    .bind(step)
+    .bind(membership_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(member)
+}
+
+/// The points a purchase earned and the balance after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PointsEarned {
+    pub earned: i64,
+    pub balance: i64,
+    pub account_id: String,
+}
+
+/// What a purchase did.
+#[derive(Clone, Debug)]
+pub struct PurchaseEffects {
+    pub grant: Option<StampGrant>,
+    pub stamped: Option<Stamped>,
+    pub points: Option<PointsEarned>,
+    pub tier_before: i64,
+    pub tier: Option<Standing>,
+    pub coupons: Vec<IssuedCoupon>,
+}
+
+/// What a purchase reads before it writes, in one query (the counter is a queue: every round trip
+/// inside the write lock counts): what is due for housekeeping, the stamps the member earned today,
+/// how many memberships share the points account, and the active stamp card.
+#[derive(FromRow)]
+struct PurchaseContext {
+    due_coupons: i64,
+    due_cards: i64,
+    due_lots: i64,
+    stamps_today: i64,
+    account_members: i64,
+    id: Option<String>,
+    membership_id: Option<String>,
+    program_id: Option<String>,
+    serial: Option<i64>,
+    stamps: Option<i64>,
+    stamps_reached: Option<i64>,
+    state: Option<String>,
+    started_at: Option<i64>,
+    first_stamp_at: Option<i64>,
+    last_stamp_at: Option<i64>,
+    expires_at: Option<i64>,
+    completed_at: Option<i64>,
+}
+
+impl PurchaseContext {
+    fn card(&self) -> Option<stamps::CardRow> {
+        Some(stamps::CardRow {
+            id: self.id.clone()?,
+            membership_id: self.membership_id.clone()?,
+            program_id: self.program_id.clone()?,
+            serial: self.serial?,
+            stamps: self.stamps?,
+            stamps_reached: self.stamps_reached?,
+            state: self.state.clone()?,
+            started_at: self.started_at?,
+            first_stamp_at: self.first_stamp_at,
+            last_stamp_at: self.last_stamp_at,
+            expires_at: self.expires_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+async fn purchase_context(
+    conn: &mut AnyConnection,
+    rules: &MerchantRules,
+    member: &MemberRow,
+    now: i64,
+) -> Result<PurchaseContext, StoreError> {
+    let offset = rules.merchant.utc_offset_min;
+    let today_start = day_start(local_day(now, offset), offset);
+    let program_id = rules.stamps.as_ref().map_or("", |p| p.id.as_str());
+    let context = sqlx::query_as(&format!(
+        "SELECT {DUE_COLUMNS}, \
+           (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
+            WHERE membership_id = m.id AND created_at >= $3) AS stamps_today, \
+           (SELECT COUNT(*) FROM memberships o \
+            WHERE o.points_account_id = m.points_account_id) AS account_members, \
+           c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.stamps_reached, c.state, \
+           c.started_at, c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
+         FROM memberships m \
+         LEFT JOIN stamp_cards c \
+           ON c.membership_id = m.id AND c.program_id = $4 AND c.state = 'active' \
+         WHERE m.id = $1 ORDER BY c.serial DESC LIMIT 1"
+    ))
+    .bind(&member.id)
+    .bind(now)
+    .bind(today_start)
+    .bind(program_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(context)
+}
+
+/// A purchase of `amount` NT$ by `member` at `rules.merchant`: housekeeping first (so expired
+/// points and cards are gone before new ones arrive), then stamps within the limits, points at the
+/// earn rate and the member's tier multiplier, the purchase itself, and the tier recomputed.
+pub async fn record_purchase(
+    tx: &mut WriteTx<'_>,
+    rules: &MerchantRules,
+    member: &mut MemberRow,
+    amount: i64,
+    now: i64,
+) -> Result<PurchaseEffects, StoreError> {
+    let (conn, batch) = tx.split();
+    let context = purchase_context(conn, rules, member, now).await?;
+    if let (1, Some(account_id)) = (context.account_members, &member.points_account_id) {
+        batch.know_account(account_id, vec![member.id.clone()]);
+    }
+    let due = Due {
+        coupons: context.due_coupons,
+        cards: context.due_cards,
+        lots: context.due_lots,
+    };
+    let mut coupons = housekeeping::run_counted(conn, batch, rules, member, due, now).await?;
+
+    let (grant, stamped) = match &rules.stamps {
+        Some(program) => {
+            let today = u32::try_from(context.stamps_today.max(0)).unwrap_or(u32::MAX);
+            let grant = program.rule.grant(amount, today);
+            let stamping = stamps::Stamping {
+                membership_id: &member.id,
+                // Housekeeping may have replaced an expired card: then it is read again.
+                current: if due.cards > 0 { None } else { context.card() },
+                granted: grant.granted,
+            };
+            let stamped = stamps::add_stamps(conn, batch, rules, program, stamping, now).await?;
+            coupons.extend(stamped.coupons.iter().cloned());
+            (Some(grant), Some(stamped))
+        }
+        None => (None, None),
+    };
+    let points = match (&rules.points, &member.points_account_id) {
+        (Some(program), Some(account_id)) => {
+            let earned = program
+                .earn
+                .points_for(amount, rules.tier_multiplier(member.tier_rank));
+            let balance = if earned > 0 {
+                let change = Change {
+                    account_id,
+                    membership_id: Some(&member.id),
+                    reason: LedgerReason::Purchase,
+                    points: earned,
+                    amount: Some(amount),
+                    note: None,
+                };
+                let entry = points::credit(conn, batch, rules, change, now).await?;
+                let balance = Some(entry.balance_after);
+                points::write_balance(conn, batch, rules, account_id, balance, now).await?
+            } else {
+                // Nothing earned: the balance entity stays as it is (no new version to send).
+                points::balance(conn, account_id).await?
+            };
+            Some(PointsEarned {
+                earned,
+                balance,
+                account_id: account_id.clone(),
+            })
+        }
+        _ => None,
+    };
+
+    let purchase_id = entities::new_id("pu")?;
+    sqlx::query(
+        "INSERT INTO purchases (id, membership_id, merchant_id, amount, stamps, points, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(purchase_id)
+    .bind(&member.id)
+    .bind(&member.merchant_id)
+    .bind(amount)
+    .bind(i64::from(grant.map_or(0, |g| g.granted)))
+    .bind(points.as_ref().map_or(0, |p| p.earned))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+
+    let current = Standing {
+        rank: member.tier_rank,
+        since: member.tier_since,
+        spend_12m: 0,
+    };
+    let tier = tiers::recompute(conn, batch, rules, &member.id, &current, now).await?;
+    Ok(PurchaseEffects {
+        grant,
+        stamped,
+        points,
+        tier_before: member.tier_rank,
+        tier,
+        coupons,
+    })
+}

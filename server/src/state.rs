@@ -1,0 +1,72 @@
+//! What every request handler shares: the database, the clock, the limits and the caches. It
+//! names no handler (the router is `http::router`), so handlers can import it without a circle.
+
+use crate::clock::Clock;
+use crate::http::rate_limit::WindowLimiter;
+use crate::loyalty::rules::RulesCache;
+use crate::store::merchants::CashierKeys;
+use crate::store::Store;
+use sqlx::AnyPool;
+use std::sync::Arc;
+
+/// Failed member-code attempts allowed per membership, and per cashier key, in `FAILURE_WINDOW_SECS`.
+pub const MEMBER_MAX_FAILURES: usize = 5;
+pub const CASHIER_MAX_FAILURES: usize = 30;
+pub const FAILURE_WINDOW_SECS: u64 = 5 * 60;
+/// The window of the joins-per-address limit (`Config::enroll_limit` joins in it).
+pub const ENROLL_WINDOW_SECS: u64 = 60;
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The database: pooled reads, and write transactions in turn (`store::Store`).
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub member_failures: Arc<WindowLimiter>,
+    pub cashier_failures: Arc<WindowLimiter>,
+    /// Joins per client address; `None`: no limit.
+    pub enrolls: Option<Arc<WindowLimiter>>,
+    /// The client's address is the last in X-Forwarded-For, not the peer's (a proxy's).
+    pub behind_proxy: bool,
+    /// Merchants' loyalty rules, read from the database and kept for a few seconds.
+    pub rules: Arc<RulesCache>,
+    /// Cashier keys found valid, kept for a few seconds.
+    pub cashier_keys: Arc<CashierKeys>,
+}
+
+impl AppState {
+    pub fn new(db: AnyPool, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store: Store::new(db),
+            clock,
+            member_failures: Arc::new(WindowLimiter::new(MEMBER_MAX_FAILURES, FAILURE_WINDOW_SECS)),
+            cashier_failures: Arc::new(WindowLimiter::new(
+                CASHIER_MAX_FAILURES,
+                FAILURE_WINDOW_SECS,
+            )),
+            enrolls: None,
+            behind_proxy: false,
+            rules: Arc::new(RulesCache::default()),
+            cashier_keys: Arc::new(CashierKeys::default()),
+        }
+    }
+
+    /// At most `per_minute` joins a minute from one client address (0: no limit). Only requests
+    /// that carry their peer's address (`ConnectInfo`, as `serve` sets it) are counted.
+    pub fn with_enroll_limit(mut self, per_minute: u32) -> Self {
+        self.enrolls = (per_minute > 0)
+            .then(|| Arc::new(WindowLimiter::new(per_minute as usize, ENROLL_WINDOW_SECS)));
+        self
+    }
+
+    /// Requests come through a reverse proxy that appends each client's address to
+    /// X-Forwarded-For: the limits per client address count that address.
+    pub fn behind_proxy(mut self, behind_proxy: bool) -> Self {
+        self.behind_proxy = behind_proxy;
+        self
+    }
+
+    /// The clock's time as the database stores it (seconds since 1970).
+    pub fn now(&self) -> i64 {
+        i64::try_from(self.clock.now_unix()).unwrap_or(i64::MAX)
+    }
+}
