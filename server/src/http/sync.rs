@@ -16,6 +16,7 @@ use crate::store::{entities, WriteTx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use wallet_core::mutation::shorten;
 use wallet_core::sync::error_code::{SEQ_CONFLICT, SEQ_GAP};
 use wallet_core::sync::{
     Mutation, MutationOutcome, MutationResult, SyncRequest, SyncResponse, MAX_ID_LEN,
@@ -113,7 +114,7 @@ async fn push(
             let processed = ProcessedMutation {
                 seq,
                 mutation_id: &mutation.id,
-                name: mutations::shorten(&mutation.name, MAX_MUTATION_NAME_LEN),
+                name: shorten(&mutation.name, MAX_MUTATION_NAME_LEN),
                 outcome: &outcome,
             };
             sync_log::store_outcome(&mut tx, membership_id, client_id, &processed).await?;

@@ -1,6 +1,8 @@
-//! What each mutation a wallet may send does. A mutation either applies (its effects are written
-//! in the caller's transaction) or is rejected with a code and a message; both answers are final.
-//! An `Err` is the server's own failure: the caller rolls everything back and answers 500.
+//! What each mutation a wallet may send does. The mutation is parsed once into a typed
+//! `wallet_core::Intent` (unknown names and bad arguments are rejected there) and dispatched with a
+//! `match`. It either applies (its effects are written in the caller's transaction) or is rejected
+//! with a code and a message; both answers are final. An `Err` is the server's own failure: the
+//! caller rolls everything back and answers 500.
 
 use super::rules::RulesCache;
 use super::{housekeeping, member, rewards};
@@ -9,11 +11,9 @@ use crate::store::StoreError;
 use crate::store::WriteTx;
 use serde_json::Value;
 use sqlx::AnyConnection;
-use wallet_core::loyalty::{profile_set_birthday, reward_exchange};
-use wallet_core::sync::error_code::{INVALID_ARGUMENTS, UNKNOWN_MUTATION};
-use wallet_core::sync::{
-    profile_update, EntityKind, MembershipData, Mutation, MutationOutcome, MAX_MUTATION_NAME_LEN,
-};
+use wallet_core::loyalty::profile_set_birthday;
+use wallet_core::sync::{EntityKind, MembershipData, Mutation, MutationOutcome};
+use wallet_core::Intent;
 
 pub async fn apply(
     tx: &mut WriteTx<'_>,
@@ -22,19 +22,18 @@ pub async fn apply(
     mutation: &Mutation,
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
-    match mutation.name.as_str() {
-        profile_update::NAME => update_profile(tx, membership_id, &mutation.args).await,
-        reward_exchange::NAME => exchange(tx, rules, membership_id, &mutation.args, now).await,
-        profile_set_birthday::NAME => {
-            set_birthday(tx, rules, membership_id, &mutation.args, now).await
+    let intent = match Intent::parse(&mutation.name, &mutation.args) {
+        Ok(intent) => intent,
+        Err(refused) => return Ok(rejected(refused.code(), refused.to_string())),
+    };
+    match intent {
+        Intent::UpdateProfile { display_name } => {
+            update_profile(tx, membership_id, display_name).await
         }
-        other => Ok(rejected(
-            UNKNOWN_MUTATION,
-            format!(
-                "this issuer does not know the mutation {:?}",
-                shorten(other, MAX_MUTATION_NAME_LEN)
-            ),
-        )),
+        Intent::ExchangeReward { reward_id } => {
+            exchange(tx, rules, membership_id, &reward_id, now).await
+        }
+        Intent::SetBirthday { month } => set_birthday(tx, rules, membership_id, month, now).await,
     }
 }
 
@@ -42,17 +41,8 @@ pub async fn apply(
 async fn update_profile(
     conn: &mut AnyConnection,
     membership_id: &str,
-    args: &Value,
+    display_name: String,
 ) -> Result<MutationOutcome, StoreError> {
-    let Some(display_name) = profile_update::display_name(args) else {
-        return Ok(rejected(
-            INVALID_ARGUMENTS,
-            format!(
-                "display_name must be text of 1 to {} characters without control characters",
-                profile_update::MAX_DISPLAY_NAME_CHARS
-            ),
-        ));
-    };
     // The version first: it serialises writers, so the data read next is the latest.
     let version = entities::next_version(conn).await?;
     let kind = EntityKind::Membership;
@@ -84,15 +74,9 @@ async fn exchange(
     conn: &mut AnyConnection,
     rules: &RulesCache,
     membership_id: &str,
-    args: &Value,
+    reward_id: &str,
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
-    let Some(reward_id) = reward_exchange::reward_id(args) else {
-        return Ok(rejected(
-            INVALID_ARGUMENTS,
-            "reward_id must be the id of a reward (1 to 128 characters)".into(),
-        ));
-    };
     let member = member(conn, membership_id)
         .await?
         .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
@@ -109,16 +93,10 @@ async fn set_birthday(
     tx: &mut WriteTx<'_>,
     rules: &RulesCache,
     membership_id: &str,
-    args: &Value,
+    month: u8,
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
     let (conn, batch) = tx.split();
-    let Some(month) = profile_set_birthday::month(args) else {
-        return Ok(rejected(
-            INVALID_ARGUMENTS,
-            "month must be a whole number from 1 to 12".into(),
-        ));
-    };
     let version = entities::next_version(conn).await?;
     let mut member = member(conn, membership_id)
         .await?
@@ -168,24 +146,5 @@ fn rejected(code: &str, message: String) -> MutationOutcome {
     MutationOutcome::Rejected {
         code: code.to_owned(),
         message,
-    }
-}
-
-/// At most `max` characters, so a stranger's long name is not echoed back or stored whole.
-pub fn shorten(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(at, _)| &text[..at])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shorten_counts_characters() {
-        assert_eq!(shorten("profile.update", 64), "profile.update");
-        assert_eq!(shorten("集點集點", 2), "集點");
-        assert_eq!(shorten("", 3), "");
     }
 }
