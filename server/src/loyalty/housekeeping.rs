@@ -16,10 +16,13 @@ use wallet_core::loyalty_rules::{birthday_coupon_due, month_end};
 
 /// What of the membership is past its time at `now`: counts of coupons, active stamp cards and
 /// points lots to expire (one read, no lock).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, FromRow)]
 pub struct Due {
+    #[sqlx(rename = "due_coupons")]
     pub coupons: i64,
+    #[sqlx(rename = "due_cards")]
     pub cards: i64,
+    #[sqlx(rename = "due_lots")]
     pub lots: i64,
 }
 
@@ -28,18 +31,14 @@ pub async fn due(
     member: &MemberRow,
     now: i64,
 ) -> Result<Due, StoreError> {
-    let (coupons, cards, lots): (i64, i64, i64) = sqlx::query_as(&format!(
+    let due = sqlx::query_as(&format!(
         "SELECT {DUE_COLUMNS} FROM memberships m WHERE m.id = $1"
     ))
     .bind(&member.id)
     .bind(now)
     .fetch_one(conn)
     .await?;
-    Ok(Due {
-        coupons,
-        cards,
-        lots,
-    })
+    Ok(due)
 }
 
 /// The counts of `Due`, as columns of a query over `memberships m` with `$2` = now.
@@ -61,9 +60,8 @@ async fn member_and_due(
     struct Row {
         #[sqlx(flatten)]
         member: MemberRow,
-        due_coupons: i64,
-        due_cards: i64,
-        due_lots: i64,
+        #[sqlx(flatten)]
+        due: Due,
     }
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {MEMBER_COLUMNS}, {DUE_COLUMNS} FROM memberships m WHERE m.id = $1"
@@ -72,14 +70,7 @@ async fn member_and_due(
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|row| {
-        let due = Due {
-            coupons: row.due_coupons,
-            cards: row.due_cards,
-            lots: row.due_lots,
-        };
-        (row.member, due)
-    }))
+    Ok(row.map(|row| (row.member, row.due)))
 }
 
 fn birthday_due(rules: &MerchantRules, member: &MemberRow, now: i64) -> Option<i64> {
