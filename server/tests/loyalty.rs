@@ -833,6 +833,46 @@ async fn two_cashiers_redeeming_one_coupon_at_once_exactly_one_wins() {
 }
 
 #[tokio::test]
+async fn welcome_points_come_once_per_brand_into_a_shared_balance_whatever_the_order() {
+    let app = TestApp::start().await;
+    let grill = app.enroll("YAKINIKU").await;
+    let linked = |join_code: &str, token: &str| {
+        json!({ "join_code": join_code, "link_tokens": [token] }).to_string()
+    };
+    let grill_token = grill.enrolled.membership.token.clone();
+    let mut ramen_token = String::new();
+    // The same brand joined again and again through the link (the farming of issue 11), and the
+    // first brand joined again from the second brand's token.
+    for round in 0..3 {
+        let body = linked("RAMEN", &grill_token);
+        let response = app.post("/v1/enroll", &body, None).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        ramen_token = common::member_from(response.json_as())
+            .enrolled
+            .membership
+            .token;
+        let balance = snapshot(&app, &grill).await.balance().balance;
+        assert_eq!(
+            balance, 150,
+            "round {round}: 100 yakiniku + 50 ramen welcome, once each"
+        );
+    }
+    let body = linked("YAKINIKU", &ramen_token);
+    let response = app.post("/v1/enroll", &body, None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let again = common::member_from(response.json_as());
+    assert_eq!(snapshot(&app, &again).await.balance().balance, 150);
+    assert_eq!(snapshot(&app, &grill).await.balance().balance, 150);
+    let welcomes = snapshot(&app, &grill)
+        .await
+        .ledger()
+        .into_iter()
+        .filter(|entry| entry.reason == LedgerReason::Welcome)
+        .count();
+    assert_eq!(welcomes, 2, "one welcome entry per brand");
+}
+
+#[tokio::test]
 async fn group_points_earned_at_one_brand_are_spent_at_the_other() {
     let app = TestApp::start().await;
     let grill = app.enroll("YAKINIKU").await;

@@ -96,7 +96,12 @@ pub async fn init_membership(
 
     if let Some(account_id) = &account_id {
         let welcome_points = rules.points.map_or(0, |p| p.welcome_points);
-        if welcome && welcome_points > 0 {
+        // Once per points account and brand, whatever the order of joins: a brand joined again
+        // through a group link would otherwise add its welcome points to the shared balance again.
+        if welcome
+            && welcome_points > 0
+            && !points::welcomed(conn, account_id, &rules.merchant.id).await?
+        {
             let change = Change {
                 account_id,
                 membership_id: Some(membership_id),

@@ -56,6 +56,23 @@ pub struct Entry {
     pub balance_after: i64,
 }
 
+/// Whether the account has had `merchant_id`'s welcome points already.
+pub async fn welcomed(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    merchant_id: &str,
+) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM ledger_entries WHERE account_id = $1 AND merchant_id = $2 \
+         AND reason = 'welcome' LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(merchant_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Adds points as a new lot expiring per the merchant's points program.
 pub async fn credit(
     conn: &mut AnyConnection,
