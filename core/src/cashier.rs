@@ -178,9 +178,15 @@ impl AdjustRequest {
     pub fn adjustment(&self) -> Result<Adjustment, AdjustmentError> {
         match (self.delta_points, self.delta_stamps) {
             (0, 0) => Err(AdjustmentError::NoChange),
-            (points, 0) if points.abs() > MAX_ADJUST_POINTS => Err(AdjustmentError::TooManyPoints),
+            // unsigned_abs: `abs` of i64::MIN overflows (it wrapped to itself in release builds
+            // and passed the bound).
+            (points, 0) if points.unsigned_abs() > MAX_ADJUST_POINTS.unsigned_abs() => {
+                Err(AdjustmentError::TooManyPoints)
+            }
             (points, 0) => Ok(Adjustment::Points(points)),
-            (0, stamps) if stamps.abs() > MAX_ADJUST_STAMPS => Err(AdjustmentError::TooManyStamps),
+            (0, stamps) if stamps.unsigned_abs() > MAX_ADJUST_STAMPS.unsigned_abs() => {
+                Err(AdjustmentError::TooManyStamps)
+            }
             (0, stamps) => Ok(Adjustment::Stamps(stamps)),
             _ => Err(AdjustmentError::PointsAndStamps),
         }
@@ -252,6 +258,21 @@ pub mod error_code {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn adjustments_at_the_edge_of_an_i64_are_refused() {
+        for (points, stamps) in [(i64::MIN, 0), (i64::MAX, 0), (0, i64::MIN), (0, i64::MAX)] {
+            let adjust = AdjustRequest {
+                membership_id: MembershipId::parse("7K3D9QX2M4PA").unwrap(),
+                delta_points: points,
+                delta_stamps: stamps,
+                reason: "adjustment".into(),
+                note: None,
+                request_id: None,
+            };
+            assert!(adjust.adjustment().is_err(), "{points} {stamps}");
+        }
+    }
 
     #[test]
     fn request_ids() {

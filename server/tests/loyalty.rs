@@ -833,6 +833,27 @@ async fn two_cashiers_redeeming_one_coupon_at_once_exactly_one_wins() {
 }
 
 #[tokio::test]
+async fn adjustments_at_the_edge_of_an_i64_are_refused_and_change_nothing() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+    for delta in [i64::MIN, i64::MIN + 1, i64::MAX] {
+        let response = adjust(&app, &member, delta, "adjustment", BOOKS.cashier_key).await;
+        response.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    }
+    let body = json!({
+        "membership_id": member.id(), "delta_stamps": i64::MIN, "reason": "adjustment",
+        "request_id": common::unique_name("adj"),
+    });
+    let response = cashier_post(&app, "/v1/cashier/adjust", body, BOOKS.cashier_key, None).await;
+    response.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    assert_eq!(
+        snapshot(&app, &member).await.balance().balance,
+        50,
+        "the welcome points only"
+    );
+}
+
+#[tokio::test]
 async fn welcome_points_come_once_per_brand_into_a_shared_balance_whatever_the_order() {
     let app = TestApp::start().await;
     let grill = app.enroll("YAKINIKU").await;

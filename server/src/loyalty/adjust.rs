@@ -78,7 +78,8 @@ pub async fn apply(
                 account_id: &account_id,
                 membership_id: Some(&member.id),
                 reason: request.reason,
-                points: delta.abs(),
+                // Bounded by `AdjustRequest::adjustment`, far from i64::MIN.
+                points: delta.saturating_abs(),
                 amount: None,
                 note: request.note,
             };
