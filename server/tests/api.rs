@@ -433,6 +433,20 @@ async fn a_cashier_key_is_limited_across_members() {
 }
 
 #[tokio::test]
+async fn another_shops_till_cannot_lock_a_member_out() {
+    let app = TestApp::start().await;
+    let member = app.enroll("YAKINIKU").await;
+    // The café's till scanning a yakiniku member: unknown there, however often.
+    for _ in 0..MEMBER_MAX_FAILURES + 1 {
+        app.scan(&member, 5, CAFE.cashier_key)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, error_code::MEMBERSHIP_UNKNOWN);
+    }
+    let response = app.scan(&member, 0, YAKINIKU.cashier_key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+}
+
+#[tokio::test]
 async fn good_scans_do_not_count_toward_the_limit() {
     let app = TestApp::start().await;
     let member = app.enroll("CAFE").await;

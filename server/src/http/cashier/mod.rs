@@ -83,9 +83,9 @@ impl From<Refusal> for ApiError {
     }
 }
 
-/// `429` while this cashier key or this membership is over its limit of failed attempts. A
-/// member over the limit is refused even with the right code: otherwise the limit would only
-/// slow guessing down, not stop it.
+/// `429` while this cashier key, or this membership at this cashier's shop, is over its limit of
+/// failed attempts. A member over the limit is refused even with the right code: otherwise the
+/// limit would only slow guessing down, not stop it.
 pub(crate) fn check_limits(
     state: &AppState,
     cashier: &Cashier,
@@ -98,7 +98,7 @@ pub(crate) fn check_limits(
             .retry_after(&cashier.merchant_id, now),
         state
             .member_failures
-            .retry_after(member_code.membership_id.as_str(), now),
+            .retry_after(&member_key(cashier, member_code), now),
     ]
     .into_iter()
     .flatten()
@@ -109,7 +109,9 @@ pub(crate) fn check_limits(
     }
 }
 
-/// Counts a failed attempt against the key and the membership, and makes its answer.
+/// Counts a failed attempt against the key and (at this shop) the membership, and makes its
+/// answer. A code of another shop's member counts against the key only: otherwise one shop's
+/// till could lock another shop's members out.
 pub(crate) fn refuse(
     state: &AppState,
     cashier: &Cashier,
@@ -118,8 +120,15 @@ pub(crate) fn refuse(
     refusal: Refusal,
 ) -> ApiError {
     state.cashier_failures.record(&cashier.merchant_id, now);
-    state
-        .member_failures
-        .record(member_code.membership_id.as_str(), now);
+    if refusal != Refusal::MembershipUnknown {
+        state
+            .member_failures
+            .record(&member_key(cashier, member_code), now);
+    }
     refusal.into()
+}
+
+/// Whose failed attempts a member's limit counts: this membership at this cashier's shop.
+fn member_key(cashier: &Cashier, member_code: &MemberCode) -> String {
+    format!("{}:{}", cashier.merchant_id, member_code.membership_id)
 }
