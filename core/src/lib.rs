@@ -18,6 +18,7 @@ pub mod mutation;
 pub mod protocol;
 pub mod retry;
 pub mod sync;
+pub mod text;
 pub mod totp;
 
 pub use coupon_code::{CouponCode, CouponCodeError};

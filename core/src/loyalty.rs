@@ -527,18 +527,12 @@ fn is_mark(mark: &str) -> bool {
     (1..=2).contains(&count) && !mark.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
-/// Both texts non-empty, at most `max` characters, without control (line breaks allowed) or
-/// bidi-override characters.
+/// Both texts pass the text rule (`crate::text`) with line breaks allowed, at most `max`
+/// characters.
 pub fn is_long_text(text: &LocalizedText, max: usize) -> bool {
-    [&text.zh_tw, &text.en].iter().all(|t| {
-        !t.trim().is_empty()
-            && t.chars().count() <= max
-            && !t.chars().any(|c| {
-                (c.is_control() && c != '\n')
-                    || ('\u{202a}'..='\u{202e}').contains(&c)
-                    || ('\u{2066}'..='\u{2069}').contains(&c)
-            })
-    })
+    [&text.zh_tw, &text.en]
+        .iter()
+        .all(|t| crate::text::is_valid(t, max, crate::text::Lines::Many))
 }
 
 #[cfg(test)]

@@ -155,8 +155,8 @@ impl LocalizedText {
         }
     }
 
-    /// Both texts non-empty, at most 80 characters, and free of control and bidi-override
-    /// characters (which could make a name display as something else).
+    /// Both texts pass the text rule (`crate::text`): non-empty, at most 80 characters, one line,
+    /// nothing hidden (which could make a name display as something else).
     pub fn is_valid(&self) -> bool {
         [&self.zh_tw, &self.en]
             .iter()
@@ -173,14 +173,7 @@ impl LocalizedText {
 }
 
 fn is_display_text(text: &str) -> bool {
-    let trimmed = text.trim();
-    !trimmed.is_empty()
-        && text.chars().count() <= MAX_TEXT_CHARS
-        && !text.chars().any(|c| {
-            c.is_control()
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c)
-        })
+    crate::text::is_valid(text, MAX_TEXT_CHARS, crate::text::Lines::One)
 }
 
 /// What the wallet shows of a merchant on a card.

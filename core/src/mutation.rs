@@ -46,7 +46,7 @@ impl fmt::Display for IntentError {
             Self::InvalidArguments { name } => match *name {
                 profile_update::NAME => write!(
                     f,
-                    "display_name must be text of 1 to {} characters without control characters",
+                    "display_name must be one line of 1 to {} characters without control or hidden characters",
                     profile_update::MAX_DISPLAY_NAME_CHARS
                 ),
                 reward_exchange::NAME => write!(

@@ -250,10 +250,8 @@ pub mod profile_update {
     /// The cleaned display name, or `None` if the argument is not acceptable.
     pub fn display_name(args: &serde_json::Value) -> Option<String> {
         let name = args.get("display_name")?.as_str()?.trim();
-        let valid = !name.is_empty()
-            && name.chars().count() <= MAX_DISPLAY_NAME_CHARS
-            && !name.chars().any(char::is_control);
-        valid.then(|| name.to_owned())
+        crate::text::is_valid(name, MAX_DISPLAY_NAME_CHARS, crate::text::Lines::One)
+            .then(|| name.to_owned())
     }
 }
 

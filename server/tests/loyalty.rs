@@ -854,6 +854,36 @@ async fn adjustments_at_the_edge_of_an_i64_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn text_that_hides_itself_is_refused_in_notes_and_names() {
+    let app = TestApp::start().await;
+    let member = app.enroll("BOOKS").await;
+    for note in ["感謝\u{202e}填寫", "thanks\u{200b}", "\u{2066}x"] {
+        let body = json!({
+            "membership_id": member.id(), "delta_points": 5, "reason": "adjustment",
+            "note": note, "request_id": common::unique_name("adj"),
+        });
+        let response =
+            cashier_post(&app, "/v1/cashier/adjust", body, BOOKS.cashier_key, None).await;
+        response.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    }
+    let wallet = snapshot(&app, &member).await;
+    assert_eq!(wallet.balance().balance, 50, "no adjustment was recorded");
+    // Every entry the issuer keeps is one the wallet accepts (before, a note with U+202E was
+    // stored and then refused by the wallet, so the entry vanished from its ledger).
+    assert!(wallet.ledger().iter().all(|entry| entry.validate()));
+
+    let rename = mutation(
+        1,
+        "profile.update",
+        json!({ "display_name": "Ming\u{200b}" }),
+    );
+    match push(&app, &member, rename).await {
+        MutationOutcome::Rejected { code, .. } => assert_eq!(code, INVALID_ARGUMENTS),
+        other => panic!("a hidden character in a name was {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn welcome_points_come_once_per_brand_into_a_shared_balance_whatever_the_order() {
     let app = TestApp::start().await;
     let grill = app.enroll("YAKINIKU").await;

@@ -17,6 +17,7 @@ use axum::response::Response;
 use wallet_core::cashier::{error_code, AdjustRequest, AdjustResponse, Adjustment, MAX_NOTE_CHARS};
 use wallet_core::loyalty::LedgerReason;
 use wallet_core::protocol::error_code::MEMBERSHIP_UNKNOWN;
+use wallet_core::text::{self, Lines};
 use wallet_core::LocalizedText;
 
 const ENDPOINT: &str = "adjust";
@@ -25,11 +26,11 @@ fn checked_note(note: Option<&str>) -> Result<Option<LocalizedText>, ApiError> {
     let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
-    if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(format!(
-            "note is text of at most {MAX_NOTE_CHARS} characters without control characters"
-        )));
-    }
+    text::check(note, MAX_NOTE_CHARS, Lines::One).map_err(|e| {
+        ApiError::bad_request(format!(
+            "note is one line of at most {MAX_NOTE_CHARS} characters, nothing hidden: {e}"
+        ))
+    })?;
     // The till writes one language; the member sees the note as written in both.
     Ok(Some(LocalizedText::new(note, note)))
 }
