@@ -35,6 +35,37 @@ async fn health_check() {
 }
 
 #[tokio::test]
+async fn the_health_check_fails_when_the_database_does() {
+    let app = TestApp::start().await;
+    app.pool.close().await;
+    let response = app.get("/healthz", &[]).await;
+    assert_eq!(
+        response.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        response.text()
+    );
+}
+
+#[tokio::test]
+async fn a_folder_is_never_redirected_to_another_host() {
+    let dist = dist();
+    dist.write("icons/icon-192.png", b"png");
+    let app = TestApp::with_dist(&dist.0).await;
+    for path in ["//icons", "/icons", "//icons/", "///icons"] {
+        let response = app.get(path, &[]).await;
+        let location = response.header("location").unwrap_or_default().to_owned();
+        assert!(
+            !location.starts_with("//"),
+            "{path}: {} redirects to {location}, another host's address",
+            response.status
+        );
+    }
+    let icon = app.get("/icons/icon-192.png", &[]).await;
+    assert_eq!(icon.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn wasm_is_served_as_application_wasm_and_cached_for_good() {
     let dist = dist();
     let app = TestApp::with_dist(&dist.0).await;

@@ -12,8 +12,8 @@ pub mod static_files;
 pub mod sync;
 
 use crate::state::AppState;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, Method};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::routing::{any, get, post};
 use axum::Router;
 use error::{api_method_not_allowed, api_not_found};
@@ -65,7 +65,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
 
     let files = StaticFiles::new(dist);
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health))
         .merge(v1)
         .fallback(move |request: Request| files.clone().serve(request))
         .with_state(state)
@@ -73,4 +73,19 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         // response that already has a Content-Encoding, so .br/.gz files are sent as they are.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// `ok` while the database answers; `503` otherwise, so a load balancer stops sending requests
+/// to an instance that cannot serve them.
+async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::warn!("health check: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database does not answer",
+            )
+        }
+    }
 }

@@ -27,7 +27,13 @@ impl StaticFiles {
     pub fn new(dist: &Path) -> Self {
         let index_path: PathBuf = dist.join("index.html");
         Self {
-            files: ServeDir::new(dist).precompressed_br().precompressed_gzip(),
+            // No redirect of a folder to its trailing-slash form: for `//icons` it would answer
+            // `Location: //icons/`, which a browser reads as the host `icons`. A folder is
+            // then not a file, so it gets the app like any other route.
+            files: ServeDir::new(dist)
+                .append_index_html_on_directories(false)
+                .precompressed_br()
+                .precompressed_gzip(),
             index: ServeFile::new(index_path)
                 .precompressed_br()
                 .precompressed_gzip(),

@@ -36,6 +36,12 @@ impl Store {
         Self { pool, gate }
     }
 
+    /// Whether the database answers a query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// A pooled connection to read with.
     pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
         Ok(self.pool.acquire().await?)

@@ -143,7 +143,11 @@ impl TempDir {
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) {
-        std::fs::write(self.0.join(name), bytes).expect("write a fixture file");
+        let path = self.0.join(name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).expect("make a fixture folder");
+        }
+        std::fs::write(path, bytes).expect("write a fixture file");
     }
 }
 
