@@ -1,6 +1,6 @@
 //! The server's configuration: command-line flags, then environment variables, then defaults.
 //!
-//! Seven settings do not justify an argument-parsing crate; the parser is small and tested.
+//! Nine settings do not justify an argument-parsing crate; the parser is small and tested.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -13,6 +13,12 @@ pub const DEFAULT_DIST: &str = "dist";
 /// behind a carrier's shared address at a shop's opening; a script filling the database is slowed
 /// to a trickle.
 pub const DEFAULT_ENROLL_LIMIT: u32 = 30;
+/// Seconds a client has to send a request's headers, and the longest a kept-alive connection may
+/// wait idle for its next request. A phone on a slow network sends a request's headers in well
+/// under a second; a connection that trickles them is closed instead of held.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Seconds a request may take from its headers to its answer, body included: `408` after that.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 pub const USAGE: &str = "\
 Usage: wallet-server [options]
@@ -27,6 +33,10 @@ Options (a flag wins over its environment variable):
                        (env ENROLL_LIMIT, default 30)
   --behind-proxy       the client's address is the last one in X-Forwarded-For (env
                        BEHIND_PROXY=1); only when a proxy in front adds it to every request
+  --header-timeout S   seconds to send a request's headers, and the longest an idle
+                       connection is kept (env HEADER_TIMEOUT, default 10)
+  --request-timeout S  seconds a request may take, body included, before 408
+                       (env REQUEST_TIMEOUT, default 30)
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -42,6 +52,10 @@ pub struct Config {
     /// Requests come through a reverse proxy that appends the client's address to
     /// X-Forwarded-For.
     pub behind_proxy: bool,
+    /// Seconds to send a request's headers; also the longest an idle connection is kept.
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take, body included.
+    pub request_timeout_secs: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +101,8 @@ impl Config {
         let mut database_url = None;
         let mut dist = None;
         let mut enroll_limit = None;
+        let mut header_timeout = None;
+        let mut request_timeout = None;
         let mut demo = false;
         let mut behind_proxy = false;
 
@@ -113,6 +129,8 @@ impl Config {
                 "--database-url" => &mut database_url,
                 "--dist" => &mut dist,
                 "--enroll-limit" => &mut enroll_limit,
+                "--header-timeout" => &mut header_timeout,
+                "--request-timeout" => &mut request_timeout,
                 _ => return Err(ConfigError::UnknownFlag(arg)),
             };
             let value = inline_value
@@ -143,13 +161,14 @@ impl Config {
         let dist = dist
             .or_else(|| env("WALLET_DIST"))
             .unwrap_or_else(|| DEFAULT_DIST.into());
-        let enroll_limit = match enroll_limit.or_else(|| env("ENROLL_LIMIT")) {
-            Some(text) => text.trim().parse().map_err(|_| ConfigError::BadNumber {
-                flag: "--enroll-limit",
-                value: text.clone(),
-            })?,
-            None => DEFAULT_ENROLL_LIMIT,
-        };
+        let enroll_limit = number(enroll_limit, env("ENROLL_LIMIT"), "--enroll-limit")?
+            .unwrap_or(DEFAULT_ENROLL_LIMIT);
+        let header_timeout_secs =
+            seconds(header_timeout, env("HEADER_TIMEOUT"), "--header-timeout")?
+                .unwrap_or(DEFAULT_HEADER_TIMEOUT_SECS);
+        let request_timeout_secs =
+            seconds(request_timeout, env("REQUEST_TIMEOUT"), "--request-timeout")?
+                .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECS);
         Ok(Self {
             host: host.trim().to_owned(),
             port,
@@ -159,7 +178,42 @@ impl Config {
             enroll_limit,
             behind_proxy: behind_proxy
                 || env("BEHIND_PROXY").is_some_and(|v| matches!(v.trim(), "1" | "true")),
+            header_timeout_secs,
+            request_timeout_secs,
         })
+    }
+}
+
+/// The flag's value, else the environment's, as a whole number.
+fn number<T: std::str::FromStr>(
+    flag_value: Option<String>,
+    env_value: Option<String>,
+    flag: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    flag_value
+        .or(env_value)
+        .map(|text| {
+            text.trim().parse().map_err(|_| ConfigError::BadNumber {
+                flag,
+                value: text.clone(),
+            })
+        })
+        .transpose()
+}
+
+/// `number`, at least one second (a zero timeout would refuse every request).
+fn seconds(
+    flag_value: Option<String>,
+    env_value: Option<String>,
+    flag: &'static str,
+) -> Result<Option<u64>, ConfigError> {
+    let secs: Option<u64> = number(flag_value.clone(), env_value.clone(), flag)?;
+    match secs {
+        Some(0) => Err(ConfigError::BadNumber {
+            flag,
+            value: flag_value.or(env_value).unwrap_or_default(),
+        }),
+        other => Ok(other),
     }
 }
 
@@ -191,8 +245,33 @@ mod tests {
                 demo: false,
                 enroll_limit: 30,
                 behind_proxy: false,
+                header_timeout_secs: 10,
+                request_timeout_secs: 30,
             }
         );
+    }
+
+    #[test]
+    fn timeouts_from_flags_or_environment_and_never_zero() {
+        let config = parse(&["--header-timeout", "2"], &[("REQUEST_TIMEOUT", "7")]).unwrap();
+        assert_eq!(
+            (config.header_timeout_secs, config.request_timeout_secs),
+            (2, 7)
+        );
+        assert!(matches!(
+            parse(&["--header-timeout=0"], &[]),
+            Err(ConfigError::BadNumber {
+                flag: "--header-timeout",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&[], &[("REQUEST_TIMEOUT", "soon")]),
+            Err(ConfigError::BadNumber {
+                flag: "--request-timeout",
+                ..
+            })
+        ));
     }
 
     #[test]

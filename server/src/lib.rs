@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod listen;
 pub mod loyalty;
 pub mod serve;
 pub mod state;

@@ -5,15 +5,19 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::demo;
 use crate::http::router;
+use crate::listen;
 use crate::loyalty::enrollment;
 use crate::state::AppState;
 use crate::store::connection::{self, DbError};
 use crate::store::{idempotency, StoreError};
+use axum::http::StatusCode;
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
 
 #[derive(Debug)]
 pub enum StartError {
@@ -21,7 +25,6 @@ pub enum StartError {
     Seed(StoreError),
     Bind { address: String, source: io::Error },
     Signal(io::Error),
-    Serve(io::Error),
 }
 
 impl fmt::Display for StartError {
@@ -31,7 +34,6 @@ impl fmt::Display for StartError {
             Self::Seed(e) => write!(f, "cannot add the demo data or loyalty state: {e}"),
             Self::Bind { address, source } => write!(f, "cannot listen on {address}: {source}"),
             Self::Signal(e) => write!(f, "cannot listen for stop signals: {e}"),
-            Self::Serve(e) => write!(f, "the server stopped with an error: {e}"),
         }
     }
 }
@@ -76,15 +78,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let shutdown = shutdown_signal().map_err(StartError::Signal)?;
     print!("{}", banner(&base_url(&config.host, port), config.demo));
 
-    let app = router(state, &config.dist);
-    // The peer's address, for the joins-per-address limit.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(StartError::Serve)?;
+    let request_timeout = Duration::from_secs(config.request_timeout_secs);
+    let app = router(state, &config.dist).layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        request_timeout,
+    ));
+    let header_timeout = Duration::from_secs(config.header_timeout_secs);
+    listen::serve(listener, app, header_timeout, shutdown).await;
     pool.close().await;
     Ok(())
 }

@@ -24,6 +24,10 @@ impl Drop for Server {
 
 /// Starts the server and returns it with the lines it printed.
 fn start(database_url: &str) -> (Server, Vec<String>) {
+    start_with(database_url, &[])
+}
+
+fn start_with(database_url: &str, extra: &[&str]) -> (Server, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wallet-server"))
         .args([
             "--demo",
@@ -35,6 +39,7 @@ fn start(database_url: &str) -> (Server, Vec<String>) {
             "/nonexistent-dist",
         ])
         .args(["--database-url", database_url])
+        .args(extra)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -66,6 +71,22 @@ fn get(port: u16, path: &str) -> String {
     response
 }
 
+/// The address of the banner's first line.
+fn base_from(first_line: &str) -> &str {
+    first_line
+        .strip_prefix("Member Wallet is running: open ")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+}
+
+fn port_from(first_line: &str) -> u16 {
+    base_from(first_line)
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port in the address")
+}
+
 fn stop(mut server: Server) {
     let status = Command::new("kill")
         .args(["-TERM", &server.0.id().to_string()])
@@ -81,15 +102,8 @@ async fn prints_its_address_and_demo_links_and_stops_on_sigterm() {
     let db = TestDb::create().await;
     let (child, lines) = start(&db.url);
     let first = lines.first().cloned().unwrap_or_default();
-    let base = first
-        .strip_prefix("Member Wallet is running: open ")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"));
-    let port: u16 = base
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("a port in the address");
+    let base = base_from(&first);
+    let port = port_from(&first);
     assert_ne!(port, 0, "the real port, not 0");
 
     let issuer = format!("http%3A%2F%2F127.0.0.1%3A{port}");
@@ -121,4 +135,82 @@ async fn prints_its_address_and_demo_links_and_stops_on_sigterm() {
     let (child, lines) = start(&db.url);
     assert!(lines[0].starts_with("Member Wallet is running: open http://127.0.0.1:"));
     stop(child);
+}
+
+#[tokio::test]
+async fn a_connection_that_trickles_its_headers_is_closed() {
+    let db = TestDb::create().await;
+    let (_server, lines) = start_with(&db.url, &["--header-timeout", "1"]);
+    let port = port_from(&lines[0]);
+
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("set a timeout");
+    let started = std::time::Instant::now();
+    let mut closed_after = None;
+    // One byte every 100 ms: never a whole header, for as long as the server keeps listening.
+    for byte in b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: "
+        .iter()
+        .cycle()
+        .take(100)
+    {
+        if slow.write_all(&[*byte]).is_err() {
+            closed_after = Some(started.elapsed());
+            break;
+        }
+        let mut buffer = [0u8; 512];
+        match slow.read(&mut buffer) {
+            Ok(0) => {
+                closed_after = Some(started.elapsed());
+                break;
+            }
+            Ok(_) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed_after = Some(started.elapsed());
+                break;
+            }
+        }
+    }
+    let closed_after = closed_after.expect("the trickling connection was still open after 10 s");
+    assert!(
+        closed_after < Duration::from_secs(4),
+        "closed only after {closed_after:?}"
+    );
+    // A client that sends its request at once is served as before.
+    assert!(
+        get(port, "/healthz").ends_with("ok"),
+        "a normal request still works"
+    );
+}
+
+#[tokio::test]
+async fn a_request_whose_body_never_arrives_gets_408() {
+    let db = TestDb::create().await;
+    let (_server, lines) = start_with(&db.url, &["--request-timeout", "1"]);
+    let port = port_from(&lines[0]);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set a timeout");
+    let started = std::time::Instant::now();
+    write!(
+        stream,
+        "POST /v1/enroll HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"join_"
+    )
+    .expect("send");
+    let mut response = [0u8; 64];
+    let read = stream
+        .read(&mut response)
+        .expect("an answer before the client's timeout");
+    let head = String::from_utf8_lossy(&response[..read]);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
