@@ -277,16 +277,38 @@ pub fn tier_index(thresholds: &[i64], spend: i64) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Birthday.
 
-/// The local year whose birthday coupon is due now: the member's birthday month is the current
-/// local month and this year's coupon has not been issued.
+/// What decides whether a member's birthday coupon is due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Birthday {
+    /// 1 to 12; `None`: not set.
+    pub month: Option<u32>,
+    /// The local year whose coupon was issued last.
+    pub last_issued_year: Option<i64>,
+    /// When the member set the month (`None`: before this was recorded, long ago).
+    pub set_at: Option<i64>,
+}
+
+/// Days the month must have been set before the birthday month starts, by default: a member
+/// who joins and names this month (or next) gets the first coupon next year, so throwaway
+/// memberships cannot farm coupons; a real member set it long before.
+pub const DEFAULT_BIRTHDAY_WAIT_DAYS: u32 = 30;
+
+/// The local year whose birthday coupon is due now: the birthday month is the current local
+/// month, this year's coupon has not been issued, and the month was set at least `wait_days`
+/// before this month began.
 pub fn birthday_coupon_due(
-    birthday_month: Option<u32>,
-    last_issued_year: Option<i64>,
+    birthday: &Birthday,
+    wait_days: u32,
     now: i64,
     utc_offset_min: i32,
 ) -> Option<i64> {
     let (year, month) = local_month(now, utc_offset_min);
-    (birthday_month == Some(month) && last_issued_year != Some(year)).then_some(year)
+    let month_start = day_start(days_from_civil(year, month, 1), utc_offset_min);
+    let waited = birthday
+        .set_at
+        .is_none_or(|set_at| set_at <= month_start - i64::from(wait_days) * SECS_PER_DAY);
+    (birthday.month == Some(month) && birthday.last_issued_year != Some(year) && waited)
+        .then_some(year)
 }
 
 #[cfg(test)]
@@ -493,20 +515,44 @@ mod tests {
     fn birthday_coupon_once_a_year_in_the_month() {
         let march_2026 = 1_772_323_200 + 86_400 * 3; // 2026-03-04 Taiwan time
         assert_eq!(local_month(march_2026, TW), (2026, 3));
+        let due = |month, last_issued_year| {
+            let birthday = Birthday {
+                month,
+                last_issued_year,
+                set_at: None,
+            };
+            birthday_coupon_due(&birthday, 30, march_2026, TW)
+        };
+        assert_eq!(due(Some(3), None), Some(2026));
+        assert_eq!(due(Some(3), Some(2025)), Some(2026));
+        assert_eq!(due(Some(3), Some(2026)), None);
+        assert_eq!(due(Some(4), None), None);
+        assert_eq!(due(None, None), None);
+    }
+
+    #[test]
+    fn a_birthday_month_set_just_before_it_waits_for_next_year() {
+        let march_start = day_start(days_from_civil(2026, 3, 1), TW);
+        assert_eq!(local_month(march_start, TW), (2026, 3));
+        assert_eq!(local_month(march_start - 1, TW), (2026, 2));
+        let now = march_start + 3 * SECS_PER_DAY;
+        let set_at = |days_before_march: i64| Birthday {
+            month: Some(3),
+            last_issued_year: None,
+            set_at: Some(march_start - days_before_march * SECS_PER_DAY),
+        };
+        assert_eq!(birthday_coupon_due(&set_at(30), 30, now, TW), Some(2026));
+        assert_eq!(birthday_coupon_due(&set_at(29), 30, now, TW), None);
+        // Set in the birthday month itself (a new member naming this month): next year.
+        assert_eq!(birthday_coupon_due(&set_at(-2), 30, now, TW), None);
+        let next_march = march_start + 365 * SECS_PER_DAY;
         assert_eq!(
-            birthday_coupon_due(Some(3), None, march_2026, TW),
-            Some(2026)
+            birthday_coupon_due(&set_at(-2), 30, next_march, TW),
+            Some(2027)
         );
-        assert_eq!(
-            birthday_coupon_due(Some(3), Some(2025), march_2026, TW),
-            Some(2026)
-        );
-        assert_eq!(
-            birthday_coupon_due(Some(3), Some(2026), march_2026, TW),
-            None
-        );
-        assert_eq!(birthday_coupon_due(Some(4), None, march_2026, TW), None);
-        assert_eq!(birthday_coupon_due(None, None, march_2026, TW), None);
+        // A merchant that waits for nothing.
+        assert_eq!(birthday_coupon_due(&set_at(-2), 0, now, TW), None);
+        assert_eq!(birthday_coupon_due(&set_at(0), 0, now, TW), Some(2026));
     }
 
     proptest! {

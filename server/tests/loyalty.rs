@@ -1230,7 +1230,9 @@ async fn a_purchase_checks_the_member_code_like_a_scan() {
 #[tokio::test]
 async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
     let app = TestApp::start().await;
-    // The test clock starts in June 2025 (Taiwan time).
+    // The test clock starts on 15 June 2025 (Taiwan time). A member who joins and names this
+    // month gets nothing now (throwaway memberships farmed the coupon so): the month must be set
+    // 30 days before it begins, so the first coupon comes next June.
     let june = app.enroll("CAFE").await;
     let set = mutation(1, profile_set_birthday::NAME, json!({ "month": 6 }));
     assert_eq!(
@@ -1238,19 +1240,15 @@ async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
         MutationOutcome::Applied
     );
     let wallet = snapshot(&app, &june).await;
-    let coupons = wallet.coupons();
-    assert_eq!(coupons.len(), 1);
-    assert_eq!(
-        (coupons[0].source.clone(), coupons[0].title.zh_tw.as_str()),
-        (CouponSource::Birthday, "壽星蛋糕一片")
+    assert!(
+        wallet.coupons().is_empty(),
+        "no coupon for a month named in it"
     );
-    // Valid to the end of June, Taiwan time: 2025-07-01T00:00+08:00.
-    assert_eq!(coupons[0].valid_until, 1_751_299_200);
     let (_, membership) = wallet.one::<Value>(EntityKind::Membership);
     let loyalty: MembershipLoyaltyData = serde_json::from_value(membership.clone()).unwrap();
     assert_eq!(loyalty.birthday_month, Some(6));
 
-    // Resent, set again to the same month, synced again: still one coupon this year.
+    // Resent, set again to the same month, synced again: nothing changes.
     sync(&app, &june, None, &[set]).await;
     let same = mutation(2, profile_set_birthday::NAME, json!({ "month": 6 }));
     assert_eq!(push(&app, &june, same).await, MutationOutcome::Applied);
@@ -1264,7 +1262,6 @@ async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
         rejected_with(&push(&app, &june, bad).await),
         INVALID_ARGUMENTS
     );
-    assert_eq!(snapshot(&app, &june).await.coupons().len(), 1);
     // A new display name keeps the birthday.
     let rename = mutation(5, "profile.update", json!({ "display_name": "阿明" }));
     assert_eq!(push(&app, &june, rename).await, MutationOutcome::Applied);
@@ -1275,19 +1272,39 @@ async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
     assert_eq!(data.display_name.as_deref(), Some("阿明"));
     assert_eq!(membership["birthday_month"], 6);
 
-    // A July birthday: nothing in June, the coupon once July comes.
+    // A July birthday named in June (16 days before July): not this July either.
     let july = app.enroll("BOOKS").await;
     let set = mutation(1, profile_set_birthday::NAME, json!({ "month": 7 }));
     assert_eq!(push(&app, &july, set).await, MutationOutcome::Applied);
-    assert!(snapshot(&app, &july).await.coupons().is_empty());
+    // An August birthday named 47 days before August: this August.
+    let august = app.enroll("CAFE").await;
+    let set = mutation(1, profile_set_birthday::NAME, json!({ "month": 8 }));
+    assert_eq!(push(&app, &august, set).await, MutationOutcome::Applied);
+    app.clock.advance(20 * SECS_PER_DAY as u64);
+    assert!(
+        snapshot(&app, &july).await.coupons().is_empty(),
+        "July 2025"
+    );
+    app.clock.advance(31 * SECS_PER_DAY as u64);
+    let coupons = snapshot(&app, &august).await.coupons();
+    assert_eq!(coupons.len(), 1, "August 2025");
+    assert_eq!(coupons[0].source, CouponSource::Birthday);
+
+    // A year on, June and July bring theirs, once each.
+    app.clock.advance(314 * SECS_PER_DAY as u64); // 20 June 2026
+    let coupons = snapshot(&app, &june).await.coupons();
+    assert_eq!(coupons.len(), 1);
+    assert_eq!(
+        (coupons[0].source.clone(), coupons[0].title.zh_tw.as_str()),
+        (CouponSource::Birthday, "壽星蛋糕一片")
+    );
+    // Valid to the end of June, Taiwan time: 2026-07-01T00:00+08:00.
+    assert_eq!(coupons[0].valid_until, 1_782_835_200);
+    assert_eq!(snapshot(&app, &june).await.coupons().len(), 1, "once");
     app.clock.advance(20 * SECS_PER_DAY as u64);
     let coupons = snapshot(&app, &july).await.coupons();
     assert_eq!(coupons.len(), 1);
     assert_eq!(coupons[0].title.en, "15% off in your birthday month");
-    assert_eq!(snapshot(&app, &july).await.coupons().len(), 1, "once");
-    // Next year's July brings the next one.
-    app.clock.advance(365 * SECS_PER_DAY as u64);
-    assert_eq!(snapshot(&app, &july).await.coupons().len(), 2);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::store::{Store, StoreError, WriteTx};
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::loyalty::CouponSource;
-use wallet_core::loyalty_rules::{birthday_coupon_due, month_end};
+use wallet_core::loyalty_rules::{birthday_coupon_due, month_end, Birthday};
 
 /// What of the membership is past its time at `now`: counts of coupons, active stamp cards and
 /// points lots to expire (one read, no lock).
@@ -75,10 +75,14 @@ async fn member_and_due(
 
 fn birthday_due(rules: &MerchantRules, member: &MemberRow, now: i64) -> Option<i64> {
     rules.birthday.as_ref()?;
-    let month = member.birthday_month.and_then(|m| u32::try_from(m).ok());
+    let birthday = Birthday {
+        month: member.birthday_month.and_then(|m| u32::try_from(m).ok()),
+        last_issued_year: member.birthday_coupon_year,
+        set_at: member.birthday_set_at,
+    };
     birthday_coupon_due(
-        month,
-        member.birthday_coupon_year,
+        &birthday,
+        rules.birthday_wait_days,
         now,
         rules.merchant.utc_offset_min,
     )

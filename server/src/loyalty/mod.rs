@@ -30,13 +30,14 @@ pub struct MemberRow {
     pub points_account_id: Option<String>,
     pub birthday_month: Option<i64>,
     pub birthday_coupon_year: Option<i64>,
+    pub birthday_set_at: Option<i64>,
     pub tier_rank: i64,
     pub tier_since: i64,
     pub loyalty_ready: i64,
 }
 
 pub const MEMBER_COLUMNS: &str = "id, merchant_id, points_account_id, birthday_month, \
-    birthday_coupon_year, tier_rank, tier_since, loyalty_ready";
+    birthday_coupon_year, birthday_set_at, tier_rank, tier_since, loyalty_ready";
 
 pub async fn member(
     conn: &mut AnyConnection,

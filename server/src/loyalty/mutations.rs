@@ -87,8 +87,9 @@ async fn exchange(
     rewards::exchange(conn, &rules, &member, reward_id, now).await
 }
 
-/// `profile.set_birthday {"month": 1-12}`: set once; the same month again changes nothing. In
-/// the birthday month the birthday coupon is issued at once.
+/// `profile.set_birthday {"month": 1-12}`: set once; the same month again changes nothing. The
+/// birthday coupon is issued in the birthday month if the month was set long enough before it
+/// (`MerchantRules::birthday_wait_days`); checked here too, for a month set long ago elsewhere.
 async fn set_birthday(
     tx: &mut WriteTx<'_>,
     rules: &RulesCache,
@@ -111,12 +112,14 @@ async fn set_birthday(
         }
         None => {}
     }
-    sqlx::query("UPDATE memberships SET birthday_month = $1 WHERE id = $2")
+    sqlx::query("UPDATE memberships SET birthday_month = $1, birthday_set_at = $2 WHERE id = $3")
         .bind(i64::from(month))
+        .bind(now)
         .bind(membership_id)
         .execute(&mut *conn)
         .await?;
     member.birthday_month = Some(i64::from(month));
+    member.birthday_set_at = Some(now);
     let kind = EntityKind::Membership;
     let mut data = entities::read(conn, membership_id, &kind, membership_id)
         .await?

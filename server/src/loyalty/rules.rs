@@ -24,6 +24,8 @@ pub struct MerchantRules {
     /// Ascending by rank; empty when the merchant has no tiers.
     pub tiers: Vec<TierLevel>,
     pub birthday: Option<CouponTemplate>,
+    /// Days the birthday month must have been set before that month begins for its coupon.
+    pub birthday_wait_days: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -148,6 +150,7 @@ struct MerchantRow {
     group_name_zh: Option<String>,
     group_name_en: Option<String>,
     birthday_template_id: Option<String>,
+    birthday_wait_days: i64,
 }
 
 #[derive(FromRow)]
@@ -251,7 +254,8 @@ pub async fn load(
 ) -> Result<Option<MerchantRules>, StoreError> {
     let merchant: Option<MerchantRow> = sqlx::query_as(
         "SELECT m.id, m.name_zh, m.name_en, m.utc_offset_min, m.group_id, \
-         g.name_zh AS group_name_zh, g.name_en AS group_name_en, m.birthday_template_id \
+         g.name_zh AS group_name_zh, g.name_en AS group_name_en, m.birthday_template_id, \
+         m.birthday_wait_days \
          FROM merchants m LEFT JOIN merchant_groups g ON g.id = m.group_id WHERE m.id = $1",
     )
     .bind(merchant_id)
@@ -360,6 +364,7 @@ pub async fn load(
         points,
         tiers,
         birthday,
+        birthday_wait_days: u32::try_from(merchant.birthday_wait_days.clamp(0, 366)).unwrap_or(0),
     }))
 }
 
