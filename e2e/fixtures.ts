@@ -125,7 +125,11 @@ type Options = {
   /** Extra wallet-server flags for the tests that use them. */
   serverArgs: string[];
 };
-type TestFixtures = { server: WalletServer };
+type TestFixtures = {
+  server: WalletServer;
+  /** Content-Security-Policy violations of every page of the test; any left fails the test. */
+  cspViolations: string[];
+};
 type WorkerFixtures = { serverPool: { key?: string; server?: WalletServer } };
 
 export const test = base.extend<TestFixtures & Options, WorkerFixtures>({
@@ -165,6 +169,31 @@ export const test = base.extend<TestFixtures & Options, WorkerFixtures>({
 
   baseURL: async ({ server }, use) => {
     await use(server.url);
+  },
+
+  cspViolations: async ({}, use) => {
+    await use([]);
+  },
+
+  // Every page of every test runs under the server's Content-Security-Policy; a violation (an
+  // inline script without its hash, a style sheet or connection the policy does not allow)
+  // fails the test that caused it. A test that provokes one on purpose empties `cspViolations`.
+  context: async ({ context, cspViolations }, use) => {
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(
+          `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'an inline resource'}`,
+        );
+      });
+    });
+    context.on('console', (message) => {
+      const text = message.text();
+      if (message.type() === 'error' && /CSP violation|Content Security Policy/.test(text)) {
+        cspViolations.push(text);
+      }
+    });
+    await use(context);
+    expect(cspViolations, 'Content-Security-Policy violations on the pages of this test').toEqual([]);
   },
 });
 

@@ -35,6 +35,52 @@ async fn health_check() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_a_strict_policy() {
+    let dist = TempDir::new();
+    let script = "import('/app.js')";
+    dist.write(
+        "index.html",
+        format!("<!doctype html><script type=\"module\">{script}</script><script src=\"/x.js\"></script>").as_bytes(),
+    );
+    let app = TestApp::with_dist(&dist.0).await;
+    let page = app.get("/m/7K3D9QX2M4PA", &[]).await;
+    let api = app
+        .post("/v1/enroll", r#"{"join_code":"CAFE"}"#, None)
+        .await;
+    let missing = app.get("/v1/nothing", &[]).await;
+    for response in [&page, &api, &missing] {
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(response.header("referrer-policy"), Some("no-referrer"));
+        let permissions = response.header("permissions-policy").unwrap_or_default();
+        assert!(permissions.contains("camera=(self)"), "{permissions}");
+        assert!(permissions.contains("geolocation=()"), "{permissions}");
+    }
+    // The enroll answer carries a token and a TOTP secret: no cache may keep it.
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.header("cache-control"), Some("no-store"));
+    assert_eq!(missing.header("cache-control"), Some("no-store"));
+
+    let policy = page
+        .header("content-security-policy")
+        .expect("a policy on the page");
+    let script_src = policy
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .expect("script-src");
+    // The inline script's SHA-256 in base64 (`printf %s "import('/app.js')" | openssl dgst
+    // -sha256 -binary | base64`); the external one needs none.
+    assert!(
+        script_src.contains("'sha256-L9OJ8fYpdT8T6tOHqS7iUJqAwjLdjlodTrALRZAJsh4='"),
+        "{script_src}"
+    );
+    assert_eq!(script_src.matches("'sha256-").count(), 1, "{script_src}");
+    assert!(script_src.contains("'wasm-unsafe-eval'"), "{script_src}");
+    assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("object-src 'none'"), "{policy}");
+}
+
+#[tokio::test]
 async fn the_health_check_fails_when_the_database_does() {
     let app = TestApp::start().await;
     app.pool.close().await;

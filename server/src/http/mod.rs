@@ -8,12 +8,13 @@ pub mod enroll;
 pub mod error;
 pub mod json;
 pub mod rate_limit;
+pub mod security_headers;
 pub mod static_files;
 pub mod sync;
 
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::routing::{any, get, post};
 use axum::Router;
 use error::{api_method_not_allowed, api_not_found};
@@ -23,6 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use wallet_core::cashier::IDEMPOTENCY_KEY_HEADER;
 
@@ -61,14 +63,25 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/v1/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors);
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(security_headers::API_CACHE_CONTROL),
+        ));
 
     let files = StaticFiles::new(dist);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health))
         .merge(v1)
         .fallback(move |request: Request| files.clone().serve(request))
-        .with_state(state)
+        .with_state(state);
+    for (name, value) in security_headers::COMMON {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
         // Compresses API answers and files without a precompressed sibling; it leaves alone any
         // response that already has a Content-Encoding, so .br/.gz files are sent as they are.
         .layer(CompressionLayer::new())

@@ -1,6 +1,7 @@
 //! Serves the built app from `dist/`: precompressed siblings, long caching for content-hashed
 //! names, and index.html for every other path so the app's deep links (`/m/…`, `/join?…`) load.
 
+use super::security_headers;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -21,6 +22,7 @@ then reload. The API under /v1 works without it.\n";
 pub struct StaticFiles {
     files: ServeDir,
     index: ServeFile,
+    index_path: PathBuf,
 }
 
 impl StaticFiles {
@@ -34,13 +36,15 @@ impl StaticFiles {
                 .append_index_html_on_directories(false)
                 .precompressed_br()
                 .precompressed_gzip(),
-            index: ServeFile::new(index_path)
+            index: ServeFile::new(&index_path)
                 .precompressed_br()
                 .precompressed_gzip(),
+            index_path,
         }
     }
 
     pub async fn serve(self, request: Request) -> Response {
+        let index_path = self.index_path.clone();
         let method = request.method().clone();
         let hashed = is_content_hashed(request.uri().path());
         let headers = request.headers().clone();
@@ -55,7 +59,7 @@ impl StaticFiles {
             let fresh =
                 response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
             let cache = if hashed && fresh { IMMUTABLE } else { NO_CACHE };
-            return with_cache_control(response, cache);
+            return with_policy(&index_path, with_cache_control(response, cache));
         }
 
         // Not a file: a route of the app. The request is rebuilt for index.html, keeping the
@@ -71,8 +75,27 @@ impl StaticFiles {
             let hint = (StatusCode::NOT_FOUND, NOT_BUILT).into_response();
             return with_cache_control(hint, NO_CACHE);
         }
-        with_cache_control(index, NO_CACHE)
+        with_policy(&index_path, with_cache_control(index, NO_CACHE))
     }
+}
+
+/// An app page gets the Content-Security-Policy that allows its inline scripts. The file is
+/// read again for it (a few KB, once per navigation): the hashes then always match the page
+/// served, even after dist/ was rebuilt under a running server.
+fn with_policy(index_path: &Path, mut response: Response) -> Response {
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html {
+        let page = std::fs::read_to_string(index_path).unwrap_or_default();
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            security_headers::content_security_policy(&page),
+        );
+    }
+    response
 }
 
 fn with_cache_control(mut response: Response, value: &'static str) -> Response {
