@@ -47,7 +47,8 @@ pub struct Mutation {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SyncResponse {
-    /// One per mutation the issuer processed now or had processed before, in `seq` order.
+    /// One per mutation the issuer processed now or had processed before, in `seq` order (none for
+    /// a resent `seq` whose answer the issuer forgot: `last_processed_seq` covers it).
     pub results: Vec<MutationResult>,
     /// Every mutation with `seq <=` this is processed (applied or rejected): the wallet may drop it.
     pub last_processed_seq: u64,

@@ -1,6 +1,6 @@
 //! The server's configuration: command-line flags, then environment variables, then defaults.
 //!
-//! Nine settings do not justify an argument-parsing crate; the parser is small and tested.
+//! Ten settings do not justify an argument-parsing crate; the parser is small and tested.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -13,6 +13,10 @@ pub const DEFAULT_DIST: &str = "dist";
 /// behind a carrier's shared address at a shop's opening; a script filling the database is slowed
 /// to a trickle.
 pub const DEFAULT_ENROLL_LIMIT: u32 = 30;
+/// Syncs a minute per membership (ten times that per client address). A wallet syncs at start,
+/// on each action, when shown again and every few minutes: a customer tapping fast through a
+/// coupon box stays far below it; a script pushing junk does not.
+pub const DEFAULT_SYNC_LIMIT: u32 = 120;
 /// Seconds a client has to send a request's headers, and the longest a kept-alive connection may
 /// wait idle for its next request. A phone on a slow network sends a request's headers in well
 /// under a second; a connection that trickles them is closed instead of held.
@@ -31,6 +35,8 @@ Options (a flag wins over its environment variable):
   --dist DIR           the built app to serve (env WALLET_DIST, default dist)
   --enroll-limit N     joins a minute from one client address, 0 for no limit
                        (env ENROLL_LIMIT, default 30)
+  --sync-limit N       syncs a minute per membership (ten times that per client address),
+                       0 for no limit (env SYNC_LIMIT, default 120)
   --behind-proxy       the client's address is the last one in X-Forwarded-For (env
                        BEHIND_PROXY=1); only when a proxy in front adds it to every request
   --header-timeout S   seconds to send a request's headers, and the longest an idle
@@ -49,6 +55,8 @@ pub struct Config {
     pub demo: bool,
     /// Joins a minute from one client address; 0: no limit.
     pub enroll_limit: u32,
+    /// Syncs a minute per membership; 0: no limit.
+    pub sync_limit: u32,
     /// Requests come through a reverse proxy that appends the client's address to
     /// X-Forwarded-For.
     pub behind_proxy: bool,
@@ -101,6 +109,7 @@ impl Config {
         let mut database_url = None;
         let mut dist = None;
         let mut enroll_limit = None;
+        let mut sync_limit = None;
         let mut header_timeout = None;
         let mut request_timeout = None;
         let mut demo = false;
@@ -129,6 +138,7 @@ impl Config {
                 "--database-url" => &mut database_url,
                 "--dist" => &mut dist,
                 "--enroll-limit" => &mut enroll_limit,
+                "--sync-limit" => &mut sync_limit,
                 "--header-timeout" => &mut header_timeout,
                 "--request-timeout" => &mut request_timeout,
                 _ => return Err(ConfigError::UnknownFlag(arg)),
@@ -163,6 +173,8 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_DIST.into());
         let enroll_limit = number(enroll_limit, env("ENROLL_LIMIT"), "--enroll-limit")?
             .unwrap_or(DEFAULT_ENROLL_LIMIT);
+        let sync_limit =
+            number(sync_limit, env("SYNC_LIMIT"), "--sync-limit")?.unwrap_or(DEFAULT_SYNC_LIMIT);
         let header_timeout_secs =
             seconds(header_timeout, env("HEADER_TIMEOUT"), "--header-timeout")?
                 .unwrap_or(DEFAULT_HEADER_TIMEOUT_SECS);
@@ -176,6 +188,7 @@ impl Config {
             dist: PathBuf::from(dist),
             demo,
             enroll_limit,
+            sync_limit,
             behind_proxy: behind_proxy
                 || env("BEHIND_PROXY").is_some_and(|v| matches!(v.trim(), "1" | "true")),
             header_timeout_secs,
@@ -244,6 +257,7 @@ mod tests {
                 dist: "dist".into(),
                 demo: false,
                 enroll_limit: 30,
+                sync_limit: 120,
                 behind_proxy: false,
                 header_timeout_secs: 10,
                 request_timeout_secs: 30,

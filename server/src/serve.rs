@@ -49,6 +49,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     let state = AppState::new(pool.clone(), Arc::new(SystemClock))
         .with_enroll_limit(config.enroll_limit)
+        .with_sync_limit(config.sync_limit)
         .behind_proxy(config.behind_proxy);
     enrollment::prepare_existing(&state.store, &state.rules, state.now())
         .await

@@ -15,6 +15,11 @@ pub const CASHIER_MAX_FAILURES: usize = 30;
 pub const FAILURE_WINDOW_SECS: u64 = 5 * 60;
 /// The window of the joins-per-address limit (`Config::enroll_limit` joins in it).
 pub const ENROLL_WINDOW_SECS: u64 = 60;
+/// The window of the sync limits (`Config::sync_limit` syncs in it per membership).
+pub const SYNC_WINDOW_SECS: u64 = 60;
+/// A client address may sync this many times a membership's limit: a shop's Wi-Fi or a carrier's
+/// shared address carries many customers.
+pub const SYNCS_PER_ADDRESS_FACTOR: usize = 10;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +30,8 @@ pub struct AppState {
     pub cashier_failures: Arc<WindowLimiter>,
     /// Joins per client address; `None`: no limit.
     pub enrolls: Option<Arc<WindowLimiter>>,
+    /// Syncs per membership and per client address; `None`: no limit.
+    pub syncs: Option<SyncLimits>,
     /// The client's address is the last in X-Forwarded-For, not the peer's (a proxy's).
     pub behind_proxy: bool,
     /// Merchants' loyalty rules, read from the database and kept for a few seconds.
@@ -44,6 +51,7 @@ impl AppState {
                 FAILURE_WINDOW_SECS,
             )),
             enrolls: None,
+            syncs: None,
             behind_proxy: false,
             rules: Arc::new(RulesCache::default()),
             cashier_keys: Arc::new(CashierKeys::default()),
@@ -58,6 +66,20 @@ impl AppState {
         self
     }
 
+    /// At most `per_minute` syncs a minute per membership, and ten times that per client address
+    /// (0: no limit). Over it: `429` with `Retry-After`, which wallets honour as backoff.
+    pub fn with_sync_limit(mut self, per_minute: u32) -> Self {
+        let per_membership = per_minute as usize;
+        self.syncs = (per_minute > 0).then(|| SyncLimits {
+            per_membership: Arc::new(WindowLimiter::new(per_membership, SYNC_WINDOW_SECS)),
+            per_address: Arc::new(WindowLimiter::new(
+                per_membership * SYNCS_PER_ADDRESS_FACTOR,
+                SYNC_WINDOW_SECS,
+            )),
+        });
+        self
+    }
+
     /// Requests come through a reverse proxy that appends each client's address to
     /// X-Forwarded-For: the limits per client address count that address.
     pub fn behind_proxy(mut self, behind_proxy: bool) -> Self {
@@ -69,4 +91,11 @@ impl AppState {
     pub fn now(&self) -> i64 {
         i64::try_from(self.clock.now_unix()).unwrap_or(i64::MAX)
     }
+}
+
+/// The sync limits (`AppState::with_sync_limit`).
+#[derive(Clone)]
+pub struct SyncLimits {
+    pub per_membership: Arc<WindowLimiter>,
+    pub per_address: Arc<WindowLimiter>,
 }

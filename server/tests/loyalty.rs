@@ -554,6 +554,12 @@ async fn exchanging_points_is_applied_once_and_refusals_change_nothing() {
     );
     let outcome = push(&app, &member, dessert.clone()).await;
     assert_eq!(rejected_with(&outcome), rejection::INSUFFICIENT_POINTS);
+    let resent = sync(&app, &member, None, &[dessert]).await;
+    assert_eq!(
+        rejected_with(&resent.results[0].outcome),
+        rejection::INSUFFICIENT_POINTS,
+        "a resend gets the same rejection"
+    );
     // Nothing changed: the pull after the rejected push brings no change at all.
     let after = sync(&app, &member, Some(&first.cursor), &[]).await;
     assert!(after.changes.is_empty(), "{:?}", after.changes);
@@ -581,16 +587,12 @@ async fn exchanging_points_is_applied_once_and_refusals_change_nothing() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let outcome = push(
-        &app,
-        &member,
-        mutation(
-            6,
-            "reward.exchange",
-            json!({ "reward_id": "yakiniku-wagyu" }),
-        ),
-    )
-    .await;
+    let last_rejected = mutation(
+        6,
+        "reward.exchange",
+        json!({ "reward_id": "yakiniku-wagyu" }),
+    );
+    let outcome = push(&app, &member, last_rejected.clone()).await;
     assert_eq!(rejected_with(&outcome), rejection::OUT_OF_STOCK);
     let after = sync(&app, &member, Some(&first.cursor), &[]).await;
     assert!(
@@ -598,11 +600,12 @@ async fn exchanging_points_is_applied_once_and_refusals_change_nothing() {
         "rejections change nothing: {:?}",
         after.changes
     );
-    // A rejected mutation is final: sent again, the same rejection, still nothing applied.
-    let resent = sync(&app, &member, None, &[dessert]).await;
+    // A rejected mutation is final: sent again (its answer lost), the same rejection, still
+    // nothing applied.
+    let resent = sync(&app, &member, None, &[last_rejected.clone()]).await;
     assert_eq!(
         rejected_with(&resent.results[0].outcome),
-        rejection::INSUFFICIENT_POINTS
+        rejection::OUT_OF_STOCK
     );
 
     buy(&app, &member, 2_000, YAKINIKU.cashier_key).await; // +20: 120 points

@@ -17,6 +17,7 @@ use wallet_core::sync::{
 use wallet_server::demo::CAFE;
 use wallet_server::store::entities::{self, EntityWrite};
 use wallet_server::store::secrets::sha256_hex;
+use wallet_server::store::sync_log::MAX_CLIENTS_PER_MEMBERSHIP;
 
 const CLIENT: &str = "4f9d3c1e-8a2b-4c6d-9e0f-1a2b3c4d5e6f";
 
@@ -196,6 +197,7 @@ async fn a_resend_gets_the_stored_answer_and_is_applied_once() {
     let app = TestApp::start().await;
     let member = app.enroll("CAFE").await;
     let first = sync(&app, &member, CLIENT, None, &[]).await;
+    // The answer to seq 1 is "lost": the wallet still holds it and sends it again with seq 2.
     sync(
         &app,
         &member,
@@ -209,14 +211,30 @@ async fn a_resend_gets_the_stored_answer_and_is_applied_once() {
         &member,
         CLIENT,
         Some(&first.cursor),
-        &[rename(2, "Bo")],
+        &[rename(1, "Amy"), rename(2, "Bo")],
     )
     .await;
+    assert_eq!(second.results.len(), 2);
     let counter = version_counter(&app).await;
 
-    // The response to seq 1 was "lost": the wallet sends it again. Applying it again would
-    // bring "Amy" back over "Bo".
+    // That answer is lost too: both are sent again. Applying seq 1 again would bring "Amy" back
+    // over "Bo".
     let resent = sync(
+        &app,
+        &member,
+        CLIENT,
+        Some(&second.cursor),
+        &[rename(1, "Amy"), rename(2, "Bo")],
+    )
+    .await;
+    assert_eq!(resent.results.len(), 2);
+    assert_eq!(resent.results[0].id, rename(1, "Amy").id);
+    assert_eq!(resent.results[0].outcome, MutationOutcome::Applied);
+    assert_eq!(resent.last_processed_seq, 2);
+    assert!(resent.changes.is_empty(), "nothing was written");
+    assert_eq!(version_counter(&app).await, counter);
+    // Capped at what was sent: a wallet asking about seq 1 only is told about seq 1 only.
+    let one = sync(
         &app,
         &member,
         CLIENT,
@@ -224,13 +242,7 @@ async fn a_resend_gets_the_stored_answer_and_is_applied_once() {
         &[rename(1, "Amy")],
     )
     .await;
-    assert_eq!(resent.results.len(), 1);
-    assert_eq!(resent.results[0].id, rename(1, "Amy").id);
-    assert_eq!(resent.results[0].outcome, MutationOutcome::Applied);
-    // Capped at what was sent: the wallet asked about seq 1 only.
-    assert_eq!(resent.last_processed_seq, 1);
-    assert!(resent.changes.is_empty(), "nothing was written");
-    assert_eq!(version_counter(&app).await, counter);
+    assert_eq!((one.results.len(), one.last_processed_seq), (1, 1));
 
     // And as part of a batch that goes on with new mutations.
     let batch = [rename(1, "Amy"), rename(2, "Bo"), rename(3, "Cy")];
@@ -673,9 +685,10 @@ async fn two_clients_syncing_at_once_each_apply_once() {
     };
     tokio::join!(client("phone"), client("tablet"));
 
+    // Each client's answers below its latest push are forgotten: 5 are kept of each.
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM mutation_results").await,
-        50
+        10
     );
     assert_eq!(
         count(
@@ -758,5 +771,159 @@ async fn memberships_from_before_the_change_log_get_their_entities() {
     assert_eq!(
         membership.data.as_ref().unwrap()["merchant_id"],
         json!(CAFE.id)
+    );
+}
+
+fn unknown(seq: u64) -> Mutation {
+    Mutation {
+        seq,
+        id: format!("junk-{seq}"),
+        name: "junk.fill".into(),
+        args: json!({}),
+        client_time: 0,
+    }
+}
+
+#[tokio::test]
+async fn answers_a_wallet_can_never_ask_for_again_are_forgotten() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let stored = format!(
+        "SELECT COUNT(*) FROM mutation_results WHERE membership_id = '{}'",
+        member.id()
+    );
+    // Five full requests of junk (the disk-filling attack of issue 11: 100 rows a request).
+    for batch in 0..5u64 {
+        let mutations: Vec<Mutation> = (1..=100).map(|i| unknown(batch * 100 + i)).collect();
+        let answer = sync(&app, &member, CLIENT, None, &mutations).await;
+        assert_eq!(answer.last_processed_seq, batch * 100 + 100);
+    }
+    // A request starting at seq 401 means the wallet dropped 1..400: only the last batch's
+    // answers are kept, for a resend of a lost response.
+    assert_eq!(count(&app, &stored).await, 100);
+    let resent = sync(&app, &member, CLIENT, None, &[unknown(450)]).await;
+    assert_eq!(
+        resent.results.len(),
+        1,
+        "the last batch's answers still replay"
+    );
+    // A resend of a forgotten seq gets no answer of its own; last_processed_seq covers it, so a
+    // wallet drops it (it was processed) without being told twice.
+    let forgotten = sync(&app, &member, CLIENT, None, &[unknown(3)]).await;
+    assert!(forgotten.results.is_empty(), "{forgotten:?}");
+    assert_eq!(forgotten.last_processed_seq, 3);
+}
+
+#[tokio::test]
+async fn a_membership_syncs_from_a_bounded_number_of_clients() {
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let client = |n: usize| format!("client-{n}");
+    for n in 0..MAX_CLIENTS_PER_MEMBERSHIP {
+        sync(&app, &member, &client(n), None, &[rename(1, "小明")]).await;
+    }
+    // One more installation while all are in use: refused, and nothing is stored for it.
+    let response = app
+        .post(
+            "/v1/sync",
+            &body("one-too-many", None, &[rename(1, "小華")]),
+            Some(&member.enrolled.membership.token),
+        )
+        .await;
+    response.assert_error(StatusCode::TOO_MANY_REQUESTS, error_code::RATE_LIMITED);
+    assert!(response.header("retry-after").is_some());
+    // Pulling is never refused: the new installation still sees the card.
+    sync(&app, &member, "one-too-many", None, &[]).await;
+    let clients = format!(
+        "SELECT COUNT(*) FROM sync_clients WHERE membership_id = '{}'",
+        member.id()
+    );
+    assert_eq!(
+        count(&app, &clients).await,
+        MAX_CLIENTS_PER_MEMBERSHIP as i64
+    );
+
+    // A month later the installation that pushed longest ago makes room.
+    app.clock.advance(31 * 24 * 3600);
+    for n in 1..MAX_CLIENTS_PER_MEMBERSHIP {
+        sync(&app, &member, &client(n), None, &[rename(2, "小明")]).await;
+    }
+    sync(&app, &member, "one-too-many", None, &[rename(1, "小華")]).await;
+    assert_eq!(
+        count(&app, &clients).await,
+        MAX_CLIENTS_PER_MEMBERSHIP as i64
+    );
+    // The one idle longest was forgotten, its numbering and answers with it (if it pushes
+    // again it is a new client, and is told `seq_gap`: the wallet then takes a new client id).
+    let forgotten = format!(
+        "SELECT COUNT(*) FROM sync_clients WHERE membership_id = '{}' AND client_id = 'client-0'",
+        member.id()
+    );
+    assert_eq!(count(&app, &forgotten).await, 0);
+}
+
+#[tokio::test]
+async fn syncs_are_limited_per_membership_and_per_address() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    use tower::ServiceExt;
+    use wallet_server::state::AppState;
+
+    let app = TestApp::start().await;
+    let first = app.enroll("CAFE").await;
+    let second = app.enroll("CAFE").await;
+    // 3 a minute per membership, so 30 a minute per address.
+    let limited = wallet_server::http::router(
+        AppState::new(app.pool.clone(), app.clock.clone()).with_sync_limit(3),
+        std::path::Path::new("/nonexistent-wallet-dist"),
+    );
+    let sync_from = |member: &Member, from: &str| {
+        let mut request = post_request(
+            "/v1/sync",
+            &body(CLIENT, None, &[]),
+            Some(&member.enrolled.membership.token),
+        );
+        let peer: SocketAddr = from.parse().expect("an address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let limited = limited.clone();
+        async move { limited.oneshot(request).await.expect("an answer") }
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            sync_from(&first, "203.0.113.7:5000").await.status(),
+            StatusCode::OK
+        );
+    }
+    let refused = sync_from(&first, "203.0.113.7:5000").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another membership is not held back by this one.
+    assert_eq!(
+        sync_from(&second, "198.51.100.2:5000").await.status(),
+        StatusCode::OK
+    );
+    // Many memberships from one address: at most ten times one membership's limit.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let member = app.enroll("CAFE").await;
+        for _ in 0..3 {
+            statuses.push(sync_from(&member, "192.0.2.9:4000").await.status());
+        }
+    }
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((statuses.len() - refused, refused), (30, 6));
+    // A minute later the first membership syncs again.
+    app.clock.advance(60);
+    assert_eq!(
+        sync_from(&first, "203.0.113.7:5000").await.status(),
+        StatusCode::OK
     );
 }

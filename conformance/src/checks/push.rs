@@ -75,22 +75,20 @@ pub fn resend_gets_stored_result(context: &Context) -> CheckResult {
     let first = context.sync(&member, CLIENT, None, &[])?;
     let one = context.rename(1, "Amy");
     let two = context.rename(2, "Bo");
+    // The answer to seq 1 was "lost": the wallet still holds it and sends it with seq 2 (a
+    // wallet never sends a seq again once it has an answer covering it, section 9.4).
     let answered_one = context.sync(
         &member,
         CLIENT,
         Some(&first.cursor),
         std::slice::from_ref(&one),
     )?;
-    let answered_two = context.sync(
-        &member,
-        CLIENT,
-        Some(&answered_one.cursor),
-        std::slice::from_ref(&two),
-    )?;
+    let both = [one, two];
+    let answered_two = context.sync(&member, CLIENT, Some(&answered_one.cursor), &both)?;
     applied(&answered_two)?;
 
-    // Both answers were "lost": the wallet sends the same mutations again.
-    let resent = context.sync(&member, CLIENT, Some(&answered_two.cursor), &[one, two])?;
+    // That answer was lost too: the wallet sends the same mutations again.
+    let resent = context.sync(&member, CLIENT, Some(&answered_two.cursor), &both)?;
     applied(&resent)?;
     ensure(resent.changes.is_empty(), || {
         format!(

@@ -1,5 +1,6 @@
 //! `POST /v1/enroll`: a customer joins a merchant with its join code.
 
+use super::client_address::client_key;
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::loyalty::enrollment;
@@ -10,7 +11,7 @@ use crate::store::secrets::{new_membership_token, random_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use wallet_core::loyalty::LinkedEnrollRequest;
 use wallet_core::protocol::{error_code, EnrollResponse, MembershipGrant, TotpParams};
 use wallet_core::{base32, MembershipId, Totp};
@@ -28,13 +29,9 @@ pub async fn enroll(
     ApiJson(request): ApiJson<LinkedEnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
     // Every attempt counts, a wrong join code too: guessing codes is slowed down as well.
-    let peer = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
-    if let (Some(limiter), Some(client)) = (
-        &state.enrolls,
-        client_address(state.behind_proxy, peer, &headers),
-    ) {
+    if let (Some(limiter), Some(client)) = (&state.enrolls, client_key(&state, peer, &headers)) {
         limiter
-            .take(&client_key(client), state.clock.now_unix())
+            .take(&client, state.clock.now_unix())
             .map_err(ApiError::too_many_joins)?;
     }
     let merchant = merchants::by_join_code(&state.store.pool, &request.join_code)
@@ -95,27 +92,4 @@ pub async fn enroll(
     Err(ApiError::internal(
         "no free membership id after several tries",
     ))
-}
-
-/// The client's address: the peer's, or behind a proxy the last address in X-Forwarded-For (the
-/// one the proxy saw; earlier ones are only the client's word). Without a readable one, the peer.
-fn client_address(behind_proxy: bool, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-    let forwarded = || {
-        let last_header = headers.get_all("x-forwarded-for").iter().next_back()?;
-        let last_address = last_header.to_str().ok()?.rsplit(',').next()?;
-        last_address.trim().parse().ok()
-    };
-    behind_proxy.then(forwarded).flatten().or(peer)
-}
-
-/// Whom the joins-per-address limit counts: an IPv4 address, or an IPv6 /64 (one home or phone
-/// is usually given a whole /64, so its single addresses cost nothing to change).
-fn client_key(ip: IpAddr) -> String {
-    match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-    }
 }

@@ -1,7 +1,7 @@
 //! Every failure a client can see, as one type that renders the protocol's error body
 //! `{"error": {"code", "message"}}` with a stable code from `wallet_core::protocol::error_code`.
 
-use crate::store::StoreError;
+use crate::store::{sync_log, StoreError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -53,6 +53,26 @@ impl ApiError {
         Self::too_many(
             retry_after_secs,
             format!("too many joins from this address; try again in {retry_after_secs} seconds"),
+        )
+    }
+
+    pub fn too_many_syncs(retry_after_secs: u64) -> Self {
+        Self::too_many(
+            retry_after_secs,
+            format!("too many syncs; try again in {retry_after_secs} seconds"),
+        )
+    }
+
+    /// A new installation of a membership that has `MAX_CLIENTS_PER_MEMBERSHIP` in use.
+    pub fn too_many_clients() -> Self {
+        let wait = u64::try_from(sync_log::CLIENT_IDLE_SECS).unwrap_or(u64::MAX);
+        Self::too_many(
+            wait,
+            format!(
+                "this membership already syncs from {} installations; one must be idle for 30 days \
+                 before another can push",
+                sync_log::MAX_CLIENTS_PER_MEMBERSHIP
+            ),
         )
     }
 

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cashier;
+pub mod client_address;
 pub mod enroll;
 pub mod error;
 pub mod json;

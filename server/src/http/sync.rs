@@ -7,15 +7,17 @@
 //! response, a resend, or two requests of one client racing never apply anything twice.
 
 use super::auth::Member;
+use super::client_address::client_key;
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::loyalty::{housekeeping, mutations};
 use crate::state::AppState;
-use crate::store::sync_log::{self, ProcessedMutation};
+use crate::store::sync_log::{self, Claim, ProcessedMutation};
 use crate::store::{entities, WriteTx};
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
+use std::net::SocketAddr;
 use wallet_core::mutation::shorten;
 use wallet_core::sync::error_code::{SEQ_CONFLICT, SEQ_GAP};
 use wallet_core::sync::{
@@ -26,10 +28,25 @@ use wallet_core::sync::{
 pub async fn sync(
     State(state): State<AppState>,
     member: Member,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    check(&request)?;
     let membership_id = member.membership_id.as_str();
+    if let Some(limits) = &state.syncs {
+        let now = state.clock.now_unix();
+        if let Some(client) = client_key(&state, peer, &headers) {
+            limits
+                .per_address
+                .take(&client, now)
+                .map_err(ApiError::too_many_syncs)?;
+        }
+        limits
+            .per_membership
+            .take(membership_id, now)
+            .map_err(ApiError::too_many_syncs)?;
+    }
+    check(&request)?;
     // Expiries and the birthday coupon first, so mutations (an exchange) and the pull see the
     // member's state as of now.
     housekeeping::before_sync(&state.store, &state.rules, membership_id, state.now()).await?;
@@ -95,17 +112,29 @@ async fn push(
     request: &SyncRequest,
 ) -> Result<(Vec<MutationResult>, u64), ApiError> {
     let client_id = request.client_id.as_str();
-    let mut tx = state.store.write().await?;
-    let mut last = sync_log::claim_client(&mut tx, membership_id, client_id).await?;
-    let first_last = last;
     let now = state.now();
+    let mut tx = state.store.write().await?;
+    let mut last = match sync_log::claim_client(&mut tx, membership_id, client_id, now).await? {
+        Claim::LastProcessed(last) => last,
+        Claim::TooManyClients => return Err(ApiError::too_many_clients()),
+    };
+    let first_last = last;
+    if let Some(first) = request.mutations.first() {
+        let first = i64::try_from(first.seq).map_err(|_| ApiError::bad_request("seq too large"))?;
+        sync_log::forget_answers_before(&mut tx, membership_id, client_id, first).await?;
+    }
 
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
         let seq =
             i64::try_from(mutation.seq).map_err(|_| ApiError::bad_request("seq too large"))?;
         let outcome = if seq <= last {
-            stored_outcome(&mut tx, membership_id, client_id, mutation, seq).await?
+            match stored_outcome(&mut tx, membership_id, client_id, mutation, seq).await? {
+                Some(outcome) => outcome,
+                // Forgotten (the wallet had moved past it): processed, as last_processed_seq
+                // says; no answer of its own (docs/protocol.md 9.4).
+                None => continue,
+            }
         } else if seq == last + 1 {
             let outcome =
                 mutations::apply(&mut tx, &state.rules, membership_id, mutation, now).await?;
@@ -149,23 +178,19 @@ async fn push(
     Ok((results, to_seq(last).min(highest_sent)))
 }
 
-/// The answer given when this `seq` was processed. The same `seq` with another mutation id means
-/// two outboxes share this client id: answering with the stored result would tell the wallet
-/// its mutation was processed when it was not.
+/// The answer given when this `seq` was processed (`None`: forgotten). The same `seq` with
+/// another mutation id means two outboxes share this client id: answering with the stored result
+/// would tell the wallet its mutation was processed when it was not.
 async fn stored_outcome(
     tx: &mut WriteTx<'_>,
     membership_id: &str,
     client_id: &str,
     mutation: &Mutation,
     seq: i64,
-) -> Result<MutationOutcome, ApiError> {
-    let stored = sync_log::stored_outcome(tx, membership_id, client_id, seq)
-        .await?
-        .ok_or_else(|| {
-            ApiError::internal(format!(
-                "membership {membership_id}: no stored result for processed seq {seq}"
-            ))
-        })?;
+) -> Result<Option<MutationOutcome>, ApiError> {
+    let Some(stored) = sync_log::stored_outcome(tx, membership_id, client_id, seq).await? else {
+        return Ok(None);
+    };
     if stored.mutation_id != mutation.id {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -176,7 +201,7 @@ async fn stored_outcome(
             ),
         ));
     }
-    Ok(stored.outcome)
+    Ok(Some(stored.outcome))
 }
 
 fn to_seq(stored: i64) -> u64 {

@@ -1,10 +1,20 @@
-//! What the issuer remembers of each wallet client's pushes (docs/protocol.md section 9): the last
-//! processed `seq` per (membership, client id), and the answer given to each processed mutation,
-//! so that a mutation sent again gets the same answer and is not applied again.
+//! What the issuer remembers of each wallet client's pushes (docs/protocol.md section 9.4): the
+//! last processed `seq` per (membership, client id), and the answer given to each processed
+//! mutation, so that a mutation sent again gets the same answer and is not applied again.
+//!
+//! Both are bounded, so one token cannot fill the disk: a membership has at most
+//! `MAX_CLIENTS_PER_MEMBERSHIP` clients (the one idle longest makes room once it has been idle for
+//! `CLIENT_IDLE_SECS`), and a client's answers below the first `seq` of its latest push are
+//! forgotten, as a wallet never sends those again: at most one request's worth (100) is kept.
 
 use super::StoreError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use wallet_core::sync::MutationOutcome;
+
+/// Installations (phones, tablets, LINE's browser) one membership may push from.
+pub const MAX_CLIENTS_PER_MEMBERSHIP: usize = 10;
+/// How long a membership's client must have been idle before a new one may take its place.
+pub const CLIENT_IDLE_SECS: i64 = 30 * 24 * 3600;
 
 const APPLIED: &str = "applied";
 const REJECTED: &str = "rejected";
@@ -25,24 +35,104 @@ pub async fn last_processed(
     Ok(last.unwrap_or(0))
 }
 
-/// The client's last processed `seq`, its row created if new and locked until the transaction
-/// ends: a second request of the same client waits here, then sees this one's answers instead of
-/// applying the same mutations again.
+/// A pushing client as `claim_client` found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Its last processed `seq` (0 for a new client).
+    LastProcessed(i64),
+    /// A new client, and the membership has its `MAX_CLIENTS_PER_MEMBERSHIP` in use.
+    TooManyClients,
+}
+
+/// The client's last processed `seq`, its row created if new (making room by forgetting the
+/// membership's client idle longest, if it has been idle `CLIENT_IDLE_SECS`) and locked until the
+/// transaction ends: a second request of the same client waits here, then sees this one's answers
+/// instead of applying the same mutations again.
 pub async fn claim_client(
     conn: &mut AnyConnection,
     membership_id: &str,
     client_id: &str,
-) -> Result<i64, StoreError> {
-    let last = sqlx::query_scalar(
-        "INSERT INTO sync_clients (membership_id, client_id, last_seq) VALUES ($1, $2, 0) \
-         ON CONFLICT (membership_id, client_id) DO UPDATE SET last_seq = sync_clients.last_seq \
+    now: i64,
+) -> Result<Claim, StoreError> {
+    let known: Option<i64> = sqlx::query_scalar(
+        "UPDATE sync_clients SET last_seen = $3 WHERE membership_id = $1 AND client_id = $2 \
          RETURNING last_seq",
     )
     .bind(membership_id)
     .bind(client_id)
-    .fetch_one(conn)
+    .bind(now)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(last)
+    if let Some(last) = known {
+        return Ok(Claim::LastProcessed(last));
+    }
+    let clients: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sync_clients WHERE membership_id = $1")
+            .bind(membership_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if clients >= MAX_CLIENTS_PER_MEMBERSHIP as i64 {
+        let idle: Option<String> = sqlx::query_scalar(
+            "SELECT client_id FROM sync_clients WHERE membership_id = $1 AND last_seen <= $2 \
+             ORDER BY last_seen LIMIT 1",
+        )
+        .bind(membership_id)
+        .bind(now - CLIENT_IDLE_SECS)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(idle) = idle else {
+            return Ok(Claim::TooManyClients);
+        };
+        forget_client(conn, membership_id, &idle).await?;
+    }
+    sqlx::query(
+        "INSERT INTO sync_clients (membership_id, client_id, last_seq, last_seen) \
+         VALUES ($1, $2, 0, $3)",
+    )
+    .bind(membership_id)
+    .bind(client_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Claim::LastProcessed(0))
+}
+
+/// Forgets a client: its numbering and its answers. If it pushes again it is told `seq_gap`
+/// and starts over with a new client id.
+async fn forget_client(
+    conn: &mut AnyConnection,
+    membership_id: &str,
+    client_id: &str,
+) -> Result<(), StoreError> {
+    for table in ["mutation_results", "sync_clients"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE membership_id = $1 AND client_id = $2"
+        ))
+        .bind(membership_id)
+        .bind(client_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Forgets the client's answers below `seq`: a push starting at `seq` means the wallet has
+/// dropped every mutation before it from its outbox and will never send them again.
+pub async fn forget_answers_before(
+    conn: &mut AnyConnection,
+    membership_id: &str,
+    client_id: &str,
+    seq: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM mutation_results WHERE membership_id = $1 AND client_id = $2 AND seq < $3",
+    )
+    .bind(membership_id)
+    .bind(client_id)
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_last_processed(

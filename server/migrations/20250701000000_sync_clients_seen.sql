@@ -1,0 +1,3 @@
+-- When each client last pushed, so that a membership's oldest idle client can make room for a new
+-- one (at most `MAX_CLIENTS_PER_MEMBERSHIP`, store/sync_log.rs). Portable SQL.
+ALTER TABLE sync_clients ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0;
