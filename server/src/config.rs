@@ -25,7 +25,11 @@ pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 pub const USAGE: &str = "\
-Usage: wallet-server [options]
+Usage: wallet-server [options]                 serve the wallet and the API
+       wallet-server backup FILE [options]     copy the (SQLite) database into FILE, consistently,
+                                               while it is in use; the copy gets a new sync epoch
+       wallet-server new-epoch [options]       give the database a new sync epoch (after restoring
+                                               a backup by other means): every wallet resyncs fully
 
 Options (a flag wins over its environment variable):
   --host HOST          address to listen on (env HOST, default 127.0.0.1)
@@ -46,8 +50,17 @@ Options (a flag wins over its environment variable):
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
+/// What the binary does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Backup { to: PathBuf },
+    NewEpoch,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
+    pub command: Command,
     pub host: String,
     pub port: u16,
     pub database_url: String,
@@ -113,6 +126,7 @@ impl Config {
         let mut header_timeout = None;
         let mut request_timeout = None;
         let mut demo = false;
+        let mut command = Command::Serve;
         let mut behind_proxy = false;
 
         let mut args = args.into_iter();
@@ -141,6 +155,17 @@ impl Config {
                 "--sync-limit" => &mut sync_limit,
                 "--header-timeout" => &mut header_timeout,
                 "--request-timeout" => &mut request_timeout,
+                "backup" if command == Command::Serve && inline_value.is_none() => {
+                    let to = args
+                        .next()
+                        .ok_or_else(|| ConfigError::MissingValue("backup".into()))?;
+                    command = Command::Backup { to: to.into() };
+                    continue;
+                }
+                "new-epoch" if command == Command::Serve && inline_value.is_none() => {
+                    command = Command::NewEpoch;
+                    continue;
+                }
                 _ => return Err(ConfigError::UnknownFlag(arg)),
             };
             let value = inline_value
@@ -182,6 +207,7 @@ impl Config {
             seconds(request_timeout, env("REQUEST_TIMEOUT"), "--request-timeout")?
                 .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECS);
         Ok(Self {
+            command,
             host: host.trim().to_owned(),
             port,
             database_url,
@@ -251,6 +277,7 @@ mod tests {
         assert_eq!(
             config,
             Config {
+                command: Command::Serve,
                 host: "127.0.0.1".into(),
                 port: 8080,
                 database_url: "sqlite://wallet.db?mode=rwc".into(),
@@ -263,6 +290,39 @@ mod tests {
                 request_timeout_secs: 30,
             }
         );
+    }
+
+    #[test]
+    fn commands() {
+        let backup = parse(
+            &[
+                "backup",
+                "/backups/wallet.db",
+                "--database-url",
+                "sqlite://w.db",
+            ],
+            &[],
+        );
+        let backup = backup.unwrap();
+        assert_eq!(
+            backup.command,
+            Command::Backup {
+                to: "/backups/wallet.db".into()
+            }
+        );
+        assert_eq!(backup.database_url, "sqlite://w.db");
+        assert_eq!(
+            parse(&["new-epoch"], &[]).unwrap().command,
+            Command::NewEpoch
+        );
+        assert!(matches!(
+            parse(&["backup"], &[]),
+            Err(ConfigError::MissingValue(_))
+        ));
+        assert!(matches!(
+            parse(&["new-epoch", "backup", "x"], &[]),
+            Err(ConfigError::UnknownFlag(_))
+        ));
     }
 
     #[test]

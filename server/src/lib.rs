@@ -10,6 +10,7 @@
 //! the handlers share; `serve` starts it all; `demo` seeds the demo merchants.
 
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod http;

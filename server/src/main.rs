@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 use tracing_subscriber::filter::LevelFilter;
-use wallet_server::config::{Config, ConfigError, USAGE};
+use wallet_server::commands;
+use wallet_server::config::{Command, Config, ConfigError, USAGE};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -29,7 +30,14 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    match wallet_server::serve::run(config).await {
+    let done = match &config.command {
+        Command::Serve => wallet_server::serve::run(config)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Backup { to } => commands::backup(&config.database_url, to).await,
+        Command::NewEpoch => commands::new_epoch(&config.database_url).await,
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wallet-server: {e}");

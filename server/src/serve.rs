@@ -9,7 +9,7 @@ use crate::listen;
 use crate::loyalty::enrollment;
 use crate::state::AppState;
 use crate::store::connection::{self, DbError};
-use crate::store::{idempotency, StoreError};
+use crate::store::{continuity, idempotency, StoreError};
 use axum::http::StatusCode;
 use std::fmt;
 use std::io;
@@ -23,6 +23,7 @@ use tower_http::timeout::TimeoutLayer;
 pub enum StartError {
     Database(DbError),
     Seed(StoreError),
+    Continuity(StoreError),
     Bind { address: String, source: io::Error },
     Signal(io::Error),
 }
@@ -32,6 +33,9 @@ impl fmt::Display for StartError {
         match self {
             Self::Database(e) => e.fmt(f),
             Self::Seed(e) => write!(f, "cannot add the demo data or loyalty state: {e}"),
+            Self::Continuity(e) => {
+                write!(f, "cannot record whether the server stopped cleanly: {e}")
+            }
             Self::Bind { address, source } => write!(f, "cannot listen on {address}: {source}"),
             Self::Signal(e) => write!(f, "cannot listen for stop signals: {e}"),
         }
@@ -46,6 +50,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map_err(StartError::Database)?;
     if config.demo {
         demo::seed(&pool).await.map_err(StartError::Seed)?;
+    }
+    if continuity::mark_started(&pool)
+        .await
+        .map_err(StartError::Continuity)?
+    {
+        tracing::warn!(
+            "the last server on this database did not stop cleanly and may have lost its last \
+             commits: the sync epoch is new, so every wallet's next sync is a full snapshot"
+        );
     }
     let state = AppState::new(pool.clone(), Arc::new(SystemClock))
         .with_enroll_limit(config.enroll_limit)
@@ -86,6 +99,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     ));
     let header_timeout = Duration::from_secs(config.header_timeout_secs);
     listen::serve(listener, app, header_timeout, shutdown).await;
+    continuity::mark_stopped(&pool)
+        .await
+        .map_err(StartError::Continuity)?;
     pool.close().await;
     Ok(())
 }

@@ -71,8 +71,15 @@ pub async fn prepare_connection(conn: &mut AnyConnection) -> Result<(), sqlx::Er
 
 /// `PRAGMA synchronous = NORMAL`, or `FULL` when `WALLET_SQLITE_SYNCHRONOUS=full`.
 fn sqlite_synchronous_pragma() -> &'static str {
-    match std::env::var("WALLET_SQLITE_SYNCHRONOUS") {
-        Ok(value) if value.eq_ignore_ascii_case("full") => "PRAGMA synchronous = FULL",
-        _ => "PRAGMA synchronous = NORMAL",
+    if sqlite_syncs_every_commit() {
+        "PRAGMA synchronous = FULL"
+    } else {
+        "PRAGMA synchronous = NORMAL"
     }
+}
+
+/// Whether SQLite syncs every commit to disk (`WALLET_SQLITE_SYNCHRONOUS=full`): then a crash
+/// loses no commit.
+pub fn sqlite_syncs_every_commit() -> bool {
+    std::env::var("WALLET_SQLITE_SYNCHRONOUS").is_ok_and(|value| value.eq_ignore_ascii_case("full"))
 }

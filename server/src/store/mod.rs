@@ -4,6 +4,7 @@
 //! knows nothing of HTTP and nothing of loyalty rules.
 
 pub mod connection;
+pub mod continuity;
 pub mod entities;
 pub mod error;
 pub mod idempotency;
