@@ -602,7 +602,7 @@ async fn exchanging_points_is_applied_once_and_refusals_change_nothing() {
     );
     // A rejected mutation is final: sent again (its answer lost), the same rejection, still
     // nothing applied.
-    let resent = sync(&app, &member, None, &[last_rejected.clone()]).await;
+    let resent = sync(&app, &member, None, std::slice::from_ref(&last_rejected)).await;
     assert_eq!(
         rejected_with(&resent.results[0].outcome),
         rejection::OUT_OF_STOCK
