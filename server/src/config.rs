@@ -30,6 +30,12 @@ Usage: wallet-server [options]                 serve the wallet and the API
                                                while it is in use; the copy gets a new sync epoch
        wallet-server new-epoch [options]       give the database a new sync epoch (after restoring
                                                a backup by other means): every wallet resyncs fully
+       wallet-server cashier-key create MERCHANT_ID [options]
+                                               a new cashier key for the merchant, printed once
+                                               (it replaces the old one)
+       wallet-server cashier-key revoke MERCHANT_ID [options]
+                                               the merchant's cashier key stops working (a running
+                                               server stops accepting it within 10 seconds)
 
 Options (a flag wins over its environment variable):
   --host HOST          address to listen on (env HOST, default 127.0.0.1)
@@ -56,6 +62,8 @@ pub enum Command {
     Serve,
     Backup { to: PathBuf },
     NewEpoch,
+    NewCashierKey { merchant_id: String },
+    RevokeCashierKey { merchant_id: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,6 +172,19 @@ impl Config {
                 }
                 "new-epoch" if command == Command::Serve && inline_value.is_none() => {
                     command = Command::NewEpoch;
+                    continue;
+                }
+                "cashier-key" if command == Command::Serve && inline_value.is_none() => {
+                    let missing = || {
+                        ConfigError::MissingValue("cashier-key create|revoke MERCHANT_ID".into())
+                    };
+                    let action = args.next().ok_or_else(missing)?;
+                    let merchant_id = args.next().ok_or_else(missing)?;
+                    command = match action.as_str() {
+                        "create" => Command::NewCashierKey { merchant_id },
+                        "revoke" => Command::RevokeCashierKey { merchant_id },
+                        _ => return Err(ConfigError::UnknownFlag(action)),
+                    };
                     continue;
                 }
                 _ => return Err(ConfigError::UnknownFlag(arg)),
@@ -315,6 +336,24 @@ mod tests {
             parse(&["new-epoch"], &[]).unwrap().command,
             Command::NewEpoch
         );
+        assert_eq!(
+            parse(&["cashier-key", "create", "morning-cafe"], &[])
+                .unwrap()
+                .command,
+            Command::NewCashierKey {
+                merchant_id: "morning-cafe".into()
+            }
+        );
+        assert_eq!(
+            parse(&["cashier-key", "revoke", "morning-cafe"], &[])
+                .unwrap()
+                .command,
+            Command::RevokeCashierKey {
+                merchant_id: "morning-cafe".into()
+            }
+        );
+        assert!(parse(&["cashier-key", "rotate", "x"], &[]).is_err());
+        assert!(parse(&["cashier-key", "create"], &[]).is_err());
         assert!(matches!(
             parse(&["backup"], &[]),
             Err(ConfigError::MissingValue(_))

@@ -36,6 +36,12 @@ async fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::Backup { to } => commands::backup(&config.database_url, to).await,
         Command::NewEpoch => commands::new_epoch(&config.database_url).await,
+        Command::NewCashierKey { merchant_id } => {
+            commands::new_cashier_key(&config.database_url, merchant_id).await
+        }
+        Command::RevokeCashierKey { merchant_id } => {
+            commands::revoke_cashier_key(&config.database_url, merchant_id).await
+        }
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub const MEMBER_MAX_FAILURES: usize = 5;
 pub const CASHIER_MAX_FAILURES: usize = 30;
 pub const FAILURE_WINDOW_SECS: u64 = 5 * 60;
+/// Wrong cashier keys allowed per client address in `FAILURE_WINDOW_SECS`: a till whose key was
+/// replaced retries a few times; a script guessing keys is stopped.
+pub const KEY_MAX_FAILURES: usize = 20;
 /// The window of the joins-per-address limit (`Config::enroll_limit` joins in it).
 pub const ENROLL_WINDOW_SECS: u64 = 60;
 /// The window of the sync limits (`Config::sync_limit` syncs in it per membership).
@@ -28,6 +31,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub member_failures: Arc<WindowLimiter>,
     pub cashier_failures: Arc<WindowLimiter>,
+    /// Wrong cashier keys per client address.
+    pub key_failures: Arc<WindowLimiter>,
     /// Joins per client address; `None`: no limit.
     pub enrolls: Option<Arc<WindowLimiter>>,
     /// Syncs per membership and per client address; `None`: no limit.
@@ -50,6 +55,7 @@ impl AppState {
                 CASHIER_MAX_FAILURES,
                 FAILURE_WINDOW_SECS,
             )),
+            key_failures: Arc::new(WindowLimiter::new(KEY_MAX_FAILURES, FAILURE_WINDOW_SECS)),
             enrolls: None,
             syncs: None,
             behind_proxy: false,

@@ -433,6 +433,47 @@ async fn a_cashier_key_is_limited_across_members() {
 }
 
 #[tokio::test]
+async fn guessing_cashier_keys_from_one_address_is_stopped() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    use tower::ServiceExt;
+    use wallet_server::state::KEY_MAX_FAILURES;
+
+    let app = TestApp::start().await;
+    let member = app.enroll("CAFE").await;
+    let scan = |key: &str, from: &str| {
+        let body = serde_json::json!({ "payload": member.payload(app.now(), 0) }).to_string();
+        let mut request = post_request("/v1/cashier/scan", &body, Some(key));
+        let peer: SocketAddr = from.parse().expect("an address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let router = app.app.clone();
+        async move { router.oneshot(request).await.expect("an answer").status() }
+    };
+    for n in 0..KEY_MAX_FAILURES {
+        let guess = format!("demo-cashier-guess-{n}");
+        assert_eq!(
+            scan(&guess, "203.0.113.7:6000").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Over the limit even the right key waits: the limit stops guessing, not only slows it.
+    assert_eq!(
+        scan(CAFE.cashier_key, "203.0.113.7:6001").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another address (another shop's till) is not held back.
+    assert_eq!(
+        scan(CAFE.cashier_key, "198.51.100.4:6000").await,
+        StatusCode::OK
+    );
+    app.clock.advance(FAILURE_WINDOW_SECS);
+    assert_ne!(
+        scan(CAFE.cashier_key, "203.0.113.7:6002").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
 async fn another_shops_till_cannot_lock_a_member_out() {
     let app = TestApp::start().await;
     let member = app.enroll("YAKINIKU").await;

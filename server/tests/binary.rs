@@ -292,3 +292,87 @@ async fn a_backup_is_a_consistent_copy_with_a_new_epoch() {
         .expect("run the backup");
     assert!(!again.status.success());
 }
+
+fn scan_status(port: u16, key: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set a timeout");
+    let body = r#"{"payload":"MW1:0000000000AB:123456"}"#;
+    write!(
+        stream,
+        "POST /v1/cashier/scan HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+         Authorization: Bearer {key}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response.lines().next().unwrap_or_default().to_owned()
+}
+
+fn cashier_key(database_url: &str, action: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wallet-server"))
+        .args([
+            "cashier-key",
+            action,
+            "morning-cafe",
+            "--database-url",
+            database_url,
+        ])
+        .output()
+        .expect("run cashier-key")
+}
+
+#[tokio::test]
+async fn a_cashier_key_is_made_shown_once_and_revoked_from_the_command_line() {
+    let db = TestDb::create().await;
+    let (server, lines) = start(&db.url);
+    let port = port_from(&lines[0]);
+    let made = cashier_key(&db.url, "create");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let key = String::from_utf8(made.stdout)
+        .expect("text")
+        .trim()
+        .to_owned();
+    assert!(key.starts_with("mwk_") && key.len() == 4 + 32, "{key}");
+    // The new key works at once (the membership is unknown, but the till is let in).
+    assert!(
+        scan_status(port, &key).contains("404"),
+        "{}",
+        scan_status(port, &key)
+    );
+    // It replaced the demo key.
+    stop(server);
+    let (server, lines) = start(&db.url);
+    let port = port_from(&lines[0]);
+    assert!(scan_status(port, "demo-cashier-cafe").contains("401"));
+
+    let revoked = cashier_key(&db.url, "revoke");
+    assert!(revoked.status.success());
+    stop(server);
+    let (server, lines) = start(&db.url);
+    let port = port_from(&lines[0]);
+    assert!(
+        scan_status(port, &key).contains("401"),
+        "a revoked key is refused"
+    );
+    stop(server);
+    let unknown = Command::new(env!("CARGO_BIN_EXE_wallet-server"))
+        .args([
+            "cashier-key",
+            "create",
+            "no-such-shop",
+            "--database-url",
+            &db.url,
+        ])
+        .output()
+        .expect("run cashier-key");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no merchant"));
+}

@@ -3,9 +3,19 @@
 
 use crate::state::AppState;
 use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::Extension;
 use std::net::{IpAddr, SocketAddr};
+
+/// `client_key` of a request's parts, for an extractor (the cashier key's).
+pub fn client_key_of(state: &AppState, parts: &Parts) -> Option<String> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| Extension(*info));
+    client_key(state, peer, &parts.headers)
+}
 
 /// The key a limit per client address counts the request under; `None` for a request that
 /// carries no peer address (an in-process test or bench without `ConnectInfo`).

@@ -1,6 +1,6 @@
 //! Merchants as stored, and the two ways a request finds one: a join code or a cashier key.
 
-use super::secrets::sha256_hex;
+use super::secrets::{random_hex, sha256_hex};
 use super::StoreError;
 use sqlx::{AnyPool, FromRow};
 use std::collections::HashMap;
@@ -79,6 +79,40 @@ pub async fn by_id(db: &AnyPool, id: &str) -> Result<Option<MerchantRow>, StoreE
     .bind(id)
     .fetch_optional(db)
     .await?)
+}
+
+/// Every cashier key starts with this, so a leaked one is recognisable.
+pub const CASHIER_KEY_PREFIX: &str = "mwk_";
+
+/// A new cashier key for the merchant (`mwk_` and 128 random bits in hex), replacing its old one;
+/// only its hash is stored, so this is the one time it is seen. `None`: no such merchant.
+pub async fn new_cashier_key(
+    db: &AnyPool,
+    merchant_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let key = format!("{CASHIER_KEY_PREFIX}{}", random_hex::<16>()?);
+    let set = set_cashier_key_hash(db, merchant_id, &sha256_hex(&key)).await?;
+    Ok(set.then_some(key))
+}
+
+/// Revokes the merchant's cashier key: its hash is replaced by one no key has. `false`: no such
+/// merchant.
+pub async fn revoke_cashier_key(db: &AnyPool, merchant_id: &str) -> Result<bool, StoreError> {
+    let unguessable = format!("revoked:{}", random_hex::<16>()?);
+    set_cashier_key_hash(db, merchant_id, &unguessable).await
+}
+
+async fn set_cashier_key_hash(
+    db: &AnyPool,
+    merchant_id: &str,
+    hash: &str,
+) -> Result<bool, StoreError> {
+    let updated = sqlx::query("UPDATE merchants SET cashier_key_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(merchant_id)
+        .execute(db)
+        .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// The id of the merchant whose cashier key has this hash.

@@ -13,6 +13,7 @@ pub mod scan;
 pub use answers::REPLAYED_HEADER;
 
 use super::auth::bearer_token;
+use super::client_address::client_key_of;
 use super::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -33,16 +34,32 @@ impl FromRequestParts<AppState> for Cashier {
     type Rejection = ApiError;
 
     // Runs before the body is read, so an unauthenticated caller learns nothing about the body.
+    // Wrong keys are counted per client address: over the limit, even a right key waits, so
+    // keys cannot be guessed at the speed of the network.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key = bearer_token(parts, MAX_KEY_LEN).ok_or_else(|| {
-            ApiError::unauthorized("a cashier key is needed: Authorization: Bearer <key>")
-        })?;
-        let merchant_id = state
-            .cashier_keys
-            .merchant(&state.store.pool, key)
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("this cashier key is not valid"))?;
-        Ok(Self { merchant_id })
+        let client = client_key_of(state, parts);
+        let now = state.clock.now_unix();
+        if let Some(wait) = client
+            .as_deref()
+            .and_then(|client| state.key_failures.retry_after(client, now))
+        {
+            return Err(ApiError::rate_limited(wait));
+        }
+        let refused = |message| {
+            if let Some(client) = &client {
+                state.key_failures.record(client, now);
+            }
+            ApiError::unauthorized(message)
+        };
+        let Some(key) = bearer_token(parts, MAX_KEY_LEN) else {
+            return Err(refused(
+                "a cashier key is needed: Authorization: Bearer <key>",
+            ));
+        };
+        match state.cashier_keys.merchant(&state.store.pool, key).await? {
+            Some(merchant_id) => Ok(Self { merchant_id }),
+            None => Err(refused("this cashier key is not valid")),
+        }
     }
 }
 
