@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 // Playwright comes from e2e/node_modules: one install serves the tests and the benches.
 const require = createRequire(new URL('../e2e/package.json', import.meta.url));
-const { chromium } = require('@playwright/test');
+export const { chromium } = require('@playwright/test');
+
+/** Debian's Chromium without the background traffic that would blur the timings. */
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const serverBin =
@@ -26,8 +30,7 @@ export function option(name, fallback) {
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: chromiumArgs,
   });
 }
 
@@ -43,7 +46,7 @@ export const PHONE = {
  */
 export async function startServer(databaseUrl, dist = builtDist) {
   const proc = spawn(serverBin, ['--demo', '--host', '127.0.0.1', '--port', '0', '--dist', dist,
-    '--database-url', databaseUrl, '--enroll-limit', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--database-url', databaseUrl, '--enroll-limit', '0', '--sync-limit', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.setEncoding('utf8');

@@ -8,6 +8,8 @@
 #   lighthouse.sh          Lighthouse 12.8.2 mobile on `/` (median of LH_RUNS=3)
 #   warm-start.mjs         offline start from the service worker cache to a scannable QR, median
 #                          of 10, then again with the CPU slowed 4x
+#   startup-trace.mjs      where a 4x warm start's time goes, phase by phase, from a Chrome trace,
+#                          and whether the wasm came from V8's code cache
 #   sync-apply.sh, sync-roundtrip.sh, cashier-purchase.sh   (the sync and server figures; each
 #                          starts what it needs)
 #   wallet-scale.sh        100 memberships and 10,000 ledger entries: first paint of the wallet
@@ -44,7 +46,7 @@ trap cleanup EXIT
 # A snapshot of dist/: a build running meanwhile (another terminal, the test script) must not
 # swap files under the service worker while it precaches.
 cp -r "$ROOT/dist" "$tmp/dist"
-target/server/wallet-server --demo --host 127.0.0.1 --port 0 --dist "$tmp/dist" \
+target/server/wallet-server --demo --host 127.0.0.1 --port 0 --dist "$tmp/dist" --sync-limit 0 \
   --database-url "sqlite://$tmp/bench.db?mode=rwc" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 url=""
@@ -63,6 +65,7 @@ figure bench/first-screen-size.sh "$tmp/dist"
 figure bench/lighthouse.sh "$url"
 figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
+figure node bench/startup-trace.mjs "$url" --runs 3 --cpu 4
 kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 server_pid=""

@@ -14,6 +14,11 @@
 // - fetch: navigations get the cached index.html (the app routes on the client); precached files
 //   come from the cache; the API (/v1/...) and every cross-origin request go to the network and
 //   are never cached: IndexedDB is the wallet's store, not this cache.
+//
+// The cache keeps the network's own responses (checked, not rebuilt): Chrome keeps the compiled
+// code of a WebAssembly module beside a cached response that has a URL, so a warm start from the
+// cache skips compiling the wasm again. A response rebuilt with `new Response(body)` has no URL and
+// loses that (shared/RESEARCH.md, "Startup and size"; bench/startup-trace.mjs shows the hit).
 'use strict';
 
 const PRECACHE = /*__MW_PRECACHE__*/ [];
@@ -92,27 +97,24 @@ async function precache() {
 async function precacheOne(cache, older, { url, revision }) {
   for (const name of older) {
     const previous = await caches.match(url, { cacheName: name });
-    if (previous) {
-      const body = await previous.arrayBuffer();
-      if ((await sha256(body)) === revision) {
-        await cache.put(url, rebuilt(previous, body));
-        return;
-      }
+    if (previous && (await sha256(await previous.clone().arrayBuffer())) === revision) {
+      await cache.put(url, previous);
+      return;
     }
   }
   // `no-cache`: the HTTP cache may answer only after the server confirms it is current.
   const response = await fetch(new Request(url, { cache: 'no-cache', credentials: 'same-origin' }));
   if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
-  const body = await response.arrayBuffer();
-  const actual = await sha256(body);
+  const actual = await sha256(await response.clone().arrayBuffer());
   if (actual !== revision) {
     throw new Error(`precache ${url}: content ${actual} is not revision ${revision} (deploy in progress?)`);
   }
-  await cache.put(url, rebuilt(response, body));
+  await cache.put(url, response.redirected ? await rebuilt(response) : response);
 }
 
-/** A plain copy: a redirected response cannot answer a navigation, and a body can be read once. */
-function rebuilt(response, body) {
+/** A redirected response cannot answer a navigation: a plain copy of it (rare; no code cache). */
+async function rebuilt(response) {
+  const body = await response.arrayBuffer();
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 

@@ -685,10 +685,9 @@ async fn two_clients_syncing_at_once_each_apply_once() {
     };
     tokio::join!(client("phone"), client("tablet"));
 
-    // Each client's answers below its latest push are forgotten: 5 are kept of each.
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM mutation_results").await,
-        10
+        50
     );
     assert_eq!(
         count(
@@ -792,21 +791,22 @@ async fn answers_a_wallet_can_never_ask_for_again_are_forgotten() {
         "SELECT COUNT(*) FROM mutation_results WHERE membership_id = '{}'",
         member.id()
     );
-    // Five full requests of junk (the disk-filling attack of issue 11: 100 rows a request).
-    for batch in 0..5u64 {
+    // Twelve full requests of junk (the disk-filling attack of issue 11: 100 rows a request).
+    for batch in 0..12u64 {
         let mutations: Vec<Mutation> = (1..=100).map(|i| unknown(batch * 100 + i)).collect();
         let answer = sync(&app, &member, CLIENT, None, &mutations).await;
         assert_eq!(answer.last_processed_seq, batch * 100 + 100);
     }
-    // A request starting at seq 401 means the wallet dropped 1..400: only the last batch's
-    // answers are kept, for a resend of a lost response.
-    assert_eq!(count(&app, &stored).await, 100);
-    let resent = sync(&app, &member, CLIENT, None, &[unknown(450)]).await;
-    assert_eq!(
-        resent.results.len(),
-        1,
-        "the last batch's answers still replay"
-    );
+    // The latest request (seq 1101-1200) and the newest 1,000 answers before it, which the
+    // wallet has moved past: however fast a client pushes, no more is kept.
+    assert_eq!(count(&app, &stored).await, 100 + 1000);
+    let resent = sync(&app, &member, CLIENT, None, &[unknown(1150)]).await;
+    assert_eq!(resent.results.len(), 1, "the latest answers still replay");
+    // An hour on, what the wallet moved past is forgotten; the latest request's answers stay.
+    app.clock.advance(3601);
+    let next: Vec<Mutation> = (1201..=1210).map(unknown).collect();
+    sync(&app, &member, CLIENT, None, &next).await;
+    assert_eq!(count(&app, &stored).await, 10);
     // A resend of a forgotten seq gets no answer of its own; last_processed_seq covers it, so a
     // wallet drops it (it was processed) without being told twice.
     let forgotten = sync(&app, &member, CLIENT, None, &[unknown(3)]).await;

@@ -121,7 +121,7 @@ async fn push(
     let first_last = last;
     if let Some(first) = request.mutations.first() {
         let first = i64::try_from(first.seq).map_err(|_| ApiError::bad_request("seq too large"))?;
-        sync_log::forget_answers_before(&mut tx, membership_id, client_id, first).await?;
+        sync_log::forget_passed_answers(&mut tx, membership_id, client_id, first, now).await?;
     }
 
     let mut results = Vec::with_capacity(request.mutations.len());
@@ -146,7 +146,7 @@ async fn push(
                 name: shorten(&mutation.name, MAX_MUTATION_NAME_LEN),
                 outcome: &outcome,
             };
-            sync_log::store_outcome(&mut tx, membership_id, client_id, &processed).await?;
+            sync_log::store_outcome(&mut tx, membership_id, client_id, &processed, now).await?;
             last = seq;
             outcome
         } else {

@@ -4,8 +4,10 @@
 //!
 //! Both are bounded, so one token cannot fill the disk: a membership has at most
 //! `MAX_CLIENTS_PER_MEMBERSHIP` clients (the one idle longest makes room once it has been idle for
-//! `CLIENT_IDLE_SECS`), and a client's answers below the first `seq` of its latest push are
-//! forgotten, as a wallet never sends those again: at most one request's worth (100) is kept.
+//! `CLIENT_IDLE_SECS`), and a client's answers below the first `seq` of its latest push, which a
+//! wallet never sends again, are forgotten once they are `KEEP_PASSED_ANSWERS_SECS` old, and
+//! beyond the newest `MAX_PASSED_ANSWERS` of them at once. Kept a while, they let an operator (and
+//! the e2e suite) see what each client pushed.
 
 use super::StoreError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -15,6 +17,11 @@ use wallet_core::sync::MutationOutcome;
 pub const MAX_CLIENTS_PER_MEMBERSHIP: usize = 10;
 /// How long a membership's client must have been idle before a new one may take its place.
 pub const CLIENT_IDLE_SECS: i64 = 30 * 24 * 3600;
+
+/// How long a client's answers below its latest push are kept.
+pub const KEEP_PASSED_ANSWERS_SECS: i64 = 3600;
+/// The most answers below its latest push a client keeps, whatever their age.
+pub const MAX_PASSED_ANSWERS: i64 = 1000;
 
 const APPLIED: &str = "applied";
 const REJECTED: &str = "rejected";
@@ -116,20 +123,24 @@ async fn forget_client(
     Ok(())
 }
 
-/// Forgets the client's answers below `seq`: a push starting at `seq` means the wallet has
-/// dropped every mutation before it from its outbox and will never send them again.
-pub async fn forget_answers_before(
+/// Forgets answers of the client below `seq` that are old or too many: a push starting at `seq`
+/// means the wallet has dropped every mutation before it and will never send them again.
+pub async fn forget_passed_answers(
     conn: &mut AnyConnection,
     membership_id: &str,
     client_id: &str,
     seq: i64,
+    now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "DELETE FROM mutation_results WHERE membership_id = $1 AND client_id = $2 AND seq < $3",
+        "DELETE FROM mutation_results WHERE membership_id = $1 AND client_id = $2 AND seq < $3 \
+         AND (created_at < $4 OR seq < $5)",
     )
     .bind(membership_id)
     .bind(client_id)
     .bind(seq)
+    .bind(now - KEEP_PASSED_ANSWERS_SECS)
+    .bind(seq - MAX_PASSED_ANSWERS)
     .execute(conn)
     .await?;
     Ok(())
@@ -217,6 +228,7 @@ pub async fn store_outcome(
     membership_id: &str,
     client_id: &str,
     processed: &ProcessedMutation<'_>,
+    now: i64,
 ) -> Result<(), StoreError> {
     let (status, code, message) = match processed.outcome {
         MutationOutcome::Applied => (APPLIED, None, None),
@@ -226,8 +238,8 @@ pub async fn store_outcome(
     };
     sqlx::query(
         "INSERT INTO mutation_results \
-         (membership_id, client_id, seq, mutation_id, name, status, code, message) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         (membership_id, client_id, seq, mutation_id, name, status, code, message, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(membership_id)
     .bind(client_id)
@@ -237,6 +249,7 @@ pub async fn store_outcome(
     .bind(status)
     .bind(code)
     .bind(message)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
