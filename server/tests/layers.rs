@@ -12,8 +12,8 @@ fn rank(module: &str) -> Option<u8> {
     match module.split("::").next()? {
         "store" => Some(1),
         "loyalty" | "demo" => Some(2),
-        "http" | "state" => Some(3),
-        "serve" => Some(4),
+        "http" | "state" | "listen" => Some(3),
+        "serve" | "commands" => Some(4),
         // Layer-free helpers any layer may use.
         "clock" | "config" => Some(0),
         _ => None,
