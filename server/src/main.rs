@@ -30,17 +30,18 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let done = match &config.command {
-        Command::Serve => wallet_server::serve::run(config)
+    let url = config.database_url.clone();
+    let done = match config.command.clone() {
+        Command::Serve => wallet_server::serve::run(config).await.map_err(failed),
+        Command::Backup { to } => commands::backup(&url, &to).await.map_err(failed),
+        Command::NewEpoch => commands::new_epoch(&url).await.map_err(failed),
+        Command::NewCashierKey { merchant_id } => commands::new_cashier_key(&url, &merchant_id)
             .await
-            .map_err(|e| e.to_string()),
-        Command::Backup { to } => commands::backup(&config.database_url, to).await,
-        Command::NewEpoch => commands::new_epoch(&config.database_url).await,
-        Command::NewCashierKey { merchant_id } => {
-            commands::new_cashier_key(&config.database_url, merchant_id).await
-        }
+            .map_err(failed),
         Command::RevokeCashierKey { merchant_id } => {
-            commands::revoke_cashier_key(&config.database_url, merchant_id).await
+            commands::revoke_cashier_key(&url, &merchant_id)
+                .await
+                .map_err(failed)
         }
     };
     match done {
@@ -50,4 +51,9 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Any command's error, for the one line printed before exiting.
+fn failed(error: impl std::error::Error + 'static) -> Box<dyn std::error::Error> {
+    Box::new(error)
 }
