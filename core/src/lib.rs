@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod retry;
 pub mod sync;
 pub mod totp;
+pub mod wallet;
 
 pub use coupon_code::{CouponCode, CouponCodeError};
 pub use issuer::{IssuerUrl, IssuerUrlError};

@@ -1,0 +1,117 @@
+//! What counts as "expiring soon" on the wallet home: points, coupons and stamp cards that run out
+//! within 30 days.
+
+use crate::loyalty::{CouponData, CouponState, PointsBalanceData, StampCardData, StampCardState};
+use crate::LocalizedText;
+
+pub const EXPIRING_HORIZON_SECS: i64 = 30 * 24 * 3600;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expiring {
+    Points { points: i64 },
+    Coupon { title: LocalizedText },
+    StampCard,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiringItem {
+    /// The first moment it is gone (unix seconds).
+    pub at: i64,
+    pub what: Expiring,
+}
+
+/// One membership's items that run out by `now` + 30 days, soonest first: the points of each
+/// expiry date the issuer listed, the coupons still usable at `now`, and the active stamp cards.
+/// `points` is `None` for a group's shared account already listed under another brand.
+pub fn expiring_soon(
+    points: Option<&PointsBalanceData>,
+    coupons: &[CouponData],
+    cards: &[StampCardData],
+    now: i64,
+) -> Vec<ExpiringItem> {
+    let until = now + EXPIRING_HORIZON_SECS;
+    let points = points
+        .into_iter()
+        .flat_map(|p| &p.expiring)
+        .filter(|e| e.expires_at <= until)
+        .map(|e| ExpiringItem {
+            at: e.expires_at,
+            what: Expiring::Points { points: e.points },
+        });
+    let coupons = coupons
+        .iter()
+        .filter(|c| c.state_at(now) == CouponState::Active && c.valid_until <= until)
+        .map(|c| ExpiringItem {
+            at: c.valid_until,
+            what: Expiring::Coupon {
+                title: c.title.clone(),
+            },
+        });
+    let cards = cards
+        .iter()
+        .filter(|c| c.state == StampCardState::Active)
+        .filter_map(|c| c.expires_at.filter(|at| *at <= until))
+        .map(|at| ExpiringItem {
+            at,
+            what: Expiring::StampCard,
+        });
+    let mut items: Vec<_> = points.chain(coupons).chain(cards).collect();
+    items.sort_by_key(|item| item.at);
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wallet::fixtures::{card, coupon, points};
+
+    const NOW: i64 = 1_800_000_000;
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn within_thirty_days_soonest_first() {
+        let balance = points(&[(50, NOW + 10 * DAY), (80, NOW + 31 * DAY)]);
+        let mut stamp_card = card("cafe-card", 3, 10);
+        stamp_card.expires_at = Some(NOW + 2 * DAY);
+        let items = expiring_soon(
+            Some(&balance),
+            &[
+                coupon("latte", NOW + 30 * DAY),
+                coupon("cake", NOW + 30 * DAY + 1),
+            ],
+            &[stamp_card],
+            NOW,
+        );
+        let shown: Vec<_> = items.iter().map(|i| (i.at - NOW) / DAY).collect();
+        assert_eq!(
+            shown,
+            [2, 10, 30],
+            "the card, the points, then the coupon on day 30 exactly"
+        );
+        assert_eq!(items[0].what, Expiring::StampCard);
+        assert_eq!(items[1].what, Expiring::Points { points: 50 });
+        assert!(matches!(&items[2].what, Expiring::Coupon { title } if title.en == "latte"));
+    }
+
+    #[test]
+    fn used_or_lapsed_coupons_and_finished_cards_do_not_expire() {
+        let mut used = coupon("used", NOW + DAY);
+        used.state = CouponState::Used;
+        let lapsed = coupon("lapsed", NOW);
+        let mut completed = card("cafe-card", 10, 10);
+        completed.state = StampCardState::Completed;
+        completed.expires_at = Some(NOW + DAY);
+        let no_expiry = card("tea-card", 2, 10);
+        assert_eq!(
+            expiring_soon(None, &[used, lapsed], &[completed, no_expiry], NOW),
+            []
+        );
+    }
+
+    #[test]
+    fn shared_points_listed_elsewhere_are_left_out() {
+        assert!(expiring_soon(None, &[], &[], NOW).is_empty());
+        let balance = points(&[(50, NOW + DAY)]);
+        assert_eq!(expiring_soon(Some(&balance), &[], &[], NOW).len(), 1);
+    }
+}
