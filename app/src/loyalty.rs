@@ -6,10 +6,11 @@
 use crate::storage::records::{EntityRecord, OutboxRecord};
 use serde::de::DeserializeOwned;
 use wallet_core::loyalty::{
-    reward_exchange, CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardCost,
-    RewardData, StampCardData, StampCardState, TierData,
+    CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardData, StampCardData,
+    StampCardState, TierData,
 };
 use wallet_core::sync::EntityKind;
+use wallet_core::wallet::{PendingOverlay, QueuedAction, RewardAvailability};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoyaltyView {
@@ -21,8 +22,8 @@ pub struct LoyaltyView {
     pub tier: Option<TierData>,
     pub coupons: Vec<CouponData>,
     pub rewards: Vec<(String, RewardData)>,
-    /// Rewards the customer asked for that the issuer has not answered yet.
-    pub pending_exchanges: Vec<String>,
+    /// What the outbox holds that the issuer has not answered yet.
+    pub pending: PendingOverlay,
 }
 
 fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool) -> Option<T> {
@@ -67,24 +68,28 @@ impl LoyaltyView {
         view.ledger.sort_by_key(|e| std::cmp::Reverse(e.seq));
         view.coupons.sort_by_key(|c| c.valid_until);
         view.rewards.sort_by_key(|(_, r)| r.sort);
-        view.pending_exchanges = outbox
-            .iter()
-            .filter(|m| m.name == reward_exchange::NAME)
-            .filter_map(|m| reward_exchange::reward_id(&m.args).map(str::to_owned))
-            .collect();
+        view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
+            name: &m.name,
+            args: &m.args,
+        }));
         view
     }
 
     /// Points the pending exchanges will spend, for the "exchanging −300" note.
     pub fn pending_points(&self) -> i64 {
-        self.pending_exchanges
-            .iter()
-            .filter_map(|id| self.rewards.iter().find(|(rid, _)| rid == id))
-            .map(|(_, r)| match r.cost {
-                RewardCost::Points { points } => points,
-                _ => 0,
-            })
-            .sum()
+        self.pending.points_spent(&self.rewards)
+    }
+
+    /// Whether the reward can be exchanged now, counting what pending exchanges spend.
+    pub fn availability(&self, reward_id: &str, reward: &RewardData) -> RewardAvailability {
+        RewardAvailability::of(
+            reward_id,
+            reward,
+            self.balance(),
+            &self.stamp_cards,
+            &self.pending,
+            &self.rewards,
+        )
     }
 
     pub fn balance(&self) -> i64 {

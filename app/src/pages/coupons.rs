@@ -6,7 +6,7 @@ use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::{clock, dates};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use wallet_components::{CouponCard, CouponState as Shown, MemberQr};
+use wallet_components::{CouponCard, CouponState as Shown, MemberQr, PageHeader};
 use wallet_core::loyalty::CouponState;
 
 fn shown(state: &CouponState) -> Shown {
@@ -15,6 +15,12 @@ fn shown(state: &CouponState) -> Shown {
         CouponState::Used => Shown::Used,
         _ => Shown::Expired,
     }
+}
+
+/// In place of the coupons: they could not be read (never "no coupons").
+fn read_failed(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>) -> AnyView {
+    view! { <p class="notice error" role="alert" data-testid="coupons-error">{t!(i18n, storage_error)}</p> }
+        .into_any()
 }
 
 #[component]
@@ -30,9 +36,11 @@ pub fn CouponsPage() -> impl IntoView {
         let membership_id = membership_id.clone();
         move || {
             let now = clock::now_unix_secs() as i64;
-            let coupons: Vec<_> = loyalty
-                .get()
-                .unwrap_or_default()
+            let view = match loyalty.get().unwrap_or_else(|| Ok(Default::default())) {
+                Ok(view) => view,
+                Err(_) => return read_failed(i18n),
+            };
+            let coupons: Vec<_> = view
                 .coupons
                 .into_iter()
                 .filter(|c| shown(&c.state_at(now)) == tab.get())
@@ -80,12 +88,11 @@ pub fn CouponsPage() -> impl IntoView {
     };
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, coupons_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, coupons_title).to_owned())
+            back_href=format!("/m/{membership_id}")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page">
             <div class="tabs" role="tablist">
                 {move || tab_button(Shown::Active, t_string!(i18n, coupon_active))}
@@ -107,7 +114,9 @@ pub fn CouponPage() -> impl IntoView {
     let chinese = move || is_chinese(i18n.get_locale());
 
     let body = move || {
-        let view = loyalty.get()?;
+        let Ok(view) = loyalty.get()? else {
+            return Some(read_failed(i18n));
+        };
         let Some(coupon) = view.coupon(&code).cloned() else {
             return Some(
                 view! { <p class="notice" role="alert">{t!(i18n, coupon_not_found)}</p> }
@@ -139,12 +148,11 @@ pub fn CouponPage() -> impl IntoView {
     };
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}/coupons") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, coupons_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, coupons_title).to_owned())
+            back_href=format!("/m/{membership_id}/coupons")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page">{body}</main>
     }
 }

@@ -5,17 +5,17 @@
 //! So that the strip does not then push the list down, the last strip shown is kept in
 //! localStorage and drawn with the list; the fresh one replaces it when it is ready.
 
+use super::storage_words::logged;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
 use crate::platform::{clock, dates};
 use crate::state::{LoadStatus, WalletState};
-use crate::storage::sync_store;
+use crate::storage::{sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
-use wallet_core::loyalty::{CouponState, StampCardState};
 use wallet_core::sync::EntityKind;
+use wallet_core::wallet::{expiring_soon, Expiring as CoreExpiring};
 
-const HORIZON_SECS: i64 = 30 * 24 * 3600;
 const MAX_SHOWN: usize = 5;
 /// The last strip shown: a line per item, tab-separated fields (see `Item::line`). Not JSON:
 /// serde's code for these types was 0.6 KB more of the first screen (brotli).
@@ -37,9 +37,8 @@ struct Item {
     what: Expiring,
 }
 
-async fn collect(state: WalletState) -> Vec<Item> {
+async fn collect(state: WalletState) -> Result<Vec<Item>, StorageError> {
     let now = clock::now_unix_secs() as i64;
-    let until = now + HORIZON_SECS;
     let mut items = Vec::new();
     let mut seen_accounts = Vec::new();
     for membership in state.memberships.get_untracked() {
@@ -53,54 +52,37 @@ async fn collect(state: WalletState) -> Vec<Item> {
                 EntityKind::StampCard,
             ],
         )
-        .await
-        .unwrap_or_default();
+        .await?;
         let view = LoyaltyView::build(&entities, &[]);
-        let item = |at: i64, what: Expiring| Item {
-            at,
-            membership_id: id.clone(),
-            merchant_zh: membership.merchant.name.zh_tw.clone(),
-            merchant_en: membership.merchant.name.en.clone(),
-            what,
-        };
-        if let Some((account, points)) = &view.points {
-            // A group's shared points appear once, under the first of its brands.
-            if !seen_accounts.contains(account) {
+        // A group's shared points appear once, under the first of its brands.
+        let points = view.points.as_ref().and_then(|(account, points)| {
+            (!seen_accounts.contains(account)).then(|| {
                 seen_accounts.push(account.clone());
-                for e in points.expiring.iter().filter(|e| e.expires_at <= until) {
-                    items.push(item(e.expires_at, Expiring::Points { points: e.points }));
-                }
-            }
-        }
-        for coupon in view
-            .coupons
-            .iter()
-            .filter(|c| c.state_at(now) == CouponState::Active)
-        {
-            if coupon.valid_until <= until {
-                items.push(item(
-                    coupon.valid_until,
-                    Expiring::Coupon {
-                        title_zh: coupon.title.zh_tw.clone(),
-                        title_en: coupon.title.en.clone(),
+                points
+            })
+        });
+        for expiring in expiring_soon(points, &view.coupons, &view.stamp_cards, now) {
+            items.push(Item {
+                at: expiring.at,
+                membership_id: id.clone(),
+                merchant_zh: membership.merchant.name.zh_tw.clone(),
+                merchant_en: membership.merchant.name.en.clone(),
+                what: match expiring.what {
+                    CoreExpiring::Points { points } => Expiring::Points { points },
+                    CoreExpiring::Coupon { title } => Expiring::Coupon {
+                        title_zh: title.zh_tw,
+                        title_en: title.en,
                     },
-                ));
-            }
-        }
-        for card in view
-            .stamp_cards
-            .iter()
-            .filter(|c| c.state == StampCardState::Active)
-        {
-            if let Some(at) = card.expires_at.filter(|at| *at <= until) {
-                items.push(item(at, Expiring::StampCard));
-            }
+                    CoreExpiring::StampCard => Expiring::StampCard,
+                },
+            });
         }
     }
+    // Stable: within one membership, the order `expiring_soon` gave.
     items.sort_by_key(|i| i.at);
     items.truncate(MAX_SHOWN);
     remember(&items);
-    items
+    Ok(items)
 }
 
 /// The strip shown last time, without what has run out since. Only a first guess: anything
@@ -188,7 +170,7 @@ pub fn ExpiringStrip() -> impl IntoView {
         let loaded = state.status.get() != LoadStatus::Loading;
         async move {
             if loaded {
-                Some(collect(state).await)
+                Some(collect(state).await.map_err(logged))
             } else {
                 None
             }
@@ -196,7 +178,19 @@ pub fn ExpiringStrip() -> impl IntoView {
     });
     let first_guess = last_shown();
     move || {
-        let items = items.get().flatten().unwrap_or_else(|| first_guess.clone());
+        let items = match items.get().flatten() {
+            None => first_guess.clone(),
+            Some(Ok(items)) => items,
+            // Not an empty strip: what expires could not be read.
+            Some(Err(_)) => {
+                return Some(view! {
+                    <section class="expiring" data-testid="expiring">
+                        <h2>{t!(i18n, expiring_title)}</h2>
+                        <p class="notice error" role="alert" data-testid="expiring-error">{t!(i18n, storage_error)}</p>
+                    </section>
+                }.into_any())
+            }
+        };
         if items.is_empty() {
             return None;
         }
@@ -230,12 +224,15 @@ pub fn ExpiringStrip() -> impl IntoView {
                 view! { <li><a href=format!("/m/{}", item.membership_id)>{text}</a></li> }
             })
             .collect_view();
-        Some(view! {
-            <section class="expiring" data-testid="expiring">
-                <h2>{t!(i18n, expiring_title)}</h2>
-                <ul>{rows}</ul>
-            </section>
-        })
+        Some(
+            view! {
+                <section class="expiring" data-testid="expiring">
+                    <h2>{t!(i18n, expiring_title)}</h2>
+                    <ul>{rows}</ul>
+                </section>
+            }
+            .into_any(),
+        )
     }
 }
 

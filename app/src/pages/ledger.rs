@@ -4,10 +4,11 @@
 use super::loyalty_sections::use_loyalty_with_ledger;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::dates;
+use crate::storage::StorageProblem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
-use wallet_components::WindowedList;
+use wallet_components::{PageHeader, WindowedList};
 use wallet_core::loyalty::{LedgerEntryData, LedgerReason};
 
 const ROW_HEIGHT: f64 = 64.0;
@@ -18,8 +19,12 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
+    // None until read; `Err` when the ledger could not be read (never shown as no entries).
+    let read: Memo<Option<Result<Arc<Vec<LedgerEntryData>>, StorageProblem>>> =
+        Memo::new(move |_| loyalty.get().map(|read| read.map(|v| Arc::new(v.ledger))));
     let entries: Memo<Arc<Vec<LedgerEntryData>>> =
-        Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
+        Memo::new(move |_| read.get().and_then(Result::ok).unwrap_or_default());
+    let failed = Memo::new(move |_| matches!(read.get(), Some(Err(_))));
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
     let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
@@ -64,14 +69,15 @@ pub fn LedgerPage() -> impl IntoView {
     });
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, ledger_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, ledger_title).to_owned())
+            back_href=format!("/m/{membership_id}")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page ledger">
-            {move || if empty.get() {
+            {move || if failed.get() {
+                view! { <p class="notice error" role="alert" data-testid="ledger-error">{t!(i18n, storage_error)}</p> }.into_any()
+            } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
             } else {
                 let render_row = render_row.clone();

@@ -1,11 +1,19 @@
 //! The member's name at this shop: shown from what the issuer sent, overlaid with a pending change
 //! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
 
+use super::storage_words::{logged, not_saved};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::storage::{outbox, sync_store};
+use crate::storage::{outbox, sync_store, StorageError, StorageProblem};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::{profile_update, EntityKind};
+use wallet_core::wallet::{PendingOverlay, QueuedAction};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Problem {
+    Invalid,
+    NotSaved(StorageProblem),
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Profile {
@@ -14,11 +22,9 @@ struct Profile {
     signed_out: bool,
 }
 
-async fn load(membership_id: String) -> Profile {
+async fn load(membership_id: String) -> Result<Profile, StorageError> {
     // The membership entity only, not every entity (10,000 ledger entries, say).
-    let entities = sync_store::entities_of_kinds(&membership_id, &[EntityKind::Membership])
-        .await
-        .unwrap_or_default();
+    let entities = sync_store::entities_of_kinds(&membership_id, &[EntityKind::Membership]).await?;
     let confirmed_name = entities
         .iter()
         .find(|e| e.kind == EntityKind::Membership && e.id == membership_id)
@@ -29,21 +35,17 @@ async fn load(membership_id: String) -> Profile {
                 .as_str()
                 .map(str::to_owned)
         });
-    let pending = outbox::pending(&membership_id).await.unwrap_or_default();
-    let pending_name = pending
-        .iter()
-        .rev()
-        .find(|m| m.name == profile_update::NAME)
-        .and_then(|m| profile_update::display_name(&m.args));
-    let signed_out = sync_store::sync_state(&membership_id)
-        .await
-        .map(|s| s.signed_out)
-        .unwrap_or(false);
-    Profile {
+    let queued = outbox::pending(&membership_id).await?;
+    let pending = PendingOverlay::from_queue(queued.iter().map(|m| QueuedAction {
+        name: &m.name,
+        args: &m.args,
+    }));
+    let signed_out = sync_store::sync_state(&membership_id).await?.signed_out;
+    Ok(Profile {
         confirmed_name,
-        pending_name,
+        pending_name: pending.display_name,
         signed_out,
-    }
+    })
 }
 
 #[component]
@@ -54,11 +56,13 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
         let membership_id = membership_id.clone();
         LocalResource::new(move || {
             engine.revision.track();
-            load(membership_id.clone())
+            let id = membership_id.clone();
+            async move { load(id).await.map_err(logged) }
         })
     };
     let draft = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<&'static str>);
+    // Why the name was not saved: not a name, or the phone did not store it.
+    let problem = RwSignal::new(None::<Problem>);
 
     let save = {
         let membership_id = membership_id.clone();
@@ -66,7 +70,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
             event.prevent_default();
             let args = serde_json::json!({ "display_name": draft.get_untracked() });
             if profile_update::display_name(&args).is_none() {
-                problem.set(Some(t_string!(i18n, profile_invalid)));
+                problem.set(Some(Problem::Invalid));
                 return;
             }
             problem.set(None);
@@ -77,18 +81,23 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                     .await
                 {
                     Ok(_) => draft.set(String::new()),
-                    Err(_) => problem.set(Some(t_string!(i18n, storage_full))),
+                    Err(error) => problem.set(Some(Problem::NotSaved(logged(error)))),
                 }
             });
         }
     };
-    let current = move || profile.get().unwrap_or_default();
+    // Until the first read, and when it failed: nothing to show or edit.
+    let current = move || profile.get().and_then(Result::ok).unwrap_or_default();
+    let failed = move || matches!(profile.get(), Some(Err(_)));
     view! {
         <section class="profile" data-testid="member-profile">
             <Show when=move || current().signed_out>
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
+            <Show when=failed>
+                <p class="notice error" role="alert" data-testid="profile-error">{t!(i18n, storage_error)}</p>
+            </Show>
             <p class="profile-name" data-testid="display-name">
                 {move || {
                     let p = current();
@@ -117,7 +126,13 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                     {t!(i18n, profile_save)}
                 </button>
             </form>
-            {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
+            {move || problem.get().map(|problem| {
+                let text = match problem {
+                    Problem::Invalid => t_string!(i18n, profile_invalid),
+                    Problem::NotSaved(problem) => not_saved(i18n, problem),
+                };
+                view! { <p class="notice error" role="alert" data-testid="profile-problem">{text}</p> }
+            })}
         </section>
     }
 }
