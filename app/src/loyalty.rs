@@ -24,6 +24,9 @@ pub struct LoyaltyView {
     pub rewards: Vec<(String, RewardData)>,
     /// What the outbox holds that the issuer has not answered yet.
     pub pending: PendingOverlay,
+    /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
+    /// by the member card's read only (see `pages::loyalty_sections`).
+    pub new_stamps: Vec<u32>,
 }
 
 fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool) -> Option<T> {

@@ -2,6 +2,7 @@
 //! coupon with its own QR for the cashier and its terms.
 
 use super::loyalty_sections::use_loyalty;
+use super::storage_words::NotRead;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::{clock, dates};
 use leptos::prelude::*;
@@ -15,12 +16,6 @@ fn shown(state: &CouponState) -> Shown {
         CouponState::Used => Shown::Used,
         _ => Shown::Expired,
     }
-}
-
-/// In place of the coupons: they could not be read (never "no coupons").
-fn read_failed(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>) -> AnyView {
-    view! { <p class="notice error" role="alert" data-testid="coupons-error">{t!(i18n, storage_error)}</p> }
-        .into_any()
 }
 
 #[component]
@@ -38,7 +33,7 @@ pub fn CouponsPage() -> impl IntoView {
             let now = clock::now_unix_secs() as i64;
             let view = match loyalty.get().unwrap_or_else(|| Ok(Default::default())) {
                 Ok(view) => view,
-                Err(_) => return read_failed(i18n),
+                Err(_) => return view! { <NotRead /> }.into_any(),
             };
             let coupons: Vec<_> = view
                 .coupons
@@ -115,7 +110,7 @@ pub fn CouponPage() -> impl IntoView {
 
     let body = move || {
         let Ok(view) = loyalty.get()? else {
-            return Some(read_failed(i18n));
+            return Some(view! { <NotRead /> }.into_any());
         };
         let Some(coupon) = view.coupon(&code).cloned() else {
             return Some(

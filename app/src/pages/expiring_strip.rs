@@ -5,7 +5,7 @@
 //! So that the strip does not then push the list down, the last strip shown is kept in
 //! localStorage and drawn with the list; the fresh one replaces it when it is ready.
 
-use super::storage_words::logged;
+use super::storage_words::{logged, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
 use crate::platform::{clock, dates};
@@ -183,12 +183,15 @@ pub fn ExpiringStrip() -> impl IntoView {
             Some(Ok(items)) => items,
             // Not an empty strip: what expires could not be read.
             Some(Err(_)) => {
-                return Some(view! {
-                    <section class="expiring" data-testid="expiring">
-                        <h2>{t!(i18n, expiring_title)}</h2>
-                        <p class="notice error" role="alert" data-testid="expiring-error">{t!(i18n, storage_error)}</p>
-                    </section>
-                }.into_any())
+                return Some(
+                    view! {
+                        <section class="expiring" data-testid="expiring">
+                            <h2>{t!(i18n, expiring_title)}</h2>
+                            <NotRead />
+                        </section>
+                    }
+                    .into_any(),
+                )
             }
         };
         if items.is_empty() {

@@ -2,6 +2,7 @@
 //! scroll smoothly.
 
 use super::loyalty_sections::use_loyalty_with_ledger;
+use super::storage_words::NotRead;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::dates;
 use crate::storage::StorageProblem;
@@ -19,15 +20,17 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
-    // None until read; `Err` when the ledger could not be read (never shown as no entries).
-    let read: Memo<Option<Result<Arc<Vec<LedgerEntryData>>, StorageProblem>>> =
-        Memo::new(move |_| loyalty.get().map(|read| read.map(|v| Arc::new(v.ledger))));
-    let entries: Memo<Arc<Vec<LedgerEntryData>>> =
-        Memo::new(move |_| read.get().and_then(Result::ok).unwrap_or_default());
-    let failed = Memo::new(move |_| matches!(read.get(), Some(Err(_))));
+    // `Err` when the ledger could not be read (never shown as no entries).
+    let entries: Memo<Result<Arc<Vec<LedgerEntryData>>, StorageProblem>> = Memo::new(move |_| {
+        loyalty
+            .get()
+            .unwrap_or_else(|| Ok(Default::default()))
+            .map(|v| Arc::new(v.ledger))
+    });
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
-    let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
+    let empty =
+        Memo::new(move |_| entries.with(|read| read.as_ref().is_ok_and(|all| all.is_empty())));
     let viewport = window()
         .inner_height()
         .ok()
@@ -48,7 +51,9 @@ pub fn LedgerPage() -> impl IntoView {
     };
     // Called while the list renders its window: tracking `entries` re-renders it when they change.
     let render_row = Arc::new(move |index: usize| {
-        let all = entries.get();
+        let Ok(all) = entries.get() else {
+            return ().into_any();
+        };
         let Some(entry) = all.get(index) else {
             return ().into_any();
         };
@@ -75,15 +80,15 @@ pub fn LedgerPage() -> impl IntoView {
             back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
         />
         <main class="page ledger">
-            {move || if failed.get() {
-                view! { <p class="notice error" role="alert" data-testid="ledger-error">{t!(i18n, storage_error)}</p> }.into_any()
+            {move || if entries.with(Result::is_err) {
+                view! { <NotRead /> }.into_any()
             } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
             } else {
                 let render_row = render_row.clone();
                 view! {
                     <WindowedList
-                        count=Signal::derive(move || entries.get().len())
+                        count=Signal::derive(move || entries.with(|read| read.as_ref().map_or(0, |all| all.len())))
                         row_height=ROW_HEIGHT
                         viewport_height=viewport
                         render_row=render_row

@@ -2,7 +2,7 @@
 //! can exchange. Everything comes from IndexedDB (the issuer's entities) with the outbox overlaid;
 //! a read that fails says so instead of showing an empty card.
 
-use super::storage_words::{logged, not_saved};
+use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
 use crate::platform::{clock, dates};
@@ -27,34 +27,58 @@ const WITHOUT_LEDGER: [EntityKind; 5] = [
 /// A membership's loyalty as read from IndexedDB, or why it could not be read.
 pub type Loyalty = Result<LoyaltyView, StorageProblem>;
 
+/// What a view reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    /// Every loyalty kind but the points ledger.
+    WithoutLedger,
+    WithLedger,
+    /// `WithoutLedger`, and which stamps are new to the customer (recorded as seen now).
+    Card,
+}
+
 /// Reads the membership's loyalty view again whenever synced data or the outbox changes. Its
 /// `ledger` is empty: the ledger page uses `use_loyalty_with_ledger`.
 pub fn use_loyalty(membership_id: String) -> LocalResource<Loyalty> {
-    loyalty_resource(membership_id, false)
+    loyalty_resource(membership_id, Read::WithoutLedger)
 }
 
 /// `use_loyalty` with every points ledger entry.
 pub fn use_loyalty_with_ledger(membership_id: String) -> LocalResource<Loyalty> {
-    loyalty_resource(membership_id, true)
+    loyalty_resource(membership_id, Read::WithLedger)
 }
 
-fn loyalty_resource(membership_id: String, with_ledger: bool) -> LocalResource<Loyalty> {
+fn loyalty_resource(membership_id: String, what: Read) -> LocalResource<Loyalty> {
     let engine = expect_context::<SyncEngine>();
     LocalResource::new(move || {
         engine.revision.track();
         let id = membership_id.clone();
-        async move { read(&id, with_ledger).await.map_err(logged) }
+        async move { read(&id, what).await.map_err(logged) }
     })
 }
 
-async fn read(membership_id: &str, with_ledger: bool) -> Result<LoyaltyView, StorageError> {
-    let entities = if with_ledger {
+async fn read(membership_id: &str, what: Read) -> Result<LoyaltyView, StorageError> {
+    let entities = if what == Read::WithLedger {
         sync_store::entities_of(membership_id).await?
     } else {
         sync_store::entities_of_kinds(membership_id, &WITHOUT_LEDGER).await?
     };
     let queued = outbox::pending(membership_id).await?;
-    Ok(LoyaltyView::build(&entities, &queued))
+    let mut view = LoyaltyView::build(&entities, &queued);
+    if what == Read::Card {
+        view.new_stamps = view
+            .stamp_cards
+            .iter()
+            .map(|card| {
+                if is_shown(card) {
+                    newly_seen(membership_id, card)
+                } else {
+                    0
+                }
+            })
+            .collect();
+    }
+    Ok(view)
 }
 
 /// The cards the member card shows: the one collecting stamps, and a full one still to exchange.
@@ -88,52 +112,22 @@ fn newly_seen(membership_id: &str, card: &StampCardData) -> u32 {
 pub fn LoyaltySections(membership_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let engine = expect_context::<SyncEngine>();
-    // The view, and per stamp card the stamps that are new to the customer.
-    let data = {
-        let membership_id = membership_id.clone();
-        LocalResource::new(move || {
-            engine.revision.track();
-            let id = membership_id.clone();
-            async move {
-                let view = read(&id, false).await.map_err(logged)?;
-                let fresh: Vec<u32> = view
-                    .stamp_cards
-                    .iter()
-                    .map(|card| {
-                        if is_shown(card) {
-                            newly_seen(&id, card)
-                        } else {
-                            0
-                        }
-                    })
-                    .collect();
-                Ok::<_, StorageProblem>((view, fresh))
-            }
-        })
-    };
+    let data = loyalty_resource(membership_id.clone(), Read::Card);
     // Why the last exchange the customer asked for was not queued.
     let not_queued = RwSignal::new(None::<StorageProblem>);
     let chinese = move || is_chinese(i18n.get_locale());
 
     move || {
         // Until the first read: an empty view, as a new membership looks.
-        let (view, fresh) = match data.get().unwrap_or_else(|| Ok(Default::default())) {
-            Ok(read) => read,
-            Err(_) => {
-                return view! {
-                    <div class="loyalty">
-                        <p class="notice error" role="alert" data-testid="loyalty-error">{t!(i18n, storage_error)}</p>
-                    </div>
-                }
-                .into_any()
-            }
+        let Ok(view) = data.get().unwrap_or_else(|| Ok(Default::default())) else {
+            return view! { <div class="loyalty"><NotRead /></div> }.into_any();
         };
         let chinese = chinese();
 
         let stamp_cards = view
             .stamp_cards
             .iter()
-            .zip(fresh)
+            .zip(view.new_stamps.iter().copied().chain(std::iter::repeat(0)))
             .filter(|(card, _)| is_shown(card))
             .map(|(card, fresh)| {
                 let (stamps, total) = (card.stamps, card.stamps_required);

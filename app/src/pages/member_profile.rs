@@ -1,7 +1,7 @@
 //! The member's name at this shop: shown from what the issuer sent, overlaid with a pending change
 //! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
 
-use super::storage_words::{logged, not_saved};
+use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::storage::{outbox, sync_store, StorageError, StorageProblem};
 use crate::sync::SyncEngine;
@@ -95,9 +95,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
-            <Show when=failed>
-                <p class="notice error" role="alert" data-testid="profile-error">{t!(i18n, storage_error)}</p>
-            </Show>
+            {move || failed().then(|| view! { <NotRead /> })}
             <p class="profile-name" data-testid="display-name">
                 {move || {
                     let p = current();

@@ -2,7 +2,7 @@
 //! reason, in the customer's language, kept until they dismiss it. Codes the protocol defines get
 //! our own words; the issuer's free text is shown only for a code we do not know.
 
-use super::storage_words::{logged, not_saved};
+use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::storage::{sync_store, StorageError, StorageProblem};
 use crate::sync::SyncEngine;
@@ -111,9 +111,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
     view! {
         // The refusals could not be read: say so rather than nothing, the customer is waiting
         // for an answer about what they asked.
-        <Show when=failed>
-            <p class="notice error" role="alert" data-testid="rejected-error">{t!(i18n, storage_error)}</p>
-        </Show>
+        {move || failed().then(|| view! { <NotRead /> })}
         <Show when=move || !current().is_empty()>
             <div class="notice error" role="alert" data-testid="rejected">
                 <strong>{t!(i18n, rejected_title)}</strong>

@@ -20,3 +20,11 @@ pub fn logged(error: StorageError) -> StorageProblem {
     web_sys::console::error_1(&error.to_string().into());
     error.problem
 }
+
+/// In place of what could not be read from the phone.
+#[leptos::component]
+pub fn NotRead() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let i18n = crate::i18n::use_i18n();
+    view! { <p class="notice error" role="alert" data-testid="read-error">{crate::i18n::t!(i18n, storage_error)}</p> }
+}
