@@ -78,7 +78,7 @@ async fn collect(state: WalletState) -> Result<Vec<Item>, StorageError> {
             });
         }
     }
-    // Stable: within one membership, the order `expiring_soon` gave.
+    // Soonest first; stable, so equal times keep the order `expiring_soon` gave.
     items.sort_by_key(|i| i.at);
     items.truncate(MAX_SHOWN);
     remember(&items);
@@ -178,23 +178,13 @@ pub fn ExpiringStrip() -> impl IntoView {
     });
     let first_guess = last_shown();
     move || {
-        let items = match items.get().flatten() {
-            None => first_guess.clone(),
-            Some(Ok(items)) => items,
-            // Not an empty strip: what expires could not be read.
-            Some(Err(_)) => {
-                return Some(
-                    view! {
-                        <section class="expiring" data-testid="expiring">
-                            <h2>{t!(i18n, expiring_title)}</h2>
-                            <NotRead />
-                        </section>
-                    }
-                    .into_any(),
-                )
-            }
+        // Not an empty strip when what expires could not be read: the strip says so.
+        let (items, failed) = match items.get().flatten() {
+            None => (first_guess.clone(), false),
+            Some(Ok(items)) => (items, false),
+            Some(Err(_)) => (Vec::new(), true),
         };
-        if items.is_empty() {
+        if items.is_empty() && !failed {
             return None;
         }
         let chinese = is_chinese(i18n.get_locale());
@@ -227,15 +217,13 @@ pub fn ExpiringStrip() -> impl IntoView {
                 view! { <li><a href=format!("/m/{}", item.membership_id)>{text}</a></li> }
             })
             .collect_view();
-        Some(
-            view! {
-                <section class="expiring" data-testid="expiring">
-                    <h2>{t!(i18n, expiring_title)}</h2>
-                    <ul>{rows}</ul>
-                </section>
-            }
-            .into_any(),
-        )
+        Some(view! {
+            <section class="expiring" data-testid="expiring">
+                <h2>{t!(i18n, expiring_title)}</h2>
+                {failed.then(|| view! { <NotRead /> })}
+                <ul>{rows}</ul>
+            </section>
+        })
     }
 }
 

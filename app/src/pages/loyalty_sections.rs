@@ -118,9 +118,12 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
     let chinese = move || is_chinese(i18n.get_locale());
 
     move || {
-        // Until the first read: an empty view, as a new membership looks.
-        let Ok(view) = data.get().unwrap_or_else(|| Ok(Default::default())) else {
-            return view! { <div class="loyalty"><NotRead /></div> }.into_any();
+        // Until the first read: an empty view, as a new membership looks. A failed read shows
+        // that it failed, and no panel (no "0 points", no empty coupon box).
+        let (view, failed) = match data.get() {
+            None => (LoyaltyView::default(), false),
+            Some(Ok(view)) => (view, false),
+            Some(Err(_)) => (LoyaltyView::default(), true),
         };
         let chinese = chinese();
 
@@ -203,12 +206,12 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
         });
 
         let coupons = view.active_coupons(clock::now_unix_secs() as i64);
-        let coupons_link = view! {
+        let coupons_link = (!failed).then(|| view! {
             <a class="panel panel-row" href=format!("/m/{membership_id}/coupons") data-testid="coupons-link">
                 {t_string!(i18n, coupons_link, count = coupons).to_string()}
                 <span aria-hidden="true">"›"</span>
             </a>
-        };
+        });
 
         let rewards = (!view.rewards.is_empty()).then(|| {
             let items = view
@@ -262,6 +265,7 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
 
         view! {
             <div class="loyalty">
+                {failed.then(|| view! { <NotRead /> })}
                 {stamp_cards}
                 {points}
                 {tier}
@@ -269,6 +273,5 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                 {rewards}
             </div>
         }
-        .into_any()
     }
 }

@@ -20,8 +20,9 @@ pub struct ExpiringItem {
     pub what: Expiring,
 }
 
-/// One membership's items that run out by `now` + 30 days, soonest first: the points of each
-/// expiry date the issuer listed, the coupons still usable at `now`, and the active stamp cards.
+/// One membership's items that run out by `now` + 30 days: the points of each expiry date the
+/// issuer listed, the coupons still usable at `now`, and the active stamp cards, in that order
+/// (the wallet home sorts every membership's items together, soonest first, so no sort here).
 /// `points` is `None` for a group's shared account already listed under another brand.
 pub fn expiring_soon(
     points: Option<&PointsBalanceData>,
@@ -55,9 +56,7 @@ pub fn expiring_soon(
             at,
             what: Expiring::StampCard,
         });
-    let mut items: Vec<_> = points.chain(coupons).chain(cards).collect();
-    items.sort_by_key(|item| item.at);
-    items
+    points.chain(coupons).chain(cards).collect()
 }
 
 #[cfg(test)]
@@ -69,7 +68,7 @@ mod tests {
     const DAY: i64 = 86_400;
 
     #[test]
-    fn within_thirty_days_soonest_first() {
+    fn within_thirty_days_points_coupons_then_cards() {
         let balance = points(&[(50, NOW + 10 * DAY), (80, NOW + 31 * DAY)]);
         let mut stamp_card = card("cafe-card", 3, 10);
         stamp_card.expires_at = Some(NOW + 2 * DAY);
