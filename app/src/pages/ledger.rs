@@ -5,7 +5,6 @@ use super::loyalty_sections::use_loyalty_with_ledger;
 use super::storage_words::NotRead;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::dates;
-use crate::storage::StorageProblem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
@@ -20,17 +19,20 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
-    // `Err` when the ledger could not be read (never shown as no entries).
-    let entries: Memo<Result<Arc<Vec<LedgerEntryData>>, StorageProblem>> = Memo::new(move |_| {
-        loyalty
-            .get()
-            .unwrap_or_else(|| Ok(Default::default()))
-            .map(|v| Arc::new(v.ledger))
+    let entries: Memo<Arc<Vec<LedgerEntryData>>> = Memo::new(move |_| {
+        Arc::new(
+            loyalty
+                .get()
+                .and_then(Result::ok)
+                .map(|v| v.ledger)
+                .unwrap_or_default(),
+        )
     });
+    // A ledger that could not be read is never shown as no entries.
+    let failed = move || loyalty.with(|read| matches!(read, Some(Err(_))));
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
-    let empty =
-        Memo::new(move |_| entries.with(|read| read.as_ref().is_ok_and(|all| all.is_empty())));
+    let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
     let viewport = window()
         .inner_height()
         .ok()
@@ -51,9 +53,7 @@ pub fn LedgerPage() -> impl IntoView {
     };
     // Called while the list renders its window: tracking `entries` re-renders it when they change.
     let render_row = Arc::new(move |index: usize| {
-        let Ok(all) = entries.get() else {
-            return ().into_any();
-        };
+        let all = entries.get();
         let Some(entry) = all.get(index) else {
             return ().into_any();
         };
@@ -80,7 +80,7 @@ pub fn LedgerPage() -> impl IntoView {
             back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
         />
         <main class="page ledger">
-            {move || if entries.with(Result::is_err) {
+            {move || if failed() {
                 view! { <NotRead /> }.into_any()
             } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
@@ -88,7 +88,7 @@ pub fn LedgerPage() -> impl IntoView {
                 let render_row = render_row.clone();
                 view! {
                     <WindowedList
-                        count=Signal::derive(move || entries.with(|read| read.as_ref().map_or(0, |all| all.len())))
+                        count=Signal::derive(move || entries.get().len())
                         row_height=ROW_HEIGHT
                         viewport_height=viewport
                         render_row=render_row

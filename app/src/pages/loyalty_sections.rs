@@ -113,8 +113,9 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let engine = expect_context::<SyncEngine>();
     let data = loyalty_resource(membership_id.clone(), Read::Card);
-    // Why the last exchange the customer asked for was not queued.
-    let not_queued = RwSignal::new(None::<StorageProblem>);
+    // Why the last exchange the customer asked for was not queued (in the words of the moment,
+    // like every notice of a failed action).
+    let not_queued = RwSignal::new(None::<&'static str>);
     let chinese = move || is_chinese(i18n.get_locale());
 
     move || {
@@ -238,7 +239,7 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                         let (args, membership_id) = (args.clone(), membership_id.clone());
                         leptos::task::spawn_local(async move {
                             let queued = engine.queue(&membership_id, reward_exchange::NAME, args).await;
-                            not_queued.try_set(queued.err().map(logged));
+                            not_queued.try_set(queued.err().map(|e| not_saved(i18n, logged(e))));
                         });
                     });
                     view! {
@@ -256,8 +257,8 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                 <section class="panel rewards" data-testid="rewards">
                     <h2>{t!(i18n, rewards_title)}</h2>
                     <ul>{items}</ul>
-                    {move || not_queued.get().map(|problem| view! {
-                        <p class="notice error" role="alert" data-testid="reward-not-queued">{not_saved(i18n, problem)}</p>
+                    {move || not_queued.get().map(|text| view! {
+                        <p class="notice error" role="alert" data-testid="reward-not-queued">{text}</p>
                     })}
                 </section>
             }

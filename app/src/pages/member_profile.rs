@@ -3,17 +3,11 @@
 
 use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::storage::{outbox, sync_store, StorageError, StorageProblem};
+use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::{profile_update, EntityKind};
 use wallet_core::wallet::{PendingOverlay, QueuedAction};
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Problem {
-    Invalid,
-    NotSaved(StorageProblem),
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Profile {
@@ -62,7 +56,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
     };
     let draft = RwSignal::new(String::new());
     // Why the name was not saved: not a name, or the phone did not store it.
-    let problem = RwSignal::new(None::<Problem>);
+    let problem = RwSignal::new(None::<&'static str>);
 
     let save = {
         let membership_id = membership_id.clone();
@@ -70,7 +64,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
             event.prevent_default();
             let args = serde_json::json!({ "display_name": draft.get_untracked() });
             if profile_update::display_name(&args).is_none() {
-                problem.set(Some(Problem::Invalid));
+                problem.set(Some(t_string!(i18n, profile_invalid)));
                 return;
             }
             problem.set(None);
@@ -81,14 +75,14 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                     .await
                 {
                     Ok(_) => draft.set(String::new()),
-                    Err(error) => problem.set(Some(Problem::NotSaved(logged(error)))),
+                    Err(error) => problem.set(Some(not_saved(i18n, logged(error)))),
                 }
             });
         }
     };
     // Until the first read, and when it failed: nothing to show or edit.
     let current = move || profile.get().and_then(Result::ok).unwrap_or_default();
-    let failed = move || matches!(profile.get(), Some(Err(_)));
+    let failed = move || profile.with(|read| matches!(read, Some(Err(_))));
     view! {
         <section class="profile" data-testid="member-profile">
             <Show when=move || current().signed_out>
@@ -124,13 +118,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                     {t!(i18n, profile_save)}
                 </button>
             </form>
-            {move || problem.get().map(|problem| {
-                let text = match problem {
-                    Problem::Invalid => t_string!(i18n, profile_invalid),
-                    Problem::NotSaved(problem) => not_saved(i18n, problem),
-                };
-                view! { <p class="notice error" role="alert" data-testid="profile-problem">{text}</p> }
-            })}
+            {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
         </section>
     }
 }

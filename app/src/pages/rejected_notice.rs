@@ -4,7 +4,7 @@
 
 use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
-use crate::storage::{sync_store, StorageError, StorageProblem};
+use crate::storage::{sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::loyalty::RewardData;
@@ -64,12 +64,12 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
         })
     };
     // Why dismissing did not stick (the notice stays).
-    let not_dismissed = RwSignal::new(None::<StorageProblem>);
+    let not_dismissed = RwSignal::new(None::<&'static str>);
     let dismiss = move |_| {
         let membership_id = membership_id.clone();
         leptos::task::spawn_local(async move {
             let dismissed = sync_store::dismiss_rejected(&membership_id).await;
-            not_dismissed.try_set(dismissed.err().map(logged));
+            not_dismissed.try_set(dismissed.err().map(|e| not_saved(i18n, logged(e))));
             engine.revision.update(|r| *r += 1);
         });
     };
@@ -106,7 +106,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
         }
     };
     let current = move || refusals.get().and_then(Result::ok).unwrap_or_default();
-    let failed = move || matches!(refusals.get(), Some(Err(_)));
+    let failed = move || refusals.with(|read| matches!(read, Some(Err(_))));
 
     view! {
         // The refusals could not be read: say so rather than nothing, the customer is waiting
@@ -133,7 +133,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
                     }}
                 </ul>
                 <button class="button" type="button" on:click=dismiss.clone()>{t!(i18n, rejected_dismiss)}</button>
-                {move || not_dismissed.get().map(|problem| view! { <p data-testid="rejected-not-dismissed">{not_saved(i18n, problem)}</p> })}
+                {move || not_dismissed.get().map(|text| view! { <p data-testid="rejected-not-dismissed">{text}</p> })}
             </div>
         </Show>
     }

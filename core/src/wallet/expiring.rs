@@ -31,32 +31,39 @@ pub fn expiring_soon(
     now: i64,
 ) -> Vec<ExpiringItem> {
     let until = now + EXPIRING_HORIZON_SECS;
-    let points = points
-        .into_iter()
-        .flat_map(|p| &p.expiring)
-        .filter(|e| e.expires_at <= until)
-        .map(|e| ExpiringItem {
-            at: e.expires_at,
-            what: Expiring::Points { points: e.points },
-        });
-    let coupons = coupons
-        .iter()
-        .filter(|c| c.state_at(now) == CouponState::Active && c.valid_until <= until)
-        .map(|c| ExpiringItem {
-            at: c.valid_until,
-            what: Expiring::Coupon {
-                title: c.title.clone(),
-            },
-        });
-    let cards = cards
-        .iter()
-        .filter(|c| c.state == StampCardState::Active)
-        .filter_map(|c| c.expires_at.filter(|at| *at <= until))
-        .map(|at| ExpiringItem {
-            at,
-            what: Expiring::StampCard,
-        });
-    points.chain(coupons).chain(cards).collect()
+    // Loops rather than chained iterators: this runs in the first screen's wasm, where each
+    // adapter chain is code of its own.
+    let mut items = Vec::new();
+    for e in points.map_or(&[][..], |p| &p.expiring) {
+        if e.expires_at <= until {
+            items.push(ExpiringItem {
+                at: e.expires_at,
+                what: Expiring::Points { points: e.points },
+            });
+        }
+    }
+    for c in coupons {
+        if c.state_at(now) == CouponState::Active && c.valid_until <= until {
+            items.push(ExpiringItem {
+                at: c.valid_until,
+                what: Expiring::Coupon {
+                    title: c.title.clone(),
+                },
+            });
+        }
+    }
+    for c in cards {
+        if let Some(at) = c
+            .expires_at
+            .filter(|at| c.state == StampCardState::Active && *at <= until)
+        {
+            items.push(ExpiringItem {
+                at,
+                what: Expiring::StampCard,
+            });
+        }
+    }
+    items
 }
 
 #[cfg(test)]
