@@ -27,6 +27,10 @@ pub struct LoyaltyView {
     /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
     /// by the member card's read only (see `pages::loyalty_sections`).
     pub new_stamps: Vec<u32>,
+    /// IndexedDB could not be read: pages say so instead of showing this empty view. (A flag
+    /// rather than a `Result` around the view: each reactive type is code of its own in the
+    /// first screen's wasm, and this keeps the one the pages had.)
+    pub unreadable: bool,
 }
 
 fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool) -> Option<T> {
@@ -37,6 +41,13 @@ fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool)
 }
 
 impl LoyaltyView {
+    pub fn unreadable() -> Self {
+        Self {
+            unreadable: true,
+            ..Self::default()
+        }
+    }
+
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
         let mut view = Self::default();
         for record in entities.iter().filter(|r| !r.deleted) {

@@ -31,10 +31,10 @@ pub fn CouponsPage() -> impl IntoView {
         let membership_id = membership_id.clone();
         move || {
             let now = clock::now_unix_secs() as i64;
-            let view = match loyalty.get().unwrap_or_else(|| Ok(Default::default())) {
-                Ok(view) => view,
-                Err(_) => return view! { <NotRead /> }.into_any(),
-            };
+            let view = loyalty.get().unwrap_or_default();
+            if view.unreadable {
+                return view! { <NotRead /> }.into_any();
+            }
             let coupons: Vec<_> = view
                 .coupons
                 .into_iter()
@@ -109,9 +109,10 @@ pub fn CouponPage() -> impl IntoView {
     let chinese = move || is_chinese(i18n.get_locale());
 
     let body = move || {
-        let Ok(view) = loyalty.get()? else {
+        let view = loyalty.get()?;
+        if view.unreadable {
             return Some(view! { <NotRead /> }.into_any());
-        };
+        }
         let Some(coupon) = view.coupon(&code).cloned() else {
             return Some(
                 view! { <p class="notice" role="alert">{t!(i18n, coupon_not_found)}</p> }

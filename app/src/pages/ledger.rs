@@ -19,17 +19,11 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
-    let entries: Memo<Arc<Vec<LedgerEntryData>>> = Memo::new(move |_| {
-        Arc::new(
-            loyalty
-                .get()
-                .and_then(Result::ok)
-                .map(|v| v.ledger)
-                .unwrap_or_default(),
-        )
-    });
+    let entries: Memo<Arc<Vec<LedgerEntryData>>> =
+        Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
     // A ledger that could not be read is never shown as no entries.
-    let failed = move || loyalty.with(|read| matches!(read, Some(Err(_))));
+    let failed =
+        Memo::new(move |_| loyalty.with(|read| read.as_ref().is_some_and(|v| v.unreadable)));
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
     let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
@@ -80,7 +74,7 @@ pub fn LedgerPage() -> impl IntoView {
             back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
         />
         <main class="page ledger">
-            {move || if failed() {
+            {move || if failed.get() {
                 view! { <NotRead /> }.into_any()
             } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()

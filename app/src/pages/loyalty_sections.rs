@@ -6,7 +6,7 @@ use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
 use crate::platform::{clock, dates};
-use crate::storage::{outbox, sync_store, StorageError, StorageProblem};
+use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_components::{PointsPanel, RewardItem, StampPanel, TierPanel};
@@ -24,9 +24,6 @@ const WITHOUT_LEDGER: [EntityKind; 5] = [
     EntityKind::Reward,
 ];
 
-/// A membership's loyalty as read from IndexedDB, or why it could not be read.
-pub type Loyalty = Result<LoyaltyView, StorageProblem>;
-
 /// What a view reads.
 #[derive(Clone, Copy, PartialEq)]
 enum Read {
@@ -39,21 +36,26 @@ enum Read {
 
 /// Reads the membership's loyalty view again whenever synced data or the outbox changes. Its
 /// `ledger` is empty: the ledger page uses `use_loyalty_with_ledger`.
-pub fn use_loyalty(membership_id: String) -> LocalResource<Loyalty> {
+pub fn use_loyalty(membership_id: String) -> LocalResource<LoyaltyView> {
     loyalty_resource(membership_id, Read::WithoutLedger)
 }
 
 /// `use_loyalty` with every points ledger entry.
-pub fn use_loyalty_with_ledger(membership_id: String) -> LocalResource<Loyalty> {
+pub fn use_loyalty_with_ledger(membership_id: String) -> LocalResource<LoyaltyView> {
     loyalty_resource(membership_id, Read::WithLedger)
 }
 
-fn loyalty_resource(membership_id: String, what: Read) -> LocalResource<Loyalty> {
+fn loyalty_resource(membership_id: String, what: Read) -> LocalResource<LoyaltyView> {
     let engine = expect_context::<SyncEngine>();
     LocalResource::new(move || {
         engine.revision.track();
         let id = membership_id.clone();
-        async move { read(&id, what).await.map_err(logged) }
+        async move {
+            read(&id, what).await.unwrap_or_else(|error| {
+                logged(error);
+                LoyaltyView::unreadable()
+            })
+        }
     })
 }
 
@@ -121,11 +123,8 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
     move || {
         // Until the first read: an empty view, as a new membership looks. A failed read shows
         // that it failed, and no panel (no "0 points", no empty coupon box).
-        let (view, failed) = match data.get() {
-            None => (LoyaltyView::default(), false),
-            Some(Ok(view)) => (view, false),
-            Some(Err(_)) => (LoyaltyView::default(), true),
-        };
+        let view = data.get().unwrap_or_default();
+        let failed = view.unreadable;
         let chinese = chinese();
 
         let stamp_cards = view

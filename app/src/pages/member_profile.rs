@@ -14,6 +14,8 @@ struct Profile {
     confirmed_name: Option<String>,
     pending_name: Option<String>,
     signed_out: bool,
+    /// IndexedDB could not be read (nothing to show or edit then).
+    unreadable: bool,
 }
 
 async fn load(membership_id: String) -> Result<Profile, StorageError> {
@@ -39,6 +41,7 @@ async fn load(membership_id: String) -> Result<Profile, StorageError> {
         confirmed_name,
         pending_name: pending.display_name,
         signed_out,
+        unreadable: false,
     })
 }
 
@@ -51,7 +54,15 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
         LocalResource::new(move || {
             engine.revision.track();
             let id = membership_id.clone();
-            async move { load(id).await.map_err(logged) }
+            async move {
+                load(id).await.unwrap_or_else(|error| {
+                    logged(error);
+                    Profile {
+                        unreadable: true,
+                        ..Profile::default()
+                    }
+                })
+            }
         })
     };
     let draft = RwSignal::new(String::new());
@@ -80,16 +91,14 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
             });
         }
     };
-    // Until the first read, and when it failed: nothing to show or edit.
-    let current = move || profile.get().and_then(Result::ok).unwrap_or_default();
-    let failed = move || profile.with(|read| matches!(read, Some(Err(_))));
+    let current = move || profile.get().unwrap_or_default();
     view! {
         <section class="profile" data-testid="member-profile">
             <Show when=move || current().signed_out>
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
-            {move || failed().then(|| view! { <NotRead /> })}
+            {move || current().unreadable.then(|| view! { <NotRead /> })}
             <p class="profile-name" data-testid="display-name">
                 {move || {
                     let p = current();

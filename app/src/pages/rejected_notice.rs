@@ -60,7 +60,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
         LocalResource::new(move || {
             engine.revision.track();
             let id = membership_id.clone();
-            async move { load(id).await.map_err(logged) }
+            async move { load(id).await.map_err(logged).ok() }
         })
     };
     // Why dismissing did not stick (the notice stays).
@@ -105,8 +105,9 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             }
         }
     };
-    let current = move || refusals.get().and_then(Result::ok).unwrap_or_default();
-    let failed = move || refusals.with(|read| matches!(read, Some(Err(_))));
+    // Outer None: not read yet; inner None: could not be read.
+    let current = move || refusals.get().flatten().unwrap_or_default();
+    let failed = move || refusals.get() == Some(None);
 
     view! {
         // The refusals could not be read: say so rather than nothing, the customer is waiting
