@@ -14,19 +14,13 @@ use crate::storage::{sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::EntityKind;
-use wallet_core::wallet::{expiring_soon, Expiring as CoreExpiring};
+use wallet_core::wallet::{expiring_soon, Expiring};
+use wallet_core::LocalizedText;
 
 const MAX_SHOWN: usize = 5;
 /// The last strip shown: a line per item, tab-separated fields (see `Item::line`). Not JSON:
 /// serde's code for these types was 0.6 KB more of the first screen (brotli).
 const LAST_SHOWN_KEY: &str = "mw.expiring";
-
-#[derive(Clone, Debug, PartialEq)]
-enum Expiring {
-    Points { points: i64 },
-    Coupon { title_zh: String, title_en: String },
-    StampCard,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 struct Item {
@@ -67,14 +61,7 @@ async fn collect(state: WalletState) -> Result<Vec<Item>, StorageError> {
                 membership_id: id.clone(),
                 merchant_zh: membership.merchant.name.zh_tw.clone(),
                 merchant_en: membership.merchant.name.en.clone(),
-                what: match expiring.what {
-                    CoreExpiring::Points { points } => Expiring::Points { points },
-                    CoreExpiring::Coupon { title } => Expiring::Coupon {
-                        title_zh: title.zh_tw,
-                        title_en: title.en,
-                    },
-                    CoreExpiring::StampCard => Expiring::StampCard,
-                },
+                what: expiring.what,
             });
         }
     }
@@ -122,8 +109,8 @@ impl Item {
         ];
         match &self.what {
             Expiring::Points { points } => fields.extend(["p".into(), points.to_string()]),
-            Expiring::Coupon { title_zh, title_en } => {
-                fields.extend(["c".into(), title_zh.clone(), title_en.clone()])
+            Expiring::Coupon { title } => {
+                fields.extend(["c".into(), title.zh_tw.clone(), title.en.clone()])
             }
             Expiring::StampCard => fields.push("s".into()),
         }
@@ -142,8 +129,7 @@ impl Item {
                 points: points.parse().ok()?,
             },
             ["c", zh, en] => Expiring::Coupon {
-                title_zh: (*zh).to_owned(),
-                title_en: (*en).to_owned(),
+                title: LocalizedText::new(*zh, *en),
             },
             ["s"] => Expiring::StampCard,
             _ => return None,
@@ -206,8 +192,8 @@ pub fn ExpiringStrip() -> impl IntoView {
                         date
                     )
                     .to_string(),
-                    Expiring::Coupon { title_zh, title_en } => {
-                        let title = if chinese { title_zh } else { title_en };
+                    Expiring::Coupon { title } => {
+                        let title = title.get(chinese).to_owned();
                         t_string!(i18n, expiring_coupon, merchant, title, date).to_string()
                     }
                     Expiring::StampCard => {
@@ -250,8 +236,7 @@ mod tests {
         for what in [
             Expiring::Points { points: -12 },
             Expiring::Coupon {
-                title_zh: "抹茶冰淇淋".into(),
-                title_en: "Matcha ice cream".into(),
+                title: wallet_core::LocalizedText::new("抹茶冰淇淋", "Matcha ice cream"),
             },
             Expiring::StampCard,
         ] {

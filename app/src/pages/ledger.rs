@@ -19,14 +19,15 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
-    let entries: Memo<Arc<Vec<LedgerEntryData>>> =
-        Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
-    // A ledger that could not be read is never shown as no entries.
-    let failed =
-        Memo::new(move |_| loyalty.with(|read| read.as_ref().is_some_and(|v| v.unreadable)));
+    // None when the ledger could not be read (never shown as no entries).
+    let entries: Memo<Option<Arc<Vec<LedgerEntryData>>>> = Memo::new(move |_| {
+        let view = loyalty.get().unwrap_or_default();
+        (!view.unreadable).then(|| Arc::new(view.ledger))
+    });
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
-    let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
+    let empty =
+        Memo::new(move |_| entries.with(|all| all.as_ref().is_some_and(|all| all.is_empty())));
     let viewport = window()
         .inner_height()
         .ok()
@@ -47,7 +48,7 @@ pub fn LedgerPage() -> impl IntoView {
     };
     // Called while the list renders its window: tracking `entries` re-renders it when they change.
     let render_row = Arc::new(move |index: usize| {
-        let all = entries.get();
+        let all = entries.get().unwrap_or_default();
         let Some(entry) = all.get(index) else {
             return ().into_any();
         };
@@ -74,7 +75,7 @@ pub fn LedgerPage() -> impl IntoView {
             back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
         />
         <main class="page ledger">
-            {move || if failed.get() {
+            {move || if entries.with(Option::is_none) {
                 view! { <NotRead /> }.into_any()
             } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
@@ -82,7 +83,7 @@ pub fn LedgerPage() -> impl IntoView {
                 let render_row = render_row.clone();
                 view! {
                     <WindowedList
-                        count=Signal::derive(move || entries.get().len())
+                        count=Signal::derive(move || entries.get().map_or(0, |all| all.len()))
                         row_height=ROW_HEIGHT
                         viewport_height=viewport
                         render_row=render_row

@@ -107,7 +107,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
     };
     // Outer None: not read yet; inner None: could not be read.
     let current = move || refusals.get().flatten().unwrap_or_default();
-    let failed = move || refusals.get() == Some(None);
+    let failed = move || matches!(refusals.get(), Some(None));
 
     view! {
         // The refusals could not be read: say so rather than nothing, the customer is waiting
