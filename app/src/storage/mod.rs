@@ -135,3 +135,41 @@ pub(crate) fn parse_all<T: serde::de::DeserializeOwned>(values: wasm_bindgen::Js
         })
         .collect()
 }
+
+// wallet-app builds for wasm32 only, so its unit tests run in the browser suite.
+#[cfg(test)]
+mod tests {
+    use super::{StorageError, StorageProblem};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn named(name: &str) -> StorageError {
+        let error = js_sys::Error::new("the browser's message");
+        error.set_name(name);
+        StorageError::from_js("outbox", &error.into())
+    }
+
+    #[wasm_bindgen_test]
+    fn the_exceptions_name_says_what_the_customer_is_told() {
+        assert_eq!(named("QuotaExceededError").problem, StorageProblem::Full);
+        for name in [
+            "InvalidStateError",
+            "SecurityError",
+            "UnknownError",
+            "VersionError",
+        ] {
+            assert_eq!(named(name).problem, StorageProblem::Unavailable, "{name}");
+        }
+        for name in ["DataCloneError", "ConstraintError", "AbortError"] {
+            assert_eq!(named(name).problem, StorageProblem::Failed, "{name}");
+        }
+        let odd = StorageError::from_js("outbox", &wasm_bindgen::JsValue::from_str("odd"));
+        assert_eq!(odd.problem, StorageProblem::Failed);
+        assert_eq!(
+            named("QuotaExceededError").detail,
+            "outbox: QuotaExceededError: the browser's message",
+            "the console still gets the cause"
+        );
+    }
+}
