@@ -88,15 +88,15 @@ mod tests {
             &[stamp_card],
             NOW,
         );
-        let shown: Vec<_> = items.iter().map(|i| (i.at - NOW) / DAY).collect();
+        let days: Vec<_> = items.iter().map(|i| (i.at - NOW) / DAY).collect();
         assert_eq!(
-            shown,
-            [2, 10, 30],
-            "the card, the points, then the coupon on day 30 exactly"
+            days,
+            [10, 30, 2],
+            "day 31 is too far, day 30 exactly is not"
         );
-        assert_eq!(items[0].what, Expiring::StampCard);
-        assert_eq!(items[1].what, Expiring::Points { points: 50 });
-        assert!(matches!(&items[2].what, Expiring::Coupon { title } if title.en == "latte"));
+        assert_eq!(items[0].what, Expiring::Points { points: 50 });
+        assert!(matches!(&items[1].what, Expiring::Coupon { title } if title.en == "latte"));
+        assert_eq!(items[2].what, Expiring::StampCard);
     }
 
     #[test]
