@@ -98,6 +98,7 @@ fn newly_seen(membership_id: &str, card: &StampCardData) -> u32 {
         "mw.seen.{membership_id}.{}.{}",
         card.program_id, card.serial
     );
+    // By hand: leptos-use-storage 0.20 adds 5.7 KB brotli to the first screen.
     let storage = window().local_storage().ok().flatten();
     let seen = storage
         .as_ref()

@@ -54,6 +54,7 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     // Ticks twice a second so a new code appears within half a second of its step; the QR itself
     // is only redrawn when the step changes (the memo below).
     let now = RwSignal::new(clock::now_unix_secs());
+    // By hand: leptos-use-interval-fn 0.20 adds 2.0 KB brotli to the first screen.
     if let Ok(handle) = set_interval_with_handle(
         move || now.set(clock::now_unix_secs()),
         Duration::from_millis(500),
