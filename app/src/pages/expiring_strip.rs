@@ -7,7 +7,7 @@
 
 use super::storage_words::{logged, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
-use crate::loyalty::LoyaltyView;
+use crate::loyalty::{sort_by_i64_key, LoyaltyView};
 use crate::platform::{clock, dates};
 use crate::state::{LoadStatus, WalletState};
 use crate::storage::{sync_store, StorageError};
@@ -66,7 +66,7 @@ async fn collect(state: WalletState) -> Result<Vec<Item>, StorageError> {
         }
     }
     // Soonest first; stable, so equal times keep the order `expiring_soon` gave.
-    items.sort_by_key(|i| i.at);
+    sort_by_i64_key(&mut items, |i| i.at);
     items.truncate(MAX_SHOWN);
     remember(&items);
     Ok(items)
