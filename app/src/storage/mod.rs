@@ -84,23 +84,15 @@ impl StorageError {
 
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "storage ({:?}): {}", self.problem, self.detail)
+        write!(f, "storage: {}", self.detail)
     }
 }
 
 impl From<rexie::Error> for StorageError {
     fn from(error: rexie::Error) -> Self {
-        // rexie keeps the DOMException only as text.
-        let text = error.to_string();
-        let problem = if text.contains("QuotaExceededError") {
-            StorageProblem::Full
-        } else {
-            StorageProblem::Failed
-        };
-        Self {
-            problem,
-            detail: text,
-        }
+        // rexie keeps the DOMException only as text; its writes (memberships) are not queued
+        // actions, so they need no finer problem than this.
+        Self::failed(error.to_string())
     }
 }
 
