@@ -14,7 +14,7 @@ struct Profile {
     confirmed_name: Option<String>,
     pending_name: Option<String>,
     signed_out: bool,
-    /// IndexedDB could not be read (nothing to show or edit then).
+    /// IndexedDB could not be read: the section says so instead of "not set".
     unreadable: bool,
 }
 
