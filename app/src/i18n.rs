@@ -42,6 +42,7 @@ pub fn is_chinese(locale: Locale) -> bool {
     locale == Locale::zh_TW
 }
 
+// By hand: leptos-use-storage 0.20 adds 5.7 KB brotli to the first screen.
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

@@ -6,10 +6,11 @@
 use crate::storage::records::{EntityRecord, OutboxRecord};
 use serde::de::DeserializeOwned;
 use wallet_core::loyalty::{
-    reward_exchange, CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardCost,
-    RewardData, StampCardData, StampCardState, TierData,
+    CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardData, StampCardData,
+    StampCardState, TierData,
 };
 use wallet_core::sync::EntityKind;
+use wallet_core::wallet::{PendingOverlay, QueuedAction, RewardAvailability};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoyaltyView {
@@ -21,8 +22,15 @@ pub struct LoyaltyView {
     pub tier: Option<TierData>,
     pub coupons: Vec<CouponData>,
     pub rewards: Vec<(String, RewardData)>,
-    /// Rewards the customer asked for that the issuer has not answered yet.
-    pub pending_exchanges: Vec<String>,
+    /// What the outbox holds that the issuer has not answered yet.
+    pub pending: PendingOverlay,
+    /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
+    /// by the member card's read only (see `pages::loyalty_sections`).
+    pub new_stamps: Vec<u32>,
+    /// IndexedDB could not be read: pages say so instead of showing this empty view. (A flag
+    /// rather than a `Result` around the view: each reactive type is code of its own in the
+    /// first screen's wasm, and this keeps the one the pages had.)
+    pub unreadable: bool,
 }
 
 fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool) -> Option<T> {
@@ -33,6 +41,13 @@ fn parse<T: DeserializeOwned>(record: &EntityRecord, valid: impl Fn(&T) -> bool)
 }
 
 impl LoyaltyView {
+    pub fn unreadable() -> Self {
+        Self {
+            unreadable: true,
+            ..Self::default()
+        }
+    }
+
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
         let mut view = Self::default();
         for record in entities.iter().filter(|r| !r.deleted) {
@@ -58,33 +73,35 @@ impl LoyaltyView {
                 _ => {}
             }
         }
-        view.stamp_cards.sort_by_key(|c| {
-            (
-                c.state != StampCardState::Active,
-                std::cmp::Reverse(c.serial),
-            )
+        // Active cards first, then newest first.
+        sort_by_i64_key(&mut view.stamp_cards, |c| {
+            (i64::from(c.state != StampCardState::Active) << 33) - i64::from(c.serial)
         });
-        view.ledger.sort_by_key(|e| std::cmp::Reverse(e.seq));
-        view.coupons.sort_by_key(|c| c.valid_until);
-        view.rewards.sort_by_key(|(_, r)| r.sort);
-        view.pending_exchanges = outbox
-            .iter()
-            .filter(|m| m.name == reward_exchange::NAME)
-            .filter_map(|m| reward_exchange::reward_id(&m.args).map(str::to_owned))
-            .collect();
+        sort_by_i64_key(&mut view.ledger, |e| -e.seq);
+        sort_by_i64_key(&mut view.coupons, |c| c.valid_until);
+        sort_by_i64_key(&mut view.rewards, |(_, r)| r.sort);
+        view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
+            name: &m.name,
+            args: &m.args,
+        }));
         view
     }
 
     /// Points the pending exchanges will spend, for the "exchanging −300" note.
     pub fn pending_points(&self) -> i64 {
-        self.pending_exchanges
-            .iter()
-            .filter_map(|id| self.rewards.iter().find(|(rid, _)| rid == id))
-            .map(|(_, r)| match r.cost {
-                RewardCost::Points { points } => points,
-                _ => 0,
-            })
-            .sum()
+        self.pending.points_spent(&self.rewards)
+    }
+
+    /// Whether the reward can be exchanged now, counting what pending exchanges spend.
+    pub fn availability(&self, reward_id: &str, reward: &RewardData) -> RewardAvailability {
+        RewardAvailability::of(
+            reward_id,
+            reward,
+            self.balance(),
+            &self.stamp_cards,
+            &self.pending,
+            &self.rewards,
+        )
     }
 
     pub fn balance(&self) -> i64 {
@@ -101,4 +118,22 @@ impl LoyaltyView {
     pub fn coupon(&self, code: &str) -> Option<&CouponData> {
         self.coupons.iter().find(|c| c.code.as_str() == code)
     }
+}
+
+/// Sorts by `key`, equal keys keeping their order (like `sort_by_key`), with one sort of
+/// `(key, index)` pairs that every caller shares: a `sort_by_key` per element type is 2 to 3 KB of
+/// the first screen's wasm each, and the wallet sorts five kinds of things.
+pub fn sort_by_i64_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> i64) {
+    let mut order: Vec<(i64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (key(item), index))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(
+        order
+            .into_iter()
+            .filter_map(|(_, index)| slots[index].take()),
+    );
 }

@@ -20,6 +20,7 @@ pub mod retry;
 pub mod sync;
 pub mod text;
 pub mod totp;
+pub mod wallet;
 
 pub use coupon_code::{CouponCode, CouponCodeError};
 pub use issuer::{IssuerUrl, IssuerUrlError};

@@ -2,11 +2,12 @@
 //! coupon with its own QR for the cashier and its terms.
 
 use super::loyalty_sections::use_loyalty;
+use super::storage_words::NotRead;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::{clock, dates};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use wallet_components::{CouponCard, CouponState as Shown, MemberQr};
+use wallet_components::{CouponCard, CouponState as Shown, MemberQr, PageHeader};
 use wallet_core::loyalty::CouponState;
 
 fn shown(state: &CouponState) -> Shown {
@@ -30,9 +31,11 @@ pub fn CouponsPage() -> impl IntoView {
         let membership_id = membership_id.clone();
         move || {
             let now = clock::now_unix_secs() as i64;
-            let coupons: Vec<_> = loyalty
-                .get()
-                .unwrap_or_default()
+            let view = loyalty.get().unwrap_or_default();
+            if view.unreadable {
+                return view! { <NotRead /> }.into_any();
+            }
+            let coupons: Vec<_> = view
                 .coupons
                 .into_iter()
                 .filter(|c| shown(&c.state_at(now)) == tab.get())
@@ -80,12 +83,11 @@ pub fn CouponsPage() -> impl IntoView {
     };
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, coupons_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, coupons_title).to_owned())
+            back_href=format!("/m/{membership_id}")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page">
             <div class="tabs" role="tablist">
                 {move || tab_button(Shown::Active, t_string!(i18n, coupon_active))}
@@ -108,6 +110,9 @@ pub fn CouponPage() -> impl IntoView {
 
     let body = move || {
         let view = loyalty.get()?;
+        if view.unreadable {
+            return Some(view! { <NotRead /> }.into_any());
+        }
         let Some(coupon) = view.coupon(&code).cloned() else {
             return Some(
                 view! { <p class="notice" role="alert">{t!(i18n, coupon_not_found)}</p> }
@@ -139,12 +144,11 @@ pub fn CouponPage() -> impl IntoView {
     };
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}/coupons") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, coupons_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, coupons_title).to_owned())
+            back_href=format!("/m/{membership_id}/coupons")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page">{body}</main>
     }
 }

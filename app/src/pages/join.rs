@@ -5,6 +5,7 @@ use crate::joining::{self, JoinFailure};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use wallet_components::PageHeader;
 use wallet_core::{IssuerUrlError, JoinLinkError, JoinRequest};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -88,12 +89,11 @@ pub fn JoinPage() -> impl IntoView {
     let joining = move || matches!(status.get(), JoinStatus::Joining { .. });
 
     view! {
-        <header class="app-bar">
-            <a class="back" href="/" aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, join_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, join_title).to_owned())
+            back_href="/"
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page join">
             {move || match status.get() {
                 JoinStatus::Idle => ().into_any(),

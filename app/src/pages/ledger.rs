@@ -2,12 +2,13 @@
 //! scroll smoothly.
 
 use super::loyalty_sections::use_loyalty_with_ledger;
+use super::storage_words::NotRead;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::dates;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
-use wallet_components::WindowedList;
+use wallet_components::{PageHeader, WindowedList};
 use wallet_core::loyalty::{LedgerEntryData, LedgerReason};
 
 const ROW_HEIGHT: f64 = 64.0;
@@ -18,11 +19,15 @@ pub fn LedgerPage() -> impl IntoView {
     let params = use_params_map();
     let membership_id = params.read_untracked().get("id").unwrap_or_default();
     let loyalty = use_loyalty_with_ledger(membership_id.clone());
-    let entries: Memo<Arc<Vec<LedgerEntryData>>> =
-        Memo::new(move |_| Arc::new(loyalty.get().map(|v| v.ledger).unwrap_or_default()));
+    // None when the ledger could not be read (never shown as no entries).
+    let entries: Memo<Option<Arc<Vec<LedgerEntryData>>>> = Memo::new(move |_| {
+        let view = loyalty.get().unwrap_or_default();
+        (!view.unreadable).then(|| Arc::new(view.ledger))
+    });
     // The list is made once: a sync that brings entries re-renders its rows (below), it does not
     // make a new list that jumps back to the top.
-    let empty = Memo::new(move |_| entries.with(|all| all.is_empty()));
+    let empty =
+        Memo::new(move |_| entries.with(|all| all.as_ref().is_some_and(|all| all.is_empty())));
     let viewport = window()
         .inner_height()
         .ok()
@@ -43,7 +48,7 @@ pub fn LedgerPage() -> impl IntoView {
     };
     // Called while the list renders its window: tracking `entries` re-renders it when they change.
     let render_row = Arc::new(move |index: usize| {
-        let all = entries.get();
+        let all = entries.get().unwrap_or_default();
         let Some(entry) = all.get(index) else {
             return ().into_any();
         };
@@ -64,20 +69,21 @@ pub fn LedgerPage() -> impl IntoView {
     });
 
     view! {
-        <header class="app-bar">
-            <a class="back" href=format!("/m/{membership_id}") aria-label=move || t_string!(i18n, back)>
-                <span aria-hidden="true">"‹"</span>
-            </a>
-            <h1>{t!(i18n, ledger_title)}</h1>
-        </header>
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, ledger_title).to_owned())
+            back_href=format!("/m/{membership_id}")
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page ledger">
-            {move || if empty.get() {
+            {move || if entries.with(Option::is_none) {
+                view! { <NotRead /> }.into_any()
+            } else if empty.get() {
                 view! { <p class="muted">{t!(i18n, ledger_empty)}</p> }.into_any()
             } else {
                 let render_row = render_row.clone();
                 view! {
                     <WindowedList
-                        count=Signal::derive(move || entries.get().len())
+                        count=Signal::derive(move || entries.get().map_or(0, |all| all.len()))
                         row_height=ROW_HEIGHT
                         viewport_height=viewport
                         render_row=render_row

@@ -1,24 +1,26 @@
 //! The member's name at this shop: shown from what the issuer sent, overlaid with a pending change
 //! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
 
+use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::storage::{outbox, sync_store};
+use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::{profile_update, EntityKind};
+use wallet_core::wallet::{PendingOverlay, QueuedAction};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Profile {
     confirmed_name: Option<String>,
     pending_name: Option<String>,
     signed_out: bool,
+    /// IndexedDB could not be read: the section says so instead of "not set".
+    unreadable: bool,
 }
 
-async fn load(membership_id: String) -> Profile {
+async fn load(membership_id: String) -> Result<Profile, StorageError> {
     // The membership entity only, not every entity (10,000 ledger entries, say).
-    let entities = sync_store::entities_of_kinds(&membership_id, &[EntityKind::Membership])
-        .await
-        .unwrap_or_default();
+    let entities = sync_store::entities_of_kinds(&membership_id, &[EntityKind::Membership]).await?;
     let confirmed_name = entities
         .iter()
         .find(|e| e.kind == EntityKind::Membership && e.id == membership_id)
@@ -29,21 +31,18 @@ async fn load(membership_id: String) -> Profile {
                 .as_str()
                 .map(str::to_owned)
         });
-    let pending = outbox::pending(&membership_id).await.unwrap_or_default();
-    let pending_name = pending
-        .iter()
-        .rev()
-        .find(|m| m.name == profile_update::NAME)
-        .and_then(|m| profile_update::display_name(&m.args));
-    let signed_out = sync_store::sync_state(&membership_id)
-        .await
-        .map(|s| s.signed_out)
-        .unwrap_or(false);
-    Profile {
+    let queued = outbox::pending(&membership_id).await?;
+    let pending = PendingOverlay::from_queue(queued.iter().map(|m| QueuedAction {
+        name: &m.name,
+        args: &m.args,
+    }));
+    let signed_out = sync_store::sync_state(&membership_id).await?.signed_out;
+    Ok(Profile {
         confirmed_name,
-        pending_name,
+        pending_name: pending.display_name,
         signed_out,
-    }
+        unreadable: false,
+    })
 }
 
 #[component]
@@ -54,10 +53,20 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
         let membership_id = membership_id.clone();
         LocalResource::new(move || {
             engine.revision.track();
-            load(membership_id.clone())
+            let id = membership_id.clone();
+            async move {
+                load(id).await.unwrap_or_else(|error| {
+                    logged(error);
+                    Profile {
+                        unreadable: true,
+                        ..Profile::default()
+                    }
+                })
+            }
         })
     };
     let draft = RwSignal::new(String::new());
+    // Why the name was not saved: not a name, or the phone did not store it.
     let problem = RwSignal::new(None::<&'static str>);
 
     let save = {
@@ -77,7 +86,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                     .await
                 {
                     Ok(_) => draft.set(String::new()),
-                    Err(_) => problem.set(Some(t_string!(i18n, storage_full))),
+                    Err(error) => problem.set(Some(not_saved(i18n, logged(error)))),
                 }
             });
         }
@@ -89,6 +98,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
+            {move || current().unreadable.then(|| view! { <NotRead /> })}
             <p class="profile-name" data-testid="display-name">
                 {move || {
                     let p = current();

@@ -10,6 +10,7 @@ mod member_profile;
 mod not_found;
 mod rejected_notice;
 mod settings;
+mod storage_words;
 mod sync_line;
 mod wallet;
 

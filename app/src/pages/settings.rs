@@ -11,6 +11,7 @@ use crate::platform::persistence::{self, Estimate};
 use crate::platform::service_worker::{self, Support, Update};
 use crate::pwa::Pwa;
 use leptos::prelude::*;
+use wallet_components::PageHeader;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -87,19 +88,12 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         }
     };
-    let static_text = move || {
-        view! {
-            <header class="app-bar">
-                <a class="back" href="/" aria-label=t_string!(i18n, back)>
-                    <span aria-hidden="true">"‹"</span>
-                </a>
-                <h1>{t_string!(i18n, settings_title)}</h1>
-            </header>
-        }
-    };
-
     view! {
-        {static_text}
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, settings_title).to_owned())
+            back_href="/"
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
         <main class="page settings">
             <section class="settings-group">
                 <h2>{move || t_string!(i18n, settings_language)}</h2>

@@ -13,6 +13,7 @@ pub fn SyncLine() -> impl IntoView {
     let engine = expect_context::<SyncEngine>();
     // "3 min ago" and "retrying in 20 s" age: re-render every few seconds.
     let now = RwSignal::new(clock::now_millis());
+    // By hand: leptos-use-interval-fn 0.20 adds 2.0 KB brotli to the first screen.
     if let Ok(handle) =
         set_interval_with_handle(move || now.set(clock::now_millis()), Duration::from_secs(5))
     {

@@ -7,7 +7,7 @@ use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::pwa::{InstallPrompt, SettingsLink};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
-use wallet_components::MembershipTile;
+use wallet_components::{MembershipTile, PageHeader};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -62,11 +62,10 @@ pub fn WalletPage() -> impl IntoView {
     };
 
     view! {
-        <header class="app-bar">
-            <h1>{t!(i18n, wallet_title)}</h1>
+        <PageHeader title=Signal::derive(move || t_string!(i18n, wallet_title).to_owned())>
             <LanguageToggle />
             <SettingsLink />
-        </header>
+        </PageHeader>
         <SyncLine />
         <main class="page wallet">
             <ExpiringStrip />

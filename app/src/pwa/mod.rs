@@ -69,6 +69,7 @@ pub fn PwaChrome() -> impl IntoView {
     }
 }
 
+// By hand: leptos-use-storage 0.20 adds 5.7 KB brotli to the first screen.
 const PERSIST_ASKED_KEY: &str = "mw.persist-asked";
 
 /// Once the wallet holds something worth keeping, ask the browser not to evict it under storage

@@ -6,8 +6,8 @@ use crate::membership::StoredMembership;
 use rexie::{Rexie, TransactionMode};
 
 pub async fn put_membership(db: &Rexie, membership: &StoredMembership) -> Result<(), StorageError> {
-    let value =
-        serde_wasm_bindgen::to_value(membership).map_err(|e| StorageError(e.to_string()))?;
+    let value = serde_wasm_bindgen::to_value(membership)
+        .map_err(|e| StorageError::failed(e.to_string()))?;
     let transaction = db.transaction(&[MEMBERSHIPS], TransactionMode::ReadWrite)?;
     transaction.store(MEMBERSHIPS)?.put(&value, None).await?;
     transaction.done().await?;

@@ -17,7 +17,7 @@ pub async fn append(
 ) -> Result<OutboxRecord, StorageError> {
     let db = raw::connection().await?;
     let transaction = strict_transaction(&db, &[OUTBOX, SYNC_STATE])?;
-    let js = |e: JsValue| StorageError(format!("outbox: {e:?}"));
+    let js = |e: JsValue| StorageError::from_js("outbox", &e);
     let states = transaction.object_store(SYNC_STATE).map_err(js)?;
     let outbox = transaction.object_store(OUTBOX).map_err(js)?;
     let existing =
@@ -42,7 +42,7 @@ pub async fn append(
 /// The membership's queued mutations in `seq` order.
 pub async fn pending(membership_id: &str) -> Result<Vec<OutboxRecord>, StorageError> {
     let db = raw::connection().await?;
-    let js = |e: JsValue| StorageError(format!("outbox: {e:?}"));
+    let js = |e: JsValue| StorageError::from_js("outbox", &e);
     let transaction = db.transaction_with_str(OUTBOX).map_err(js)?;
     let store = transaction.object_store(OUTBOX).map_err(js)?;
     let values = request_done(
@@ -57,7 +57,7 @@ pub async fn pending(membership_id: &str) -> Result<Vec<OutboxRecord>, StorageEr
 /// How many actions wait in every outbox of the wallet.
 pub async fn count_all() -> Result<u32, StorageError> {
     let db = raw::connection().await?;
-    let js = |e: JsValue| StorageError(format!("outbox: {e:?}"));
+    let js = |e: JsValue| StorageError::from_js("outbox", &e);
     let transaction = db.transaction_with_str(OUTBOX).map_err(js)?;
     let store = transaction.object_store(OUTBOX).map_err(js)?;
     let count = request_done(&store.count().map_err(js)?).await?;

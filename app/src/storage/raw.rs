@@ -19,12 +19,7 @@ thread_local! {
 }
 
 fn js_error(context: &str, error: JsValue) -> StorageError {
-    let detail = error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"));
-    StorageError(format!("{context}: {detail}"))
+    StorageError::from_js(context, &error)
 }
 
 /// The raw connection; callers must have opened the database through `schema::database` first so
@@ -34,10 +29,10 @@ pub async fn connection() -> Result<IdbDatabase, StorageError> {
         return Ok(db);
     }
     let factory = web_sys::window()
-        .ok_or_else(|| StorageError("no window".into()))?
+        .ok_or_else(|| StorageError::unavailable("no window"))?
         .indexed_db()
         .map_err(|e| js_error("indexedDB", e))?
-        .ok_or_else(|| StorageError("IndexedDB is not available".into()))?;
+        .ok_or_else(|| StorageError::unavailable("IndexedDB is not available"))?;
     let request = factory
         .open(DATABASE_NAME)
         .map_err(|e| js_error("open", e))?;
@@ -105,5 +100,5 @@ pub async fn transaction_done(transaction: &IdbTransaction) -> Result<(), Storag
 pub fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StorageError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StorageError(e.to_string()))
+        .map_err(|e| StorageError::failed(e.to_string()))
 }

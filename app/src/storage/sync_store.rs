@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 fn js(e: JsValue) -> StorageError {
-    StorageError(format!("sync store: {e:?}"))
+    StorageError::from_js("sync store", &e)
 }
 
 /// Everything an answer changes, written in ONE strict transaction: the answered mutations leave

@@ -1,0 +1,114 @@
+//! What a refused action was and why, as far as this wallet understands the issuer's answer
+//! (a rejection is final). Codes the protocol defines get the wallet's own words; for a code it
+//! does not know, the issuer's free text is all there is.
+
+use crate::loyalty::{profile_set_birthday, reward_exchange};
+use crate::sync::{error_code, profile_update};
+use serde_json::Value;
+
+/// What was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefusedAction {
+    /// An exchange, with the reward asked for when the arguments name one.
+    Exchange {
+        reward_id: Option<String>,
+    },
+    Profile,
+    Birthday,
+    Other,
+}
+
+impl RefusedAction {
+    pub fn of(name: &str, args: &Value) -> Self {
+        match name {
+            reward_exchange::NAME => Self::Exchange {
+                reward_id: reward_exchange::reward_id(args).map(str::to_owned),
+            },
+            profile_update::NAME => Self::Profile,
+            profile_set_birthday::NAME => Self::Birthday,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefusalReason {
+    InsufficientPoints,
+    OutOfStock,
+    RewardUnknown,
+    CardNotComplete,
+    BirthdayAlreadySet,
+    UnknownMutation,
+    InvalidArguments,
+    /// A code this wallet does not know: the issuer's own words.
+    Issuer(String),
+}
+
+impl RefusalReason {
+    pub fn of(code: &str, message: &str) -> Self {
+        use reward_exchange::rejection;
+        match code {
+            rejection::INSUFFICIENT_POINTS => Self::InsufficientPoints,
+            rejection::OUT_OF_STOCK => Self::OutOfStock,
+            rejection::REWARD_UNKNOWN => Self::RewardUnknown,
+            rejection::CARD_NOT_COMPLETE => Self::CardNotComplete,
+            profile_set_birthday::BIRTHDAY_ALREADY_SET => Self::BirthdayAlreadySet,
+            error_code::UNKNOWN_MUTATION => Self::UnknownMutation,
+            error_code::INVALID_ARGUMENTS => Self::InvalidArguments,
+            _ => Self::Issuer(message.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_action_is_named_by_its_mutation() {
+        assert_eq!(
+            RefusedAction::of("reward.exchange", &json!({"reward_id": "latte"})),
+            RefusedAction::Exchange {
+                reward_id: Some("latte".into())
+            }
+        );
+        assert_eq!(
+            RefusedAction::of("reward.exchange", &Value::Null),
+            RefusedAction::Exchange { reward_id: None },
+            "a rejection stored by an older wallet has no arguments"
+        );
+        assert_eq!(
+            RefusedAction::of("profile.update", &Value::Null),
+            RefusedAction::Profile
+        );
+        assert_eq!(
+            RefusedAction::of("profile.set_birthday", &json!({"month": 3})),
+            RefusedAction::Birthday
+        );
+        assert_eq!(
+            RefusedAction::of("survey.answer", &Value::Null),
+            RefusedAction::Other
+        );
+    }
+
+    #[test]
+    fn known_codes_get_our_words_and_others_keep_the_issuers() {
+        for (code, reason) in [
+            ("insufficient_points", RefusalReason::InsufficientPoints),
+            ("out_of_stock", RefusalReason::OutOfStock),
+            ("reward_unknown", RefusalReason::RewardUnknown),
+            ("card_not_complete", RefusalReason::CardNotComplete),
+            ("birthday_already_set", RefusalReason::BirthdayAlreadySet),
+            ("unknown_mutation", RefusalReason::UnknownMutation),
+            ("invalid_arguments", RefusalReason::InvalidArguments),
+        ] {
+            assert_eq!(RefusalReason::of(code, "ignored"), reason, "{code}");
+        }
+        assert_eq!(
+            RefusalReason::of("daily_limit", "今日已兌換過"),
+            RefusalReason::Issuer("今日已兌換過".into())
+        );
+    }
+}
