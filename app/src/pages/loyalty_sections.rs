@@ -10,9 +10,10 @@ use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_components::{PointsPanel, RewardItem, StampPanel, TierPanel};
-use wallet_core::loyalty::{reward_exchange, RewardCost, StampCardData, StampCardState};
+use wallet_core::loyalty::{RewardCost, StampCardData, StampCardState};
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::RewardAvailability;
+use wallet_core::Intent;
 
 /// What the card and the coupon box show: every loyalty kind but the points ledger, which may be
 /// 10,000 entries long (reading and parsing those on every sync took a long task).
@@ -233,12 +234,14 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                         RewardAvailability::Available => None,
                     }
                     .map(str::to_owned);
-                    let args = serde_json::json!({ "reward_id": reward_id });
+                    let intent = Intent::ExchangeReward {
+                        reward_id: reward_id.to_owned(),
+                    };
                     let membership_id = membership_id.clone();
                     let exchange = Callback::new(move |()| {
-                        let (args, membership_id) = (args.clone(), membership_id.clone());
+                        let (intent, membership_id) = (intent.clone(), membership_id.clone());
                         leptos::task::spawn_local(async move {
-                            let queued = engine.queue(&membership_id, reward_exchange::NAME, args).await;
+                            let queued = engine.queue(&membership_id, intent).await;
                             not_queued.try_set(queued.err().map(|e| not_saved(i18n, logged(e))));
                         });
                     });

@@ -8,6 +8,7 @@ use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::{profile_update, EntityKind};
 use wallet_core::wallet::{PendingOverlay, QueuedAction};
+use wallet_core::Intent;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Profile {
@@ -74,17 +75,15 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let args = serde_json::json!({ "display_name": draft.get_untracked() });
-            if profile_update::display_name(&args).is_none() {
+            // Checked by the rule the issuer applies: a name it would refuse is never queued.
+            let Ok(intent) = Intent::parse(profile_update::NAME, &args) else {
                 problem.set(Some(t_string!(i18n, profile_invalid)));
                 return;
-            }
+            };
             problem.set(None);
             let membership_id = membership_id.clone();
             leptos::task::spawn_local(async move {
-                match engine
-                    .queue(&membership_id, profile_update::NAME, args)
-                    .await
-                {
+                match engine.queue(&membership_id, intent).await {
                     Ok(_) => draft.set(String::new()),
                     Err(error) => problem.set(Some(not_saved(i18n, logged(error)))),
                 }

@@ -10,11 +10,10 @@ use crate::state::{LoadStatus, WalletState};
 use crate::storage::records::OutboxRecord;
 use crate::storage::{outbox, sync_store, StorageError};
 use leptos::prelude::*;
-use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wallet_core::retry::{backoff_secs, HEALTHY_INTERVAL_SECS};
-use wallet_core::IssuerUrl;
+use wallet_core::{Intent, IssuerUrl};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -98,10 +97,10 @@ impl SyncEngine {
     pub async fn queue(
         &self,
         membership_id: &str,
-        name: &str,
-        args: Value,
+        intent: Intent,
     ) -> Result<OutboxRecord, StorageError> {
-        let record = outbox::append(membership_id, name, args, clock::now_millis() as i64).await?;
+        let now = clock::now_millis() as i64;
+        let record = outbox::append(membership_id, intent.name(), intent.args(), now).await?;
         self.revision.update(|r| *r += 1);
         self.count_waiting().await;
         broadcast::announce_change();

@@ -2,7 +2,8 @@
 //! from the membership's outbox. The screen shows the issuer's snapshot plus this ("exchanging",
 //! "waiting to sync"); it disappears when the answer is stored, so there is nothing to roll back.
 
-use crate::loyalty::{reward_exchange, RewardCost, RewardData};
+use crate::loyalty::{RewardCost, RewardData};
+use crate::mutation::{Intent, IntentError};
 use crate::sync::profile_update;
 use serde_json::Value;
 
@@ -32,14 +33,15 @@ impl PendingOverlay {
         let mut overlay = Self::default();
         for action in queue {
             overlay.waiting += 1;
-            match action.name {
-                reward_exchange::NAME => overlay
-                    .exchanges
-                    .extend(reward_exchange::reward_id(action.args).map(str::to_owned)),
-                profile_update::NAME => {
-                    overlay.display_name = profile_update::display_name(action.args)
+            match Intent::parse(action.name, action.args) {
+                Ok(Intent::ExchangeReward { reward_id }) => overlay.exchanges.push(reward_id),
+                Ok(Intent::UpdateProfile { display_name }) => {
+                    overlay.display_name = Some(display_name)
                 }
-                _ => {}
+                Err(IntentError::InvalidArguments {
+                    name: profile_update::NAME,
+                }) => overlay.display_name = None,
+                Ok(Intent::SetBirthday { .. }) | Err(_) => {}
             }
         }
         overlay

@@ -3,6 +3,7 @@
 //! does not know, the issuer's free text is all there is.
 
 use crate::loyalty::{profile_set_birthday, reward_exchange};
+use crate::mutation::{Intent, IntentError};
 use crate::sync::{error_code, profile_update};
 use serde_json::Value;
 
@@ -20,13 +21,20 @@ pub enum RefusedAction {
 
 impl RefusedAction {
     pub fn of(name: &str, args: &Value) -> Self {
-        match name {
-            reward_exchange::NAME => Self::Exchange {
-                reward_id: reward_exchange::reward_id(args).map(str::to_owned),
+        match Intent::parse(name, args) {
+            Ok(Intent::ExchangeReward { reward_id }) => Self::Exchange {
+                reward_id: Some(reward_id),
             },
-            profile_update::NAME => Self::Profile,
-            profile_set_birthday::NAME => Self::Birthday,
-            _ => Self::Other,
+            Ok(Intent::UpdateProfile { .. }) => Self::Profile,
+            Ok(Intent::SetBirthday { .. }) => Self::Birthday,
+            // Refused as sent: what it was is still known by its name.
+            Err(IntentError::InvalidArguments { name }) => match name {
+                reward_exchange::NAME => Self::Exchange { reward_id: None },
+                profile_update::NAME => Self::Profile,
+                profile_set_birthday::NAME => Self::Birthday,
+                _ => Self::Other,
+            },
+            Err(IntentError::UnknownName(_)) => Self::Other,
         }
     }
 }
