@@ -66,6 +66,31 @@ pub enum StampCardState {
     Other(String),
 }
 
+impl StampCardState {
+    /// The state as the protocol (and an issuer's storage) spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::Rewarded => "rewarded",
+            Self::Expired => "expired",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+impl From<String> for StampCardState {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "rewarded" => Self::Rewarded,
+            "expired" => Self::Expired,
+            _ => Self::Other(text),
+        }
+    }
+}
+
 /// One step of a stamp card that gives something.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StampStep {
@@ -363,6 +388,29 @@ pub enum CouponState {
     Other(String),
 }
 
+impl CouponState {
+    /// The state as the protocol (and an issuer's storage) spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Used => "used",
+            Self::Expired => "expired",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+impl From<String> for CouponState {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "active" => Self::Active,
+            "used" => Self::Used,
+            "expired" => Self::Expired,
+            _ => Self::Other(text),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CouponSource {
@@ -538,6 +586,31 @@ pub fn is_long_text(text: &LocalizedText, max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_read_back_as_they_are_spelt() {
+        for state in [
+            StampCardState::Active,
+            StampCardState::Completed,
+            StampCardState::Rewarded,
+            StampCardState::Expired,
+            StampCardState::Other("paused".into()),
+        ] {
+            assert_eq!(StampCardState::from(state.as_str().to_owned()), state);
+            let json = serde_json::to_value(&state).unwrap();
+            assert_eq!(json, serde_json::Value::from(state.as_str()));
+        }
+        for state in [
+            CouponState::Active,
+            CouponState::Used,
+            CouponState::Expired,
+            CouponState::Other("held".into()),
+        ] {
+            assert_eq!(CouponState::from(state.as_str().to_owned()), state);
+            let json = serde_json::to_value(&state).unwrap();
+            assert_eq!(json, serde_json::Value::from(state.as_str()));
+        }
+    }
     use serde_json::json;
 
     fn text(zh: &str, en: &str) -> LocalizedText {

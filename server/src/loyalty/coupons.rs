@@ -12,10 +12,6 @@ use wallet_core::loyalty_rules::SECS_PER_DAY;
 use wallet_core::sync::EntityKind;
 use wallet_core::{CouponCode, LocalizedText};
 
-pub const ACTIVE: &str = "active";
-pub const USED: &str = "used";
-pub const EXPIRED: &str = "expired";
-
 #[derive(Clone, Debug, FromRow)]
 pub struct CouponRow {
     pub code: String,
@@ -27,7 +23,8 @@ pub struct CouponRow {
     pub terms_en: String,
     pub valid_from: i64,
     pub valid_until: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: CouponState,
     pub source: String,
     pub reward_id: Option<String>,
     pub issued_at: i64,
@@ -56,12 +53,7 @@ impl CouponRow {
             terms: self.terms(),
             valid_from: self.valid_from,
             valid_until: self.valid_until,
-            state: match self.state.as_str() {
-                ACTIVE => CouponState::Active,
-                USED => CouponState::Used,
-                EXPIRED => CouponState::Expired,
-                other => CouponState::Other(other.to_owned()),
-            },
+            state: self.state.clone(),
             source: match self.source.as_str() {
                 "stamp_card" => CouponSource::StampCard,
                 "reward" => CouponSource::Reward,
@@ -133,7 +125,7 @@ pub async fn issue(
         valid_until: valid_until
             .unwrap_or_else(|| now + template.valid_days.max(1) * SECS_PER_DAY)
             .max(now + 1),
-        state: ACTIVE.to_owned(),
+        state: CouponState::Active,
         source: source_name(&source).to_owned(),
         reward_id: reward_id.map(str::to_owned),
         issued_at: now,
@@ -156,7 +148,7 @@ pub async fn issue(
     .bind(&row.terms_en)
     .bind(row.valid_from)
     .bind(row.valid_until)
-    .bind(&row.state)
+    .bind(row.state.as_str())
     .bind(&row.source)
     .bind(&row.reward_id)
     .bind(row.issued_at)
@@ -233,8 +225,10 @@ pub async fn redeem(
         None => RedeemRefusal::Unknown,
         // Checked first: another merchant's till learns nothing about the coupon's state.
         Some(row) if row.merchant_id != merchant_id => RedeemRefusal::OtherMerchant,
-        Some(row) if row.state == USED => RedeemRefusal::AlreadyUsed,
-        Some(row) if row.state == EXPIRED || now >= row.valid_until => RedeemRefusal::Expired,
+        Some(row) if row.state == CouponState::Used => RedeemRefusal::AlreadyUsed,
+        Some(row) if row.state == CouponState::Expired || now >= row.valid_until => {
+            RedeemRefusal::Expired
+        }
         Some(row) if now < row.valid_from => RedeemRefusal::NotYetValid,
         // Another state a newer version may add; not redeemable here.
         Some(_) => RedeemRefusal::AlreadyUsed,
