@@ -5,6 +5,7 @@
 #   BENCH_SKIP_BUILD=1 bench/run.sh   measure what dist/ and target/server hold now
 #
 #   first-screen-size.sh   wasm + js + css + html the first screen needs: raw, gzip, brotli
+#   wasm-size.sh           the wasm's top functions and its code by crate (twiggy)
 #   lighthouse.sh          Lighthouse 12.8.2 mobile on `/` (median of LH_RUNS=3)
 #   warm-start.mjs         offline start from the service worker cache to a scannable QR, median
 #                          of 10, then again with the CPU slowed 4x
@@ -62,6 +63,7 @@ echo "[bench] $url, load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) co
 failed=()
 figure() { "$@" || failed+=("$*"); }
 figure bench/first-screen-size.sh "$tmp/dist"
+figure bench/wasm-size.sh
 figure bench/lighthouse.sh "$url"
 figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
