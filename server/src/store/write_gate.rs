@@ -83,6 +83,9 @@ impl WriteGate {
             let mut connection = sqlite.options.connect().await?;
             connection::prepare_connection(&mut connection).await?;
             connection.execute("PRAGMA wal_autocheckpoint = 0").await?;
+            // The writer's cache stays valid between its transactions (see above): 64 MB keeps
+            // the pages of many members' rows and indexes instead of SQLite's default 2 MB.
+            connection.execute("PRAGMA cache_size = -65536").await?;
             *guard = Some(connection);
             let (wake, woken) = mpsc::channel(1);
             if sqlite.checkpoints.set(wake).is_ok() {
