@@ -26,6 +26,7 @@ use wallet_server::demo::{self, DemoMerchant};
 use wallet_server::http::router;
 use wallet_server::state::AppState;
 use wallet_server::store::connection as db;
+use wallet_server::store::Store;
 
 /// What a purchase does at each demo merchant, and an amount that earns something there.
 #[derive(Clone, Copy)]
@@ -122,19 +123,18 @@ fn main() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let address = server.block_on(async {
+    let (address, store) = server.block_on(async {
         let pool = db::connect(&url).await.map_err(|e| e.to_string())?;
         demo::seed(&pool).await.map_err(|e| e.to_string())?;
-        let app = router(
-            AppState::new(pool, Arc::new(SystemClock)),
-            std::path::Path::new("/nonexistent-dist"),
-        );
+        let state = AppState::new(pool, Arc::new(SystemClock));
+        let store = state.store.clone();
+        let app = router(state, std::path::Path::new("/nonexistent-dist"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok::<_, String>(address)
+        Ok::<_, String>((address, store))
     })?;
 
     let load = tokio::runtime::Builder::new_current_thread()
@@ -143,7 +143,7 @@ fn main() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let result = load.block_on(async {
         for scenario in &args.scenarios {
-            run(address, &args, *scenario, &backend).await?;
+            run(address, &args, *scenario, &backend, &store).await?;
         }
         Ok(())
     });
@@ -160,10 +160,12 @@ async fn run(
     args: &Args,
     scenario: Scenario,
     backend: &str,
+    store: &Store,
 ) -> Result<(), String> {
     let members = enroll_all(address, args, scenario.merchant.join_code).await?;
     let members = Arc::new(members);
     let next = Arc::new(AtomicUsize::new(0));
+    let commits_before = store.sqlite_commits();
     let cpu_before = Cpu::now();
     let started = Instant::now();
     let tasks: Vec<_> = (0..args.concurrency)
@@ -210,6 +212,7 @@ async fn run(
         process: after.process - before.process,
         load: after.load - before.load,
     });
+    let commits = store.sqlite_commits() - commits_before;
     latencies.sort_unstable();
 
     let label = format!(
@@ -231,6 +234,12 @@ async fn run(
         "cashier purchase ({label}): p99 {}",
         ms(percentile(&latencies, 99.0))
     );
+    if commits > 0 {
+        println!(
+            "cashier purchase ({label}): {:.1} purchases per SQLite commit",
+            latencies.len() as f64 / commits as f64
+        );
+    }
     // What the machine spent, whatever else runs on it: figures that do not move with the load
     // of other processes (the throughput above does). The load generator is this process's main
     // thread; the server is every other thread (its runtime's workers, SQLite's threads).
