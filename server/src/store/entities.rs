@@ -339,13 +339,7 @@ impl EntityBatch {
                         }
                     };
                     for membership_id in members {
-                        rows.push((
-                            membership_id,
-                            kind.clone(),
-                            id.clone(),
-                            back,
-                            data.clone(),
-                        ));
+                        rows.push((membership_id, kind.clone(), id.clone(), back, data.clone()));
                     }
                 }
                 Audience::Merchant(merchant_id) => {

@@ -56,10 +56,12 @@ pub const MAX_GROUP: usize = 16;
 /// group itself (only when the request it left the writer to went away without a turn).
 pub const GROUP_WAIT: Duration = Duration::from_millis(20);
 
-/// The savepoint of the request whose turn it is (nested in the group's transaction: one name
-/// serves, `ROLLBACK TO` finds the newest).
+/// The savepoint of the request whose turn it is, in the group's transaction. The one before,
+/// which committed, is released in the same round trip: SQLite copies a page into the savepoint's
+/// journal at its first change in each savepoint open, so only one is kept open.
 const BEGIN_GROUP: &str = "BEGIN IMMEDIATE; SAVEPOINT request";
 const BEGIN_MEMBER: &str = "SAVEPOINT request";
+const BEGIN_NEXT_MEMBER: &str = "RELEASE request; SAVEPOINT request";
 const UNDO_MEMBER: &str = "ROLLBACK TO request; RELEASE request";
 
 #[derive(Debug)]
@@ -92,6 +94,8 @@ struct OpenWriter {
     /// A request's turn ended without commit or rollback (an error or a cancelled request): its
     /// savepoint is rolled back before anything else runs.
     abandoned: bool,
+    /// The savepoint of the last request is still open (it committed; see `BEGIN_NEXT_MEMBER`).
+    savepoint_open: bool,
     next_group: u64,
 }
 
@@ -182,10 +186,15 @@ impl SqliteWriter {
             // The writer's cache stays valid between its transactions (see above): 64 MB keeps
             // the pages of many members' rows and indexes instead of SQLite's default 2 MB.
             connection.execute("PRAGMA cache_size = -65536").await?;
+            // A request's savepoint journals the pages it changes that its group changed before
+            // it (to roll back to): in memory, not in a temporary file (a profile of the group
+            // commit: a fifth of the writer's time was writing that file).
+            connection.execute("PRAGMA temp_store = MEMORY").await?;
             *guard = Some(OpenWriter {
                 connection,
                 group: None,
                 abandoned: false,
+                savepoint_open: false,
                 next_group: 0,
             });
         }
@@ -228,6 +237,7 @@ impl SqliteWriter {
         let Some(group) = open.group.take() else {
             return;
         };
+        open.savepoint_open = false;
         let outcome = match open.connection.execute("COMMIT").await {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -247,10 +257,16 @@ impl OpenWriter {
     async fn begin_member(&mut self) -> Result<(), StoreError> {
         self.undo_abandoned().await;
         if self.group.is_some() {
-            if let Err(e) = self.connection.execute(BEGIN_MEMBER).await {
+            let begin = if self.savepoint_open {
+                BEGIN_NEXT_MEMBER
+            } else {
+                BEGIN_MEMBER
+            };
+            if let Err(e) = self.connection.execute(begin).await {
                 self.fail_group(&e).await;
                 return Err(e.into());
             }
+            self.savepoint_open = true;
             if let Some(group) = &mut self.group {
                 group.members += 1;
             }
@@ -261,6 +277,7 @@ impl OpenWriter {
             let _ = self.connection.execute("ROLLBACK").await;
             return Err(e.into());
         }
+        self.savepoint_open = true;
         self.next_group += 1;
         self.group = Some(Group {
             id: self.next_group,
@@ -276,6 +293,7 @@ impl OpenWriter {
         if !std::mem::take(&mut self.abandoned) {
             return;
         }
+        self.savepoint_open = false;
         if let Err(e) = self.connection.execute(UNDO_MEMBER).await {
             self.fail_group(&e).await;
         }
@@ -284,6 +302,7 @@ impl OpenWriter {
     /// The group's transaction is lost: whatever is left of it is rolled back, and its members
     /// are told.
     async fn fail_group(&mut self, cause: &sqlx::Error) {
+        self.savepoint_open = false;
         let _ = self.connection.execute("ROLLBACK").await;
         if let Some(group) = self.group.take() {
             tracing::error!(
@@ -340,6 +359,7 @@ impl Turn<'_> {
         };
         self.ended = true;
         if !commit {
+            open.savepoint_open = false;
             if let Err(e) = open.connection.execute(UNDO_MEMBER).await {
                 open.fail_group(&e).await;
                 return Err(e.into());
