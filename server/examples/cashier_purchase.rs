@@ -164,6 +164,8 @@ async fn run(
 ) -> Result<(), String> {
     let members = enroll_all(address, args, scenario.merchant.join_code).await?;
     let members = Arc::new(members);
+    // For a profiler that should see the purchases only (callgrind_control -i on/off).
+    eprintln!("measuring {} purchases", members.len());
     let next = Arc::new(AtomicUsize::new(0));
     let commits_before = store.sqlite_commits();
     let cpu_before = Cpu::now();
@@ -213,6 +215,7 @@ async fn run(
         load: after.load - before.load,
     });
     let commits = store.sqlite_commits() - commits_before;
+    eprintln!("measured");
     latencies.sort_unstable();
 
     let label = format!(
