@@ -26,6 +26,7 @@ use wallet_server::demo::{self, DemoMerchant};
 use wallet_server::http::router;
 use wallet_server::state::AppState;
 use wallet_server::store::connection as db;
+use wallet_server::store::Store;
 
 /// What a purchase does at each demo merchant, and an amount that earns something there.
 #[derive(Clone, Copy)]
@@ -122,19 +123,18 @@ fn main() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let address = server.block_on(async {
+    let (address, store) = server.block_on(async {
         let pool = db::connect(&url).await.map_err(|e| e.to_string())?;
         demo::seed(&pool).await.map_err(|e| e.to_string())?;
-        let app = router(
-            AppState::new(pool, Arc::new(SystemClock)),
-            std::path::Path::new("/nonexistent-dist"),
-        );
+        let state = AppState::new(pool, Arc::new(SystemClock));
+        let store = state.store.clone();
+        let app = router(state, std::path::Path::new("/nonexistent-dist"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok::<_, String>(address)
+        Ok::<_, String>((address, store))
     })?;
 
     let load = tokio::runtime::Builder::new_current_thread()
@@ -143,7 +143,7 @@ fn main() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let result = load.block_on(async {
         for scenario in &args.scenarios {
-            run(address, &args, *scenario, &backend).await?;
+            run(address, &args, *scenario, &backend, &store).await?;
         }
         Ok(())
     });
@@ -160,11 +160,15 @@ async fn run(
     args: &Args,
     scenario: Scenario,
     backend: &str,
+    store: &Store,
 ) -> Result<(), String> {
     let members = enroll_all(address, args, scenario.merchant.join_code).await?;
     let members = Arc::new(members);
+    // For a profiler that should see the purchases only (callgrind_control -i on/off).
+    eprintln!("measuring {} purchases", members.len());
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu_before = cpu_ticks();
+    let commits_before = store.sqlite_commits();
+    let cpu_before = Cpu::now();
     let started = Instant::now();
     let tasks: Vec<_> = (0..args.concurrency)
         .map(|_| {
@@ -206,9 +210,12 @@ async fn run(
         latencies.extend(task.await.map_err(|e| e.to_string())??);
     }
     let elapsed = started.elapsed();
-    let cpu = cpu_before
-        .zip(cpu_ticks())
-        .map(|(before, after)| after - before);
+    let cpu = cpu_before.zip(Cpu::now()).map(|(before, after)| Cpu {
+        process: after.process - before.process,
+        load: after.load - before.load,
+    });
+    let commits = store.sqlite_commits() - commits_before;
+    eprintln!("measured");
     latencies.sort_unstable();
 
     let label = format!(
@@ -230,25 +237,66 @@ async fn run(
         "cashier purchase ({label}): p99 {}",
         ms(percentile(&latencies, 99.0))
     );
-    // What the machine spent, whatever else runs on it: a figure that does not move with the
-    // load of other processes (the throughput above does).
-    if let Some(ticks) = cpu {
-        let micros = ticks as f64 * 10_000.0 / latencies.len() as f64;
+    if commits > 0 {
         println!(
-            "cashier purchase ({label}): {micros:.0} µs CPU per purchase (server and load generator)"
+            "cashier purchase ({label}): {:.1} purchases per SQLite commit",
+            latencies.len() as f64 / commits as f64
+        );
+    }
+    // What the machine spent, whatever else runs on it: figures that do not move with the load
+    // of other processes (the throughput above does). The load generator is this process's main
+    // thread; the server is every other thread (its runtime's workers, SQLite's threads).
+    if let Some(cpu) = cpu {
+        let per_purchase = |ticks: u64| ticks as f64 * 10_000.0 / latencies.len() as f64;
+        let server = cpu.process.saturating_sub(cpu.load);
+        let share = 100.0 * cpu.load as f64 / cpu.process.max(1) as f64;
+        println!(
+            "cashier purchase ({label}): {:.0} µs CPU per purchase in the server, {:.0} µs in the \
+             load generator ({share:.0}% of the process's CPU); load average {}",
+            per_purchase(server),
+            per_purchase(cpu.load),
+            load_average().unwrap_or_else(|| "?".into()),
         );
     }
     Ok(())
 }
 
-/// This process's user + system CPU time in clock ticks (1/100 s), from /proc on Linux.
-fn cpu_ticks() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+/// User + system CPU time in clock ticks (1/100 s), from /proc on Linux: the whole process's
+/// (threads that ended included) and the main thread's, where the load generator runs.
+#[derive(Clone, Copy)]
+struct Cpu {
+    process: u64,
+    load: u64,
+}
+
+impl Cpu {
+    fn now() -> Option<Self> {
+        let pid = std::process::id();
+        Some(Self {
+            process: cpu_ticks("/proc/self/stat")?,
+            load: cpu_ticks(&format!("/proc/self/task/{pid}/stat"))?,
+        })
+    }
+}
+
+fn cpu_ticks(path: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(path).ok()?;
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
     Some(utime + stime)
+}
+
+/// The machine's load average over the last minute, 5 and 15 minutes.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    Some(
+        text.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Enrolls one membership per request to come (not measured), over the same kind of connections.

@@ -41,14 +41,26 @@ pub async fn due(
     Ok(due)
 }
 
-/// The counts of `Due`, as columns of a query over `memberships m` with `$2` = now.
-pub(super) const DUE_COLUMNS: &str = "\
-    (SELECT COUNT(*) FROM coupons \
-     WHERE membership_id = m.id AND state = 'active' AND valid_until <= $2) AS due_coupons, \
-    (SELECT COUNT(*) FROM stamp_cards \
-     WHERE membership_id = m.id AND state = 'active' AND expires_at <= $2) AS due_cards, \
-    (SELECT COUNT(*) FROM points_lots \
-     WHERE account_id = m.points_account_id AND remaining > 0 AND expires_at <= $2) AS due_lots";
+/// The counts of `Due`, as columns of a query over the membership row `$m` with `$2` = now.
+macro_rules! due_columns {
+    ($m:literal) => {
+        concat!(
+            "(SELECT COUNT(*) FROM coupons WHERE membership_id = ",
+            $m,
+            ".id AND state = 'active' AND valid_until <= $2) AS due_coupons, \
+             (SELECT COUNT(*) FROM stamp_cards WHERE membership_id = ",
+            $m,
+            ".id AND state = 'active' AND expires_at <= $2) AS due_cards, \
+             (SELECT COUNT(*) FROM points_lots WHERE account_id = ",
+            $m,
+            ".points_account_id AND remaining > 0 AND expires_at <= $2) AS due_lots"
+        )
+    };
+}
+pub(super) use due_columns;
+
+/// `due_columns!` over `memberships m`.
+pub(super) const DUE_COLUMNS: &str = due_columns!("m");
 
 /// A membership's row and what of it is due, in one read (before a sync).
 async fn member_and_due(

@@ -2,36 +2,100 @@
 //! within the limits, points at the earn rate and tier multiplier, the purchase row, and the tier
 //! recomputed, all in the caller's transaction.
 
-use super::housekeeping::{self, Due, DUE_COLUMNS};
+use super::housekeeping::{self, due_columns, Due};
 use super::points::{self, Change};
 use super::rules::MerchantRules;
 use super::stamps::{self, Stamped};
 use super::tiers::{self, Standing};
-use super::{MemberRow, MEMBER_COLUMNS};
+use super::MemberRow;
 use crate::store::entities;
 use crate::store::{StoreError, WriteTx};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::FromRow;
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::loyalty::LedgerReason;
 use wallet_core::loyalty_rules::{day_start, local_day, StampGrant};
 
+/// The member as a purchase finds it under the write lock: its row and what the purchase reads
+/// before it writes (`use_code_step`).
+pub struct Buyer {
+    pub member: MemberRow,
+    context: PurchaseContext,
+}
+
+/// The active stamp card's columns, each a subquery of the `RETURNING` of `use_code_step` (which
+/// may only name the updated table): one index lookup each, cheaper than another round trip.
+macro_rules! active_card {
+    ($column:literal) => {
+        concat!(
+            "(SELECT c.",
+            $column,
+            " FROM stamp_cards c WHERE c.membership_id = memberships.id AND c.program_id = $4 \
+             AND c.state = 'active' ORDER BY c.serial DESC LIMIT 1) AS card_",
+            $column
+        )
+    };
+}
+
 /// Records the member code's `step` as used, if it is newer than the last used one, and reads the
-/// member's loyalty state under the write lock: `None` when another request used it first. The
-/// condition makes the write the arbiter, as for a scan.
+/// member's loyalty state and the purchase's context under the write lock, in one statement (the
+/// counter is a queue: every round trip inside the write lock counts): `None` when another
+/// request used it first. The condition makes the write the arbiter, as for a scan.
 pub async fn use_code_step(
     tx: &mut WriteTx<'_>,
+    rules: &MerchantRules,
     membership_id: &str,
     step: i64,
-) -> Result<Option<MemberRow>, StoreError> {
-    let member = sqlx::query_as(&format!(
-        "UPDATE memberships SET last_used_step = $1 \
-         WHERE id = $2 AND last_used_step < $1 RETURNING {MEMBER_COLUMNS}"
-    ))
-    .bind(step)
-    .bind(membership_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(member)
+    now: i64,
+) -> Result<Option<Buyer>, StoreError> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        member: MemberRow,
+        #[sqlx(flatten)]
+        context: PurchaseContext,
+    }
+    const SQL: &str = concat!(
+        "UPDATE memberships SET last_used_step = $5 WHERE id = $1 AND last_used_step < $5 \
+         RETURNING id, merchant_id, points_account_id, birthday_month, birthday_coupon_year, \
+         tier_rank, tier_since, loyalty_ready, ",
+        due_columns!("memberships"),
+        ", (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
+           WHERE membership_id = memberships.id AND created_at >= $3) AS stamps_today, \
+         (SELECT COUNT(*) FROM memberships o \
+           WHERE o.points_account_id = memberships.points_account_id) AS account_members, ",
+        active_card!("id"),
+        ", ",
+        active_card!("serial"),
+        ", ",
+        active_card!("stamps"),
+        ", ",
+        active_card!("stamps_reached"),
+        ", ",
+        active_card!("started_at"),
+        ", ",
+        active_card!("first_stamp_at"),
+        ", ",
+        active_card!("last_stamp_at"),
+        ", ",
+        active_card!("expires_at"),
+        ", ",
+        active_card!("completed_at"),
+    );
+    let offset = rules.merchant.utc_offset_min;
+    let today_start = day_start(local_day(now, offset), offset);
+    let program_id = rules.stamps.as_ref().map_or("", |p| p.id.as_str());
+    let row: Option<Row> = sqlx::query_as(SQL)
+        .bind(membership_id)
+        .bind(now)
+        .bind(today_start)
+        .bind(program_id)
+        .bind(step)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|row| Buyer {
+        member: row.member,
+        context: row.context,
+    }))
 }
 
 /// The points a purchase earned and the balance after.
@@ -53,9 +117,9 @@ pub struct PurchaseEffects {
     pub coupons: Vec<IssuedCoupon>,
 }
 
-/// What a purchase reads before it writes, in one query (the counter is a queue: every round trip
-/// inside the write lock counts): what is due for housekeeping, the stamps the member earned today,
-/// how many memberships share the points account, and the active stamp card.
+/// What a purchase reads before it writes, with the code's step (`use_code_step`): what is due
+/// for housekeeping, the stamps the member earned today, how many memberships share the points
+/// account, and the active stamp card of the merchant's program, if any.
 #[derive(FromRow)]
 struct PurchaseContext {
     due_coupons: i64,
@@ -63,68 +127,34 @@ struct PurchaseContext {
     due_lots: i64,
     stamps_today: i64,
     account_members: i64,
-    id: Option<String>,
-    membership_id: Option<String>,
-    program_id: Option<String>,
-    serial: Option<i64>,
-    stamps: Option<i64>,
-    stamps_reached: Option<i64>,
-    state: Option<String>,
-    started_at: Option<i64>,
-    first_stamp_at: Option<i64>,
-    last_stamp_at: Option<i64>,
-    expires_at: Option<i64>,
-    completed_at: Option<i64>,
+    card_id: Option<String>,
+    card_serial: Option<i64>,
+    card_stamps: Option<i64>,
+    card_stamps_reached: Option<i64>,
+    card_started_at: Option<i64>,
+    card_first_stamp_at: Option<i64>,
+    card_last_stamp_at: Option<i64>,
+    card_expires_at: Option<i64>,
+    card_completed_at: Option<i64>,
 }
 
 impl PurchaseContext {
-    fn card(&self) -> Option<stamps::CardRow> {
+    fn card(&self, membership_id: &str, program_id: &str) -> Option<stamps::CardRow> {
         Some(stamps::CardRow {
-            id: self.id.clone()?,
-            membership_id: self.membership_id.clone()?,
-            program_id: self.program_id.clone()?,
-            serial: self.serial?,
-            stamps: self.stamps?,
-            stamps_reached: self.stamps_reached?,
-            state: self.state.clone()?,
-            started_at: self.started_at?,
-            first_stamp_at: self.first_stamp_at,
-            last_stamp_at: self.last_stamp_at,
-            expires_at: self.expires_at,
-            completed_at: self.completed_at,
+            id: self.card_id.clone()?,
+            membership_id: membership_id.to_owned(),
+            program_id: program_id.to_owned(),
+            serial: self.card_serial?,
+            stamps: self.card_stamps?,
+            stamps_reached: self.card_stamps_reached?,
+            state: stamps::ACTIVE.to_owned(),
+            started_at: self.card_started_at?,
+            first_stamp_at: self.card_first_stamp_at,
+            last_stamp_at: self.card_last_stamp_at,
+            expires_at: self.card_expires_at,
+            completed_at: self.card_completed_at,
         })
     }
-}
-
-async fn purchase_context(
-    conn: &mut AnyConnection,
-    rules: &MerchantRules,
-    member: &MemberRow,
-    now: i64,
-) -> Result<PurchaseContext, StoreError> {
-    let offset = rules.merchant.utc_offset_min;
-    let today_start = day_start(local_day(now, offset), offset);
-    let program_id = rules.stamps.as_ref().map_or("", |p| p.id.as_str());
-    let context = sqlx::query_as(&format!(
-        "SELECT {DUE_COLUMNS}, \
-           (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
-            WHERE membership_id = m.id AND created_at >= $3) AS stamps_today, \
-           (SELECT COUNT(*) FROM memberships o \
-            WHERE o.points_account_id = m.points_account_id) AS account_members, \
-           c.id, c.membership_id, c.program_id, c.serial, c.stamps, c.stamps_reached, c.state, \
-           c.started_at, c.first_stamp_at, c.last_stamp_at, c.expires_at, c.completed_at \
-         FROM memberships m \
-         LEFT JOIN stamp_cards c \
-           ON c.membership_id = m.id AND c.program_id = $4 AND c.state = 'active' \
-         WHERE m.id = $1 ORDER BY c.serial DESC LIMIT 1"
-    ))
-    .bind(&member.id)
-    .bind(now)
-    .bind(today_start)
-    .bind(program_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(context)
 }
 
 /// A purchase of `amount` NT$ by `member` at `rules.merchant`: housekeeping first (so expired
@@ -133,12 +163,12 @@ async fn purchase_context(
 pub async fn record_purchase(
     tx: &mut WriteTx<'_>,
     rules: &MerchantRules,
-    member: &mut MemberRow,
+    buyer: &mut Buyer,
     amount: i64,
     now: i64,
 ) -> Result<PurchaseEffects, StoreError> {
     let (conn, batch) = tx.split();
-    let context = purchase_context(conn, rules, member, now).await?;
+    let Buyer { member, context } = buyer;
     if let (1, Some(account_id)) = (context.account_members, &member.points_account_id) {
         batch.know_account(account_id, vec![member.id.clone()]);
     }
@@ -156,7 +186,11 @@ pub async fn record_purchase(
             let stamping = stamps::Stamping {
                 membership_id: &member.id,
                 // Housekeeping may have replaced an expired card: then it is read again.
-                current: if due.cards > 0 { None } else { context.card() },
+                current: if due.cards > 0 {
+                    None
+                } else {
+                    context.card(&member.id, &program.id)
+                },
                 granted: grant.granted,
             };
             let stamped = stamps::add_stamps(conn, batch, rules, program, stamping, now).await?;

@@ -305,22 +305,24 @@ impl EntityBatch {
     }
 
     /// Stores every write, each with its own new version, in the caller's transaction: the
-    /// versions in one statement, the memberships of each points account in one query, the rows
-    /// in one multi-row insert (per 100). A merchant-wide write is one `INSERT ... SELECT`.
+    /// memberships of each points account in one query (unless known), then the versions and the
+    /// rows in one statement (one round trip to the database) when they fit a multi-row insert,
+    /// else the versions in one statement and the rows per 100. A merchant-wide write is one
+    /// `INSERT ... SELECT`.
     pub async fn flush(self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         let count = self.writes.len();
         if count == 0 {
             return Ok(());
         }
-        let last = next_versions(conn, count).await?;
-        let first = last - i64::try_from(count).unwrap_or(i64::MAX) + 1;
         let mut rows = Vec::new();
+        let mut merchant_wide = Vec::new();
         let mut accounts = self.accounts;
         for (offset, (audience, kind, id, data)) in self.writes.into_iter().enumerate() {
-            let version = first + i64::try_from(offset).unwrap_or(0);
+            // How far below the last version taken this write's version is.
+            let back = i64::try_from(count - 1 - offset).unwrap_or(i64::MAX);
             match audience {
                 Audience::Membership(membership_id) => {
-                    rows.push((membership_id, kind, id, version, data));
+                    rows.push((membership_id, kind, id, back, data));
                 }
                 Audience::Account(account_id) => {
                     let members = match accounts.iter().find(|(a, _)| *a == account_id) {
@@ -337,22 +339,23 @@ impl EntityBatch {
                         }
                     };
                     for membership_id in members {
-                        rows.push((
-                            membership_id,
-                            kind.clone(),
-                            id.clone(),
-                            version,
-                            data.clone(),
-                        ));
+                        rows.push((membership_id, kind.clone(), id.clone(), back, data.clone()));
                     }
                 }
                 Audience::Merchant(merchant_id) => {
-                    store_for_merchant(conn, &merchant_id, &kind, &id, version, &data).await?;
+                    merchant_wide.push((merchant_id, kind, id, back, data));
                 }
             }
         }
+        if merchant_wide.is_empty() && rows.len() <= STORE_CHUNK {
+            return store_rows_with_versions(conn, count, &rows).await;
+        }
+        let last = next_versions(conn, count).await?;
+        for (merchant_id, kind, id, back, data) in merchant_wide {
+            store_for_merchant(conn, &merchant_id, &kind, &id, last - back, &data).await?;
+        }
         for chunk in rows.chunks(STORE_CHUNK) {
-            store_rows(conn, chunk).await?;
+            store_rows(conn, last, chunk).await?;
         }
         Ok(())
     }
@@ -360,6 +363,10 @@ impl EntityBatch {
 
 /// Rows per multi-row insert: 6 parameters each stays far below both databases' limits.
 const STORE_CHUNK: usize = 100;
+
+/// An entity row to store: membership, kind, id, its version's distance below the last version
+/// of the batch, data.
+type Row = (String, EntityKind, String, i64, Value);
 
 /// Takes `count` versions at once; returns the last. Locks the counter like `next_version`.
 pub async fn next_versions(conn: &mut AnyConnection, count: usize) -> Result<i64, StoreError> {
@@ -372,36 +379,84 @@ pub async fn next_versions(conn: &mut AnyConnection, count: usize) -> Result<i64
     Ok(last)
 }
 
-async fn store_rows(
+/// Takes `count` versions and stores the rows with theirs, in one round trip: on SQLite two
+/// statements sent as one, on PostgreSQL one statement (the counter's update as a data-modifying
+/// `WITH`).
+async fn store_rows_with_versions(
     conn: &mut AnyConnection,
-    rows: &[(String, EntityKind, String, i64, Value)],
+    count: usize,
+    rows: &[Row],
 ) -> Result<(), StoreError> {
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| {
-            let p = i * 5;
-            format!(
-                "(${}, ${}, ${}, ${}, 0, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5
-            )
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {} \
-         ON CONFLICT (membership_id, kind, id) DO UPDATE \
-         SET version = excluded.version, deleted = excluded.deleted, data = excluded.data",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for (membership_id, kind, id, version, data) in rows {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let sql = if sqlite {
+        // The versions as the counter stands after its update, the statement before.
+        let values = row_values(rows.len(), 2, |back| {
+            format!("(SELECT version FROM sync_state WHERE id = 1) - {back}")
+        });
+        format!(
+            "UPDATE sync_state SET version = version + $1 WHERE id = 1; \
+             INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {values} \
+             {UPSERT}"
+        )
+    } else {
+        let values = row_values(rows.len(), 2, |back| format!("CAST({back} AS BIGINT)"));
+        format!(
+            "WITH taken AS (UPDATE sync_state SET version = version + $1 WHERE id = 1 \
+             RETURNING version) \
+             INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
+             SELECT r.membership_id, r.kind, r.id, taken.version - r.back, 0, r.data \
+             FROM taken, (VALUES {values}) AS r (membership_id, kind, id, back, deleted, data) \
+             {UPSERT}"
+        )
+    };
+    let mut query = sqlx::query(&sql).bind(count);
+    for (membership_id, kind, id, back, data) in rows {
         query = query
             .bind(membership_id.as_str())
             .bind(kind.as_str().to_owned())
             .bind(id.as_str())
-            .bind(*version)
+            .bind(*back)
+            .bind(data.to_string());
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
+const UPSERT: &str = "ON CONFLICT (membership_id, kind, id) DO UPDATE \
+    SET version = excluded.version, deleted = excluded.deleted, data = excluded.data";
+
+/// `($a, $b, $c, <version of $d>, 0, $e), ...` for `n` rows of 5 parameters from `$first`.
+fn row_values(n: usize, first: usize, version: impl Fn(&str) -> String) -> String {
+    (0..n)
+        .map(|i| {
+            let p = first + i * 5;
+            format!(
+                "(${}, ${}, ${}, {}, 0, ${})",
+                p,
+                p + 1,
+                p + 2,
+                version(&format!("${}", p + 3)),
+                p + 4
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn store_rows(conn: &mut AnyConnection, last: i64, rows: &[Row]) -> Result<(), StoreError> {
+    let values = row_values(rows.len(), 1, |version| version.to_owned());
+    let sql = format!(
+        "INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {values} \
+         {UPSERT}"
+    );
+    let mut query = sqlx::query(&sql);
+    for (membership_id, kind, id, back, data) in rows {
+        query = query
+            .bind(membership_id.as_str())
+            .bind(kind.as_str().to_owned())
+            .bind(id.as_str())
+            .bind(last - *back)
             .bind(data.to_string());
     }
     query.execute(conn).await?;

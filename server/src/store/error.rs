@@ -12,6 +12,9 @@ pub enum StoreError {
     Corrupt(String),
     /// The operating system's random source failed.
     Randomness(String),
+    /// The SQLite transaction a request's changes were kept in, with those of the requests
+    /// around it, did not commit (`write_gate`): none of them is applied.
+    GroupCommit(std::sync::Arc<str>),
 }
 
 impl StoreError {
@@ -36,6 +39,7 @@ impl fmt::Display for StoreError {
             Self::Database(e) => write!(f, "database: {e}"),
             Self::Corrupt(what) => write!(f, "stored data is not valid: {what}"),
             Self::Randomness(e) => write!(f, "the OS random source failed: {e}"),
+            Self::GroupCommit(e) => write!(f, "database: the transaction did not commit: {e}"),
         }
     }
 }

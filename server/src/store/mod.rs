@@ -48,6 +48,12 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// How many transactions the SQLite writer committed (each ends a group of requests, see
+    /// `write_gate`); 0 on PostgreSQL. For tests and the bench.
+    pub fn sqlite_commits(&self) -> u64 {
+        self.gate.commits()
+    }
+
     /// A write transaction, once it is this request's turn.
     pub async fn write(&self) -> Result<WriteTx<'_>, StoreError> {
         let conn = self.read().await?;

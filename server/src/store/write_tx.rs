@@ -3,9 +3,9 @@
 //! `let mut tx = store.write().await?; loyalty::…(&mut tx, …); tx.commit().await?`.
 //!
 //! Beginning takes, in this order, what makes concurrent writers safe: the writer's turn (the
-//! gate: on SQLite the one writer connection, in this process's queue), then the transaction,
-//! then the version counter's lock where the gate does not already serialise writers
-//! (PostgreSQL). Every writer takes them in the same order, so no two wait for each other, and
+//! gate: on SQLite the one writer connection, in this process's queue, where the turn is a
+//! savepoint in a transaction its group shares: see `write_gate`), then the transaction, then
+//! the version counter's lock where the gate does not already serialise writers (PostgreSQL). Every writer takes them in the same order, so no two wait for each other, and
 //! versions are committed in the order they were given out (see `entities`). Entity writes are
 //! collected in the transaction's batch and stored by `commit` (or `flush`), each with its version.
 
@@ -32,11 +32,13 @@ impl<'s> WriteTx<'s> {
         gate: &'s WriteGate,
         conn: PoolConnection<Any>,
     ) -> Result<Self, StoreError> {
+        // SQLite: the turn is begun (with the write lock taken at once: a transaction that read
+        // first could not take it later if another process wrote meanwhile, "database is
+        // locked").
         let mut writer = gate.writer(conn).await?;
-        // SQLite: the write lock now, not at the first write. A transaction that read first
-        // could not take it later if another process wrote meanwhile ("database is locked").
-        let statement = gate.serialises().then_some("BEGIN IMMEDIATE".into());
-        Manager::begin(&mut writer, statement).await?;
+        if let Writer::Request(conn) = &mut writer {
+            Manager::begin(conn, None).await?;
+        }
         let mut tx = Self {
             writer,
             batch: EntityBatch::new(),
@@ -70,28 +72,35 @@ impl<'s> WriteTx<'s> {
             .await
     }
 
-    /// Stores the queued entity writes and commits.
+    /// Stores the queued entity writes and commits; returns once committed (on SQLite with the
+    /// rest of its group).
     pub async fn commit(mut self) -> Result<(), StoreError> {
         self.flush().await?;
-        Manager::commit(&mut self.writer).await?;
         self.open = false;
-        Ok(())
+        match &mut self.writer {
+            Writer::Own(turn) => turn.end(true).await,
+            Writer::Request(conn) => Ok(Manager::commit(conn).await?),
+        }
     }
 
-    /// Undoes everything of this transaction, the queued entity writes included.
+    /// Undoes everything of this transaction, the queued entity writes included; returns once
+    /// what it read is committed (on SQLite its group's earlier requests).
     pub async fn rollback(mut self) -> Result<(), StoreError> {
-        Manager::rollback(&mut self.writer).await?;
         self.open = false;
-        Ok(())
+        match &mut self.writer {
+            Writer::Own(turn) => turn.end(false).await,
+            Writer::Request(conn) => Ok(Manager::rollback(conn).await?),
+        }
     }
 }
 
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
-        if self.open {
+        // A SQLite turn rolls itself back (to its savepoint, see `write_gate`).
+        if let (true, Writer::Request(conn)) = (self.open, &mut self.writer) {
             // Queued on the connection, sent before its next statement: what sqlx's own
             // transactions do when dropped (an error or a cancelled request).
-            Manager::start_rollback(&mut self.writer);
+            Manager::start_rollback(conn);
         }
     }
 }

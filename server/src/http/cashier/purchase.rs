@@ -84,8 +84,9 @@ pub async fn purchase(
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
 
     let mut tx = state.store.write_after(conn).await?;
-    let used = purchase::use_code_step(&mut tx, checked.membership_id.as_str(), checked.step);
-    let Some(mut member) = used.await? else {
+    let membership_id = checked.membership_id.as_str();
+    let used = purchase::use_code_step(&mut tx, &rules, membership_id, checked.step, now);
+    let Some(mut buyer) = used.await? else {
         tx.rollback().await?;
         // The same request racing itself (a double tap): the first one's answer.
         let mut conn = state.store.read().await?;
@@ -102,7 +103,7 @@ pub async fn purchase(
     };
 
     let effects =
-        purchase::record_purchase(&mut tx, &rules, &mut member, request.amount, now).await?;
+        purchase::record_purchase(&mut tx, &rules, &mut buyer, request.amount, now).await?;
     let answer = PurchaseResponse {
         request_id: request_id.clone(),
         membership_id: checked.membership_id,
