@@ -57,7 +57,7 @@ pub async fn use_code_step(
     const SQL: &str = concat!(
         "UPDATE memberships SET last_used_step = $5 WHERE id = $1 AND last_used_step < $5 \
          RETURNING id, merchant_id, points_account_id, birthday_month, birthday_coupon_year, \
-         tier_rank, tier_since, loyalty_ready, ",
+         birthday_set_at, tier_rank, tier_since, loyalty_ready, ",
         due_columns!("memberships"),
         ", (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
            WHERE membership_id = memberships.id AND created_at >= $3) AS stamps_today, \
