@@ -76,6 +76,21 @@ async fn a_tampered_record_is_skipped_not_fatal() {
         .unwrap();
     tx.done().await.unwrap();
 
+    // And one whose issuer became plain http to a stranger's host (this page would never have
+    // joined it: not loopback, not the page's own origin).
+    let mut insecure = serde_json::to_value(membership(5, 3.0)).unwrap();
+    insecure["issuer"] = "http://issuer.example.com".into();
+    let insecure: JsValue = js_sys::JSON::parse(&insecure.to_string()).unwrap();
+    let tx = db
+        .transaction(&[MEMBERSHIPS], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.store(MEMBERSHIPS)
+        .unwrap()
+        .put(&insecure, None)
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+
     let listed = storage::list_memberships(&db).await.unwrap();
     assert_eq!(listed.len(), 1, "only the intact membership is shown");
     assert_eq!(listed[0].id, MembershipId::from_random(3));

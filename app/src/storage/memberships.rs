@@ -4,6 +4,7 @@ use super::schema::MEMBERSHIPS;
 use super::StorageError;
 use crate::membership::StoredMembership;
 use rexie::{Rexie, TransactionMode};
+use wallet_core::IssuerUrl;
 
 pub async fn put_membership(db: &Rexie, membership: &StoredMembership) -> Result<(), StorageError> {
     let value = serde_wasm_bindgen::to_value(membership)
@@ -15,22 +16,35 @@ pub async fn put_membership(db: &Rexie, membership: &StoredMembership) -> Result
 }
 
 /// Every membership, newest first. A record that no longer parses (a tampered or half-written
-/// store) is skipped and reported on the console rather than hiding every other card.
+/// store) is skipped and reported on the console rather than hiding every other card; so is one
+/// whose issuer this page would not have joined (plain http to a host that is neither loopback
+/// nor this page's own origin: the stored address is checked again as the join checked it).
 pub async fn list_memberships(db: &Rexie) -> Result<Vec<StoredMembership>, StorageError> {
     let transaction = db.transaction(&[MEMBERSHIPS], TransactionMode::ReadOnly)?;
     let values = transaction.store(MEMBERSHIPS)?.get_all(None, None).await?;
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok());
     let mut memberships: Vec<StoredMembership> = values
         .into_iter()
-        .filter_map(|value| match serde_wasm_bindgen::from_value(value) {
-            Ok(membership) => Some(membership),
-            Err(error) => {
-                web_sys::console::warn_1(
-                    &format!("skipped an unreadable membership: {error}").into(),
-                );
-                None
+        .filter_map(|value| {
+            let membership: StoredMembership = serde_wasm_bindgen::from_value(value)
+                .map_err(|error| skipped(&error.to_string()))
+                .ok()?;
+            match IssuerUrl::parse(membership.issuer.as_str(), origin.as_deref()) {
+                Ok(_) => Some(membership),
+                Err(error) => {
+                    skipped(&format!(
+                        "its issuer {}: {error}",
+                        membership.issuer.as_str()
+                    ));
+                    None
+                }
             }
         })
         .collect();
     memberships.sort_by(|a, b| b.joined_at.total_cmp(&a.joined_at));
     Ok(memberships)
+}
+
+fn skipped(why: &str) {
+    web_sys::console::warn_1(&format!("skipped an unreadable membership: {why}").into());
 }
