@@ -12,7 +12,7 @@ use crate::store::entities;
 use crate::store::{StoreError, WriteTx};
 use sqlx::FromRow;
 use wallet_core::cashier::IssuedCoupon;
-use wallet_core::loyalty::LedgerReason;
+use wallet_core::loyalty::{LedgerReason, StampCardState};
 use wallet_core::loyalty_rules::{day_start, local_day, StampGrant};
 
 /// The member as a purchase finds it under the write lock: its row and what the purchase reads
@@ -147,7 +147,7 @@ impl PurchaseContext {
             serial: self.card_serial?,
             stamps: self.card_stamps?,
             stamps_reached: self.card_stamps_reached?,
-            state: stamps::ACTIVE.to_owned(),
+            state: StampCardState::Active,
             started_at: self.card_started_at?,
             first_stamp_at: self.card_first_stamp_at,
             last_stamp_at: self.card_last_stamp_at,

@@ -12,11 +12,6 @@ use wallet_core::loyalty::{CouponSource, StampCardData, StampCardState, StampSte
 use wallet_core::loyalty_rules::{self, fill_cards};
 use wallet_core::sync::EntityKind;
 
-pub const ACTIVE: &str = "active";
-pub const COMPLETED: &str = "completed";
-pub const REWARDED: &str = "rewarded";
-pub const EXPIRED: &str = "expired";
-
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct CardRow {
     pub id: String,
@@ -26,7 +21,8 @@ pub struct CardRow {
     pub stamps: i64,
     /// The most stamps the card ever held: its steps up to here issued their coupons.
     pub stamps_reached: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: StampCardState,
     pub started_at: i64,
     pub first_stamp_at: Option<i64>,
     pub last_stamp_at: Option<i64>,
@@ -53,13 +49,7 @@ impl CardRow {
             title: program.title.clone(),
             stamps: self.stamps_u32().min(program.stamps_required),
             stamps_required: program.stamps_required,
-            state: match self.state.as_str() {
-                ACTIVE => StampCardState::Active,
-                COMPLETED => StampCardState::Completed,
-                REWARDED => StampCardState::Rewarded,
-                EXPIRED => StampCardState::Expired,
-                other => StampCardState::Other(other.to_owned()),
-            },
+            state: self.state.clone(),
             rewards: program
                 .steps
                 .iter()
@@ -104,7 +94,7 @@ impl CardRow {
         )
         .bind(self.stamps)
         .bind(self.stamps_reached)
-        .bind(&self.state)
+        .bind(self.state.as_str())
         .bind(self.first_stamp_at)
         .bind(self.last_stamp_at)
         .bind(self.expires_at)
@@ -133,7 +123,7 @@ pub async fn start_card(
         serial,
         stamps: 0,
         stamps_reached: 0,
-        state: ACTIVE.to_owned(),
+        state: StampCardState::Active,
         started_at: now,
         first_stamp_at: None,
         last_stamp_at: None,
@@ -148,7 +138,7 @@ pub async fn start_card(
     .bind(membership_id)
     .bind(&program.id)
     .bind(serial)
-    .bind(ACTIVE)
+    .bind(StampCardState::Active.as_str())
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -200,7 +190,7 @@ pub async fn mark_rewarded(
     program: &StampProgram,
     mut card: CardRow,
 ) -> Result<(), StoreError> {
-    card.state = REWARDED.to_owned();
+    card.state = StampCardState::Rewarded;
     card.save(conn).await?;
     card.write(batch, rules, program)
 }
@@ -216,7 +206,7 @@ async fn current_card(
 ) -> Result<CardRow, StoreError> {
     match active_card(conn, membership_id, &program.id).await? {
         Some(mut card) if card.expires_at.is_some_and(|at| at <= now) => {
-            card.state = EXPIRED.to_owned();
+            card.state = StampCardState::Expired;
             card.save(conn).await?;
             card.write(batch, rules, program)?;
             start_card(
@@ -338,18 +328,17 @@ pub async fn add_stamps(
         if fill.completed {
             stamped.cards_completed += 1;
             card.state = if program.final_step_issues_coupon() {
-                REWARDED
+                StampCardState::Rewarded
             } else {
-                COMPLETED
-            }
-            .to_owned();
+                StampCardState::Completed
+            };
             card.completed_at = Some(now);
             card.expires_at = None;
         }
         card.save(conn).await?;
         card.write(batch, rules, program)?;
     }
-    if card.state != ACTIVE {
+    if card.state != StampCardState::Active {
         card = start_card(
             conn,
             batch,
