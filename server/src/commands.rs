@@ -73,7 +73,7 @@ pub async fn new_cashier_key(database_url: &str, merchant_id: &str) -> Result<()
     println!("{key}");
     eprintln!(
         "The new cashier key of {merchant_id} (shown this once; only its hash is kept). \
-         The old key stops working within 10 seconds."
+         The old key stops working at once."
     );
     Ok(())
 }
@@ -87,7 +87,7 @@ pub async fn revoke_cashier_key(database_url: &str, merchant_id: &str) -> Result
         return Err(CommandError::NoSuchMerchant(merchant_id.to_owned()));
     }
     println!(
-        "The cashier key of {merchant_id} is revoked; a running server refuses it within 10 seconds"
+        "The cashier key of {merchant_id} is revoked: a running server refuses it from its next request"
     );
     Ok(())
 }

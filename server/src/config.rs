@@ -34,8 +34,7 @@ Usage: wallet-server [options]                 serve the wallet and the API
                                                a new cashier key for the merchant, printed once
                                                (it replaces the old one)
        wallet-server cashier-key revoke MERCHANT_ID [options]
-                                               the merchant's cashier key stops working (a running
-                                               server stops accepting it within 10 seconds)
+                                               the merchant's cashier key stops working at once
 
 Options (a flag wins over its environment variable):
   --host HOST          address to listen on (env HOST, default 127.0.0.1)

@@ -7,6 +7,7 @@
 //! `KEEP_ANSWERS_SECS`: a till resends within seconds or minutes, and a busy shop's answers would
 //! otherwise grow the database forever.
 
+use super::memberships::KeyChecked;
 use super::{Store, StoreError, WriteTx};
 use sqlx::{AnyConnection, FromRow};
 
@@ -45,6 +46,39 @@ pub async fn stored(
     .fetch_optional(conn)
     .await?;
     Ok(row)
+}
+
+/// `stored`, with whether the cashier key (by its hash) is still the merchant's
+/// (`memberships::KeyChecked`): the first read of a redeem or an adjustment.
+pub async fn stored_for_key(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    key_hash: &str,
+    request_id: &str,
+) -> Result<KeyChecked<Option<StoredRequest>>, StoreError> {
+    #[derive(FromRow)]
+    struct Row {
+        key_valid: i64,
+        fingerprint: Option<String>,
+        response: Option<String>,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM merchants k WHERE k.id = $1 AND k.cashier_key_hash = $2) \
+         AS key_valid, r.fingerprint, r.response FROM (SELECT 1 AS one) AS x \
+         LEFT JOIN cashier_requests r ON r.merchant_id = $1 AND r.request_id = $3",
+    )
+    .bind(merchant_id)
+    .bind(key_hash)
+    .bind(request_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(KeyChecked {
+        key_valid: row.key_valid > 0,
+        found: row.fingerprint.map(|fingerprint| StoredRequest {
+            fingerprint,
+            response: row.response,
+        }),
+    })
 }
 
 /// How a request that changed something ended.

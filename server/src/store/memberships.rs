@@ -24,22 +24,63 @@ pub struct CodeRow {
     pub last_used_step: i64,
 }
 
-/// The membership `membership_id` of this merchant as a code check needs it; `None` when it is
-/// not a member of this shop.
+/// What a cashier request reads first, with whether the cashier key it came with is still the
+/// merchant's: the key was checked when the request arrived, but possibly from a cache, so a key
+/// revoked or replaced a moment ago is caught here, in a read the request makes anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyChecked<T> {
+    pub key_valid: bool,
+    pub found: T,
+}
+
+/// The merchant's cashier key still has this hash: a column of the first read.
+const KEY_VALID: &str =
+    "(SELECT COUNT(*) FROM merchants k WHERE k.id = $1 AND k.cashier_key_hash = $2) AS key_valid";
+
+/// The membership `membership_id` of this merchant as a code check needs it (`None` when it is
+/// not a member of this shop), and whether the cashier's key is still valid.
 pub async fn code_row(
     conn: &mut AnyConnection,
     merchant_id: &str,
+    key_hash: &str,
     membership_id: &str,
-) -> Result<Option<CodeRow>, StoreError> {
-    let row = sqlx::query_as(
-        "SELECT totp_secret, member_since, last_used_step FROM memberships \
-         WHERE id = $1 AND merchant_id = $2",
-    )
-    .bind(membership_id)
+) -> Result<KeyChecked<Option<CodeRow>>, StoreError> {
+    #[derive(FromRow)]
+    struct Row {
+        key_valid: i64,
+        totp_secret: Option<String>,
+        member_since: Option<i64>,
+        last_used_step: Option<i64>,
+    }
+    let row: Row = sqlx::query_as(&format!(
+        "SELECT {KEY_VALID}, m.totp_secret, m.member_since, m.last_used_step \
+         FROM (SELECT 1 AS one) AS x \
+         LEFT JOIN memberships m ON m.id = $3 AND m.merchant_id = $1"
+    ))
     .bind(merchant_id)
-    .fetch_optional(conn)
+    .bind(key_hash)
+    .bind(membership_id)
+    .fetch_one(conn)
     .await?;
-    Ok(row)
+    Ok(KeyChecked {
+        key_valid: row.key_valid > 0,
+        found: code_row_of(row.totp_secret, row.member_since, row.last_used_step),
+    })
+}
+
+fn code_row_of(
+    totp_secret: Option<String>,
+    member_since: Option<i64>,
+    last_used_step: Option<i64>,
+) -> Option<CodeRow> {
+    match (totp_secret, member_since, last_used_step) {
+        (Some(totp_secret), Some(member_since), Some(last_used_step)) => Some(CodeRow {
+            totp_secret,
+            member_since,
+            last_used_step,
+        }),
+        _ => None,
+    }
 }
 
 /// A request id's stored row and the membership's code row, in one read: a purchase's reads
@@ -47,24 +88,28 @@ pub async fn code_row(
 pub async fn request_and_code_row(
     conn: &mut AnyConnection,
     merchant_id: &str,
+    key_hash: &str,
     request_id: &str,
     membership_id: &str,
-) -> Result<(Option<StoredRequest>, Option<CodeRow>), StoreError> {
+) -> Result<KeyChecked<(Option<StoredRequest>, Option<CodeRow>)>, StoreError> {
     #[derive(FromRow)]
     struct Row {
+        key_valid: i64,
         fingerprint: Option<String>,
         response: Option<String>,
         totp_secret: Option<String>,
         member_since: Option<i64>,
         last_used_step: Option<i64>,
     }
-    let row: Row = sqlx::query_as(
-        "SELECT r.fingerprint, r.response, m.totp_secret, m.member_since, m.last_used_step \
+    let row: Row = sqlx::query_as(&format!(
+        "SELECT {KEY_VALID}, r.fingerprint, r.response, \
+         m.totp_secret, m.member_since, m.last_used_step \
          FROM (SELECT 1 AS one) AS x \
-         LEFT JOIN cashier_requests r ON r.merchant_id = $1 AND r.request_id = $2 \
-         LEFT JOIN memberships m ON m.id = $3 AND m.merchant_id = $1",
-    )
+         LEFT JOIN cashier_requests r ON r.merchant_id = $1 AND r.request_id = $3 \
+         LEFT JOIN memberships m ON m.id = $4 AND m.merchant_id = $1"
+    ))
     .bind(merchant_id)
+    .bind(key_hash)
     .bind(request_id)
     .bind(membership_id)
     .fetch_one(conn)
@@ -73,15 +118,11 @@ pub async fn request_and_code_row(
         fingerprint,
         response: row.response,
     });
-    let membership = match (row.totp_secret, row.member_since, row.last_used_step) {
-        (Some(totp_secret), Some(member_since), Some(last_used_step)) => Some(CodeRow {
-            totp_secret,
-            member_since,
-            last_used_step,
-        }),
-        _ => None,
-    };
-    Ok((request, membership))
+    let membership = code_row_of(row.totp_secret, row.member_since, row.last_used_step);
+    Ok(KeyChecked {
+        key_valid: row.key_valid > 0,
+        found: (request, membership),
+    })
 }
 
 /// Records `step` as the membership's last used one, if it is newer: `false` when another

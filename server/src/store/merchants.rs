@@ -158,6 +158,11 @@ impl CashierKeys {
         Ok(found)
     }
 
+    /// Forgets a key (by its hash) found revoked or replaced, so it is looked up again.
+    pub fn forget(&self, key_hash: &str) {
+        self.lock().remove(key_hash);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, String)>> {
         // Each change is one insert or remove: a poisoned map is still consistent.
         self.valid

@@ -16,6 +16,8 @@ use super::auth::bearer_token;
 use super::client_address::client_key_of;
 use super::error::ApiError;
 use crate::state::AppState;
+use crate::store::memberships::KeyChecked;
+use crate::store::secrets::sha256_hex;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -28,6 +30,21 @@ const MAX_KEY_LEN: usize = 256;
 /// A request authenticated with `Authorization: Bearer <cashier key>`.
 pub struct Cashier {
     pub merchant_id: String,
+    /// The key's hash: each endpoint's first read checks that it is still the merchant's key
+    /// (`still_valid`), as the check here may have come from the cache of valid keys.
+    pub key_hash: String,
+}
+
+impl Cashier {
+    /// `Err(401)` when the first read found the key revoked or replaced since it was cached;
+    /// the cache forgets it then, so the next request is refused before its body is read.
+    pub fn still_valid<T>(&self, state: &AppState, read: KeyChecked<T>) -> Result<T, ApiError> {
+        if read.key_valid {
+            return Ok(read.found);
+        }
+        state.cashier_keys.forget(&self.key_hash);
+        Err(ApiError::unauthorized("this cashier key is not valid"))
+    }
 }
 
 impl FromRequestParts<AppState> for Cashier {
@@ -57,7 +74,10 @@ impl FromRequestParts<AppState> for Cashier {
             ));
         };
         match state.cashier_keys.merchant(&state.store.pool, key).await? {
-            Some(merchant_id) => Ok(Self { merchant_id }),
+            Some(merchant_id) => Ok(Self {
+                merchant_id,
+                key_hash: sha256_hex(key),
+            }),
             None => Err(refused("this cashier key is not valid")),
         }
     }

@@ -49,13 +49,15 @@ pub async fn purchase(
     };
 
     let mut conn = state.store.read().await?;
-    let (earlier, membership) = memberships::request_and_code_row(
+    let read = memberships::request_and_code_row(
         &mut conn,
         merchant_id,
+        &cashier.key_hash,
         &request_id,
         member_code.membership_id.as_str(),
     )
     .await?;
+    let (earlier, membership) = cashier.still_valid(&state, read)?;
     // A till that lost the answer sends the same request again (its code is used by now): it
     // gets the stored answer before the code is looked at.
     if let Some(stored) = replay(earlier, &claim)? {

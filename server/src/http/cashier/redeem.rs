@@ -8,7 +8,7 @@ use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::loyalty::coupons::{self, RedeemRefusal};
 use crate::state::AppState;
-use crate::store::idempotency::Claim;
+use crate::store::idempotency::{self, Claim};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -74,7 +74,9 @@ pub async fn redeem(
     };
 
     let mut conn = state.store.read().await?;
-    if let Some(stored) = answers::stored(&mut conn, &claim).await? {
+    let read = idempotency::stored_for_key(&mut conn, merchant_id, &cashier.key_hash, &request_id);
+    let earlier = cashier.still_valid(&state, read.await?)?;
+    if let Some(stored) = answers::replay(earlier, &claim)? {
         return Ok(stored);
     }
     let now = state.now();

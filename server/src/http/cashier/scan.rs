@@ -26,9 +26,11 @@ pub async fn scan(
     let row = memberships::code_row(
         &mut conn,
         &cashier.merchant_id,
+        &cashier.key_hash,
         member_code.membership_id.as_str(),
     )
     .await?;
+    let row = cashier.still_valid(&state, row)?;
     let checked = match check_membership_code(row, &member_code, now)? {
         Ok(checked) => checked,
         Err(refusal) => return Err(refuse(&state, &cashier, &member_code, now, refusal)),
