@@ -7,8 +7,7 @@
 //! `KEEP_ANSWERS_SECS`: a till resends within seconds or minutes, and a busy shop's answers would
 //! otherwise grow the database forever.
 
-use super::memberships::KeyChecked;
-use super::{Store, StoreError, WriteTx};
+use super::{KeyChecked, Store, StoreError, WriteTx};
 use sqlx::{AnyConnection, FromRow};
 
 /// How long a stored answer is kept (docs/protocol.md section 11.5).

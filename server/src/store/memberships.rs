@@ -4,7 +4,7 @@
 
 use super::idempotency::StoredRequest;
 use super::secrets::sha256_hex;
-use super::StoreError;
+use super::{KeyChecked, StoreError};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// The membership whose token this is (the database keeps only the token's hash).
@@ -22,15 +22,6 @@ pub struct CodeRow {
     pub totp_secret: String,
     pub member_since: i64,
     pub last_used_step: i64,
-}
-
-/// What a cashier request reads first, with whether the cashier key it came with is still the
-/// merchant's: the key was checked when the request arrived, but possibly from a cache, so a key
-/// revoked or replaced a moment ago is caught here, in a read the request makes anyway.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyChecked<T> {
-    pub key_valid: bool,
-    pub found: T,
 }
 
 /// The merchant's cashier key still has this hash: a column of the first read.

@@ -23,6 +23,15 @@ use sqlx::{Any, AnyPool};
 use std::sync::Arc;
 use write_gate::WriteGate;
 
+/// What a cashier request reads first, with whether the cashier key it came with is still the
+/// merchant's: the key was checked when the request arrived, but possibly from a cache, so a key
+/// revoked or replaced a moment ago is caught here, in a read the request makes anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyChecked<T> {
+    pub key_valid: bool,
+    pub found: T,
+}
+
 /// The database: a pool to read from and, one at a time where the database needs it, write
 /// transactions (`WriteTx`).
 #[derive(Clone, Debug)]
