@@ -13,6 +13,15 @@ export function joinLink(baseURL: string, code: string, issuer = baseURL.replace
   return `/join?issuer=${encodeURIComponent(issuer)}&code=${encodeURIComponent(code)}`;
 }
 
+/**
+ * A link to an issuer the customer never joined asks before anything is sent there (the link
+ * waits in the join form): says yes.
+ */
+export async function confirmNewIssuer(page: Page): Promise<void> {
+  await page.getByTestId('join-confirm').waitFor();
+  await page.getByRole('button', { name: '加入' }).click();
+}
+
 /** How many memberships the wallet's IndexedDB holds (read straight from the store). */
 export async function storedMemberships(page: Page): Promise<number> {
   return page.evaluate(

@@ -2,8 +2,8 @@
 // wallet exactly as it was.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect } from '../fixtures';
-import { demo, joinLink, storedMemberships } from '../wallet-page';
+import { test, expect, WalletServer } from '../fixtures';
+import { confirmNewIssuer, demo, joinLink, storedMemberships } from '../wallet-page';
 
 /** A real issuer on loopback that answers every request with `body` (and CORS, so the browser reads it). */
 async function brokenIssuer(body: string, contentType: string): Promise<{ url: string; server: Server }> {
@@ -84,6 +84,7 @@ for (const [what, body, type] of [
     const issuer = await brokenIssuer(body, type);
     try {
       await page.goto(joinLink(baseURL!, 'CAFE', issuer.url));
+      await confirmNewIssuer(page);
       await expect(page.getByTestId('join-error')).toContainText('回應無法辨識');
       await expectNothingStored(page);
     } finally {
@@ -96,6 +97,45 @@ test('an issuer that is down says it cannot be reached', async ({ page, baseURL 
   const issuer = await brokenIssuer('', 'text/plain');
   issuer.server.close();
   await page.goto(joinLink(baseURL!, 'CAFE', issuer.url));
+  await confirmNewIssuer(page);
   await expect(page.getByTestId('join-error')).toContainText('無法連線到 127.0.0.1');
   await expectNothingStored(page);
+});
+
+test('a link to an issuer never joined asks first, shows its host and sends nothing until yes', async ({
+  page,
+  baseURL,
+}) => {
+  const other = await WalletServer.start();
+  try {
+    const otherOrigin = other.url.replace(/\/$/, '');
+    const host = new URL(other.url).host;
+    const enrolls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/v1/enroll')) enrolls.push(request.url());
+    });
+    await page.goto(joinLink(baseURL!, demo.books.code, otherOrigin));
+    const confirm = page.getByTestId('join-confirm');
+    await expect(confirm).toContainText(host);
+    await page.screenshot({ path: 'output/screenshots/join-new-issuer.png', fullPage: true });
+    // No: back to the wallet, nothing sent, nothing stored.
+    await page.getByRole('link', { name: '返回' }).click();
+    await expect(page.getByTestId('wallet-empty')).toBeVisible();
+    expect(enrolls).toEqual([]);
+    expect(await storedMemberships(page)).toBe(0);
+
+    // Yes: joined.
+    await page.goto(joinLink(baseURL!, demo.books.code, otherOrigin));
+    await confirmNewIssuer(page);
+    await expect(page.getByRole('heading', { name: demo.books.zh })).toBeVisible();
+    expect(enrolls).toHaveLength(1);
+    // A host joined before is not asked about again, and the wallet's own server never is.
+    await page.goto(joinLink(baseURL!, demo.cafe.code, otherOrigin));
+    await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
+    await page.goto(joinLink(baseURL!, demo.yakiniku.code));
+    await expect(page.getByRole('heading', { name: demo.yakiniku.zh })).toBeVisible();
+    expect(await storedMemberships(page)).toBe(3);
+  } finally {
+    await other.stop();
+  }
 });

@@ -4,7 +4,7 @@
 // issuer's own database.
 import type { Page, Route } from '@playwright/test';
 import { test, expect } from '../fixtures';
-import { demo, joinLink } from '../wallet-page';
+import { confirmNewIssuer, demo, joinLink } from '../wallet-page';
 import {
   CORS,
   RestartableServer,
@@ -29,6 +29,7 @@ async function twoCards(page: Page, baseURL: string, other: RestartableServer) {
   await waitForFirstSync(page, a.id);
   // The other issuer's QR code opens the same wallet: plain http is allowed to loopback.
   await page.goto(joinLink(baseURL, demo.books.code, other.origin));
+  await confirmNewIssuer(page);
   await expect(page.getByRole('heading', { name: demo.books.zh })).toBeVisible();
   const b = await membershipOf(page, other.url);
   await waitForFirstSync(page, b.id);

@@ -6,12 +6,20 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wallet_components::PageHeader;
+use wallet_core::wallet::is_new_issuer;
 use wallet_core::{IssuerUrlError, JoinLinkError, JoinRequest};
 
 #[derive(Clone, Debug, PartialEq)]
 enum JoinStatus {
     Idle,
-    Joining { host: String },
+    /// A link to an issuer never joined: nothing was sent; the link waits in the form for a tap
+    /// on Join (or Back).
+    Confirm {
+        host: String,
+    },
+    Joining {
+        host: String,
+    },
     Failed(JoinFailure),
 }
 
@@ -25,16 +33,23 @@ pub fn JoinPage() -> impl IntoView {
     let own_origin = window().location().origin().unwrap_or_default();
 
     let input = RwSignal::new(String::new());
-    let start = move |parsed: Result<JoinRequest, JoinLinkError>| {
+    // `asked`: the customer acted on this page (typed, pasted, or tapped Join on a link that
+    // was waiting); otherwise it came in a link, and a link to an issuer never joined asks first.
+    let start = move |parsed: Result<JoinRequest, JoinLinkError>, asked: bool| {
         let request = match parsed {
             Ok(request) => request,
             Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
         };
-        status.set(JoinStatus::Joining {
-            host: request.issuer.host().to_owned(),
-        });
+        let host = request.issuer.host().to_owned();
+        status.set(JoinStatus::Joining { host: host.clone() });
         let navigate = navigate.clone();
+        let own_origin = window().location().origin().unwrap_or_default();
         leptos::task::spawn_local(async move {
+            if !asked && is_new(&request, &own_origin).await {
+                input.try_set(window().location().href().unwrap_or_default());
+                status.try_set(JoinStatus::Confirm { host });
+                return;
+            }
             match joining::join(state, request).await {
                 Ok(id) => {
                     // The first pull brings what the issuer knows of the new membership.
@@ -65,14 +80,16 @@ pub fn JoinPage() -> impl IntoView {
         });
     };
 
-    // A deep link joins at once: the customer scanned the shop's QR to do exactly that.
+    // A deep link joins at once (the customer scanned the shop's QR to do exactly that), but
+    // for an issuer never joined: then it asks first.
     let query = use_query_map().get_untracked();
     if query.get("code").is_some() || query.get("issuer").is_some() {
-        start(JoinRequest::from_params(
+        let parsed = JoinRequest::from_params(
             query.get("issuer").as_deref(),
             query.get("code").as_deref(),
             &own_origin,
-        ));
+        );
+        start(parsed, false);
     }
 
     let submit = {
@@ -80,10 +97,10 @@ pub fn JoinPage() -> impl IntoView {
         let own_origin = own_origin.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            start(JoinRequest::from_pasted(
-                &input.get_untracked(),
-                &own_origin,
-            ));
+            start(
+                JoinRequest::from_pasted(&input.get_untracked(), &own_origin),
+                true,
+            );
         }
     };
     let joining = move || matches!(status.get(), JoinStatus::Joining { .. });
@@ -97,6 +114,12 @@ pub fn JoinPage() -> impl IntoView {
         <main class="page join">
             {move || match status.get() {
                 JoinStatus::Idle => ().into_any(),
+                JoinStatus::Confirm { host } => view! {
+                    <p class="notice confirm" role="status" data-testid="join-confirm">
+                        {t_string!(i18n, join_confirm_body, host = host).to_string()}
+                    </p>
+                }
+                .into_any(),
                 JoinStatus::Joining { host } => view! {
                     <p class="notice" role="status" data-testid="join-status">
                         {t!(i18n, joining, host)}
@@ -130,6 +153,22 @@ pub fn JoinPage() -> impl IntoView {
             </form>
         </main>
     }
+}
+
+/// Whether the link's issuer is one the customer never joined (read from IndexedDB: the page may
+/// open before the wallet has been read). A wallet that cannot be read asks.
+async fn is_new(request: &JoinRequest, own_origin: &str) -> bool {
+    let stored = match crate::storage::database().await {
+        Ok(db) => crate::storage::list_memberships(&db)
+            .await
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    is_new_issuer(
+        &request.issuer,
+        own_origin,
+        stored.iter().map(|m| &m.issuer),
+    )
 }
 
 fn still_on_join_page() -> bool {
