@@ -75,6 +75,39 @@ export async function throttleCpu(context, page, rate) {
   return cdp;
 }
 
+/**
+ * Records in `window.__qrSvgAt` when the member card's QR <svg> first appears (installed before
+ * any page script, so it sees the first frame).
+ */
+export async function watchQrSvg(context) {
+  await context.addInitScript(() => {
+    const seen = () => document.querySelector('[data-testid="member-qr"] svg');
+    new MutationObserver((_, observer) => {
+      if (seen()) {
+        window.__qrSvgAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/**
+ * The first visit, online: joins the demo café at `base`, waits until the service worker
+ * controls the page (it has precached the app then), and cuts the network. Resolves to the
+ * card's URL, for warm starts from the worker's cache.
+ */
+export async function joinOnceThenGoOffline(context, base) {
+  const first = await context.newPage();
+  const issuer = new URL(base).origin;
+  await first.goto(new URL(`/join?issuer=${encodeURIComponent(issuer)}&code=CAFE`, base).href);
+  await first.waitForURL(/\/m\/[0-9A-Z]{12}$/, { timeout: 30_000 });
+  const card = first.url();
+  await first.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+  await first.close();
+  await context.setOffline(true);
+  return card;
+}
+
 export function quantile(xs, q) {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

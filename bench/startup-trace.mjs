@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromiumArgs, chromium, option, PHONE, throttleCpu } from './lib.mjs';
+import { chromiumArgs, chromium, joinOnceThenGoOffline, option, PHONE, throttleCpu, watchQrSvg } from './lib.mjs';
 
 const base = process.argv.slice(2).find((a) => /^https?:/.test(a));
 const cpu = Number(option('--cpu', 4));
@@ -46,23 +46,8 @@ const context = await chromium.launchPersistentContext(profile, {
   ...PHONE,
 });
 try {
-  await context.addInitScript(() => {
-    const seen = () => document.querySelector('[data-testid="member-qr"] svg');
-    new MutationObserver((_, observer) => {
-      if (seen()) {
-        window.__qrSvgAt = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
-  const first = await context.newPage();
-  const issuer = new URL(base).origin;
-  await first.goto(new URL(`/join?issuer=${encodeURIComponent(issuer)}&code=CAFE`, base).href);
-  await first.waitForURL(/\/m\/[0-9A-Z]{12}$/, { timeout: 30_000 });
-  const card = first.url();
-  await first.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
-  await first.close();
-  await context.setOffline(true);
+  await watchQrSvg(context);
+  const card = await joinOnceThenGoOffline(context, base);
 
   console.log(`startup trace: offline warm starts of the member card, ${cpu > 1 ? `${cpu}x CPU` : 'no throttling'}`);
   for (let run = 1; run <= runs; run++) {

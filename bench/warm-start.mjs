@@ -12,7 +12,7 @@
 // The server must be the reference server with --demo (the CAFE join code). --cpu N slows the
 // CPU N times (CDP Emulation.setCPUThrottlingRate), as Lighthouse's mobile profile does.
 // Playwright comes from e2e/node_modules; the browser is Debian's Chromium (bench/lib.mjs).
-import { launchBrowser, median, option, PHONE, throttleCpu } from './lib.mjs';
+import { joinOnceThenGoOffline, launchBrowser, median, option, PHONE, throttleCpu, watchQrSvg } from './lib.mjs';
 
 const BUDGET_MS = 300; // DESIGN.md section 9
 
@@ -27,25 +27,8 @@ if (!base) {
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext(PHONE);
-  await context.addInitScript(() => {
-    const seen = () => document.querySelector('[data-testid="member-qr"] svg');
-    new MutationObserver((_, observer) => {
-      if (seen()) {
-        window.__qrSvgAt = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
-
-  // First visit, online: join, and let the worker take control (it has precached the app then).
-  const first = await context.newPage();
-  const issuer = new URL(base).origin;
-  await first.goto(new URL(`/join?issuer=${encodeURIComponent(issuer)}&code=CAFE`, base).href);
-  await first.waitForURL(/\/m\/[0-9A-Z]{12}$/, { timeout: 30_000 });
-  const card = first.url();
-  await first.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
-  await first.close();
-  await context.setOffline(true);
+  await watchQrSvg(context);
+  const card = await joinOnceThenGoOffline(context, base);
 
   const marks = [];
   const svgs = [];

@@ -2,6 +2,7 @@
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::joining::{self, JoinFailure};
+use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -26,7 +27,7 @@ enum JoinStatus {
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let i18n = use_i18n();
-    let state = expect_context::<crate::state::WalletState>();
+    let state = expect_context::<WalletState>();
     let engine = expect_context::<crate::sync::SyncEngine>();
     let navigate = use_navigate();
     let status = RwSignal::new(JoinStatus::Idle);
@@ -45,7 +46,7 @@ pub fn JoinPage() -> impl IntoView {
         let navigate = navigate.clone();
         let own_origin = window().location().origin().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            if !asked && is_new(&request, &own_origin).await {
+            if !asked && is_new(state, &request, &own_origin).await {
                 input.try_set(window().location().href().unwrap_or_default());
                 status.try_set(JoinStatus::Confirm { host });
                 return;
@@ -155,20 +156,23 @@ pub fn JoinPage() -> impl IntoView {
     }
 }
 
-/// Whether the link's issuer is one the customer never joined (read from IndexedDB: the page may
-/// open before the wallet has been read). A wallet that cannot be read asks.
-async fn is_new(request: &JoinRequest, own_origin: &str) -> bool {
+/// Whether the link's issuer is one the customer never joined. The wallet as read at start when
+/// it has been read; otherwise (a link opens the app, which is still reading) IndexedDB once. A
+/// wallet that cannot be read asks.
+async fn is_new(state: WalletState, request: &JoinRequest, own_origin: &str) -> bool {
+    let issuer = &request.issuer;
+    if state.status.get_untracked() == LoadStatus::Ready {
+        return state.memberships.with_untracked(|memberships| {
+            is_new_issuer(issuer, own_origin, memberships.iter().map(|m| &m.issuer))
+        });
+    }
     let stored = match crate::storage::database().await {
         Ok(db) => crate::storage::list_memberships(&db)
             .await
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    is_new_issuer(
-        &request.issuer,
-        own_origin,
-        stored.iter().map(|m| &m.issuer),
-    )
+    is_new_issuer(issuer, own_origin, stored.iter().map(|m| &m.issuer))
 }
 
 fn still_on_join_page() -> bool {

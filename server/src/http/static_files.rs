@@ -7,6 +7,8 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -22,7 +24,35 @@ then reload. The API under /v1 works without it.\n";
 pub struct StaticFiles {
     files: ServeDir,
     index: ServeFile,
+    policy: Arc<PagePolicy>,
+}
+
+/// The Content-Security-Policy of index.html, computed from the file and kept while the file's
+/// modification time stays the same: a rebuilt dist/ under a running server gets its own.
+struct PagePolicy {
     index_path: PathBuf,
+    computed: Mutex<Option<(SystemTime, HeaderValue)>>,
+}
+
+impl PagePolicy {
+    fn current(&self) -> HeaderValue {
+        let modified = std::fs::metadata(&self.index_path)
+            .and_then(|m| m.modified())
+            .ok();
+        let mut computed = self
+            .computed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let (Some(modified), Some((at, policy))) = (modified, computed.as_ref()) {
+            if *at == modified {
+                return policy.clone();
+            }
+        }
+        let page = std::fs::read_to_string(&self.index_path).unwrap_or_default();
+        let policy = security_headers::content_security_policy(&page);
+        *computed = modified.map(|at| (at, policy.clone()));
+        policy
+    }
 }
 
 impl StaticFiles {
@@ -39,12 +69,15 @@ impl StaticFiles {
             index: ServeFile::new(&index_path)
                 .precompressed_br()
                 .precompressed_gzip(),
-            index_path,
+            policy: Arc::new(PagePolicy {
+                index_path,
+                computed: Mutex::new(None),
+            }),
         }
     }
 
     pub async fn serve(self, request: Request) -> Response {
-        let index_path = self.index_path.clone();
+        let policy = self.policy.clone();
         let method = request.method().clone();
         let hashed = is_content_hashed(request.uri().path());
         let headers = request.headers().clone();
@@ -59,7 +92,7 @@ impl StaticFiles {
             let fresh =
                 response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
             let cache = if hashed && fresh { IMMUTABLE } else { NO_CACHE };
-            return with_policy(&index_path, with_cache_control(response, cache));
+            return with_policy(&policy, with_cache_control(response, cache));
         }
 
         // Not a file: a route of the app. The request is rebuilt for index.html, keeping the
@@ -75,25 +108,21 @@ impl StaticFiles {
             let hint = (StatusCode::NOT_FOUND, NOT_BUILT).into_response();
             return with_cache_control(hint, NO_CACHE);
         }
-        with_policy(&index_path, with_cache_control(index, NO_CACHE))
+        with_policy(&policy, with_cache_control(index, NO_CACHE))
     }
 }
 
-/// An app page gets the Content-Security-Policy that allows its inline scripts. The file is
-/// read again for it (a few KB, once per navigation): the hashes then always match the page
-/// served, even after dist/ was rebuilt under a running server.
-fn with_policy(index_path: &Path, mut response: Response) -> Response {
+/// An app page gets the Content-Security-Policy that allows its inline scripts.
+fn with_policy(policy: &PagePolicy, mut response: Response) -> Response {
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     if html {
-        let page = std::fs::read_to_string(index_path).unwrap_or_default();
-        response.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            security_headers::content_security_policy(&page),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy.current());
     }
     response
 }

@@ -43,30 +43,35 @@ async fn update_profile(
     membership_id: &str,
     display_name: String,
 ) -> Result<MutationOutcome, StoreError> {
-    // The version first: it serialises writers, so the data read next is the latest.
-    let version = entities::next_version(conn).await?;
-    let kind = EntityKind::Membership;
-    let current = entities::read(conn, membership_id, &kind, membership_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership entity is missing"))?;
-    // Checked as MembershipData, changed as JSON: fields it does not name (the birthday month)
-    // are kept.
-    let _: MembershipData = serde_json::from_value(current.clone())
-        .map_err(|e| StoreError::corrupt(format!("the membership entity is not valid: {e}")))?;
-    let mut data = current;
-    data.as_object_mut()
-        .ok_or_else(|| StoreError::corrupt("the membership entity is not an object"))?
-        .insert("display_name".into(), Value::String(display_name));
-    entities::store(
+    set_membership_field(
         conn,
         membership_id,
-        &kind,
-        membership_id,
-        version,
-        Some(&data),
+        "display_name",
+        Value::String(display_name),
     )
     .await?;
     Ok(MutationOutcome::Applied)
+}
+
+/// Sets one field of the `membership` entity, with a new version (the write transaction holds the
+/// version lock, so what is read is the latest). Checked as `MembershipData`, changed as JSON:
+/// the fields it does not name are kept.
+async fn set_membership_field(
+    conn: &mut AnyConnection,
+    membership_id: &str,
+    field: &str,
+    value: Value,
+) -> Result<(), StoreError> {
+    let kind = EntityKind::Membership;
+    let mut data = entities::read(conn, membership_id, &kind, membership_id)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the membership entity is missing"))?;
+    let _: MembershipData = serde_json::from_value(data.clone())
+        .map_err(|e| StoreError::corrupt(format!("the membership entity is not valid: {e}")))?;
+    data.as_object_mut()
+        .ok_or_else(|| StoreError::corrupt("the membership entity is not an object"))?
+        .insert(field.into(), value);
+    entities::put(conn, membership_id, &kind, membership_id, Some(&data)).await
 }
 
 /// `reward.exchange {"reward_id": "..."}`: see `rewards::exchange`.
@@ -98,7 +103,6 @@ async fn set_birthday(
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
     let (conn, batch) = tx.split();
-    let version = entities::next_version(conn).await?;
     let mut member = member(conn, membership_id)
         .await?
         .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
@@ -120,22 +124,7 @@ async fn set_birthday(
         .await?;
     member.birthday_month = Some(i64::from(month));
     member.birthday_set_at = Some(now);
-    let kind = EntityKind::Membership;
-    let mut data = entities::read(conn, membership_id, &kind, membership_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership entity is missing"))?;
-    data.as_object_mut()
-        .ok_or_else(|| StoreError::corrupt("the membership entity is not an object"))?
-        .insert("birthday_month".into(), Value::from(month));
-    entities::store(
-        conn,
-        membership_id,
-        &kind,
-        membership_id,
-        version,
-        Some(&data),
-    )
-    .await?;
+    set_membership_field(conn, membership_id, "birthday_month", Value::from(month)).await?;
 
     let rules = rules
         .get(conn, &member.merchant_id)

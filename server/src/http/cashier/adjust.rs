@@ -10,7 +10,6 @@ use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::loyalty::adjust::{self, AdjustRefusal, Adjusted, AdjustmentRequest};
 use crate::state::AppState;
-use crate::store::idempotency::{self, Claim};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -66,17 +65,10 @@ pub async fn adjust(
     let note = checked_note(request.note.as_deref())?;
     let fingerprint = fingerprint(request.membership_id.as_str(), adjustment, reason.clone());
     let merchant_id = cashier.merchant_id.as_str();
-    let claim = Claim {
-        merchant_id,
-        request_id: &request_id,
-        endpoint: ENDPOINT,
-        fingerprint: &fingerprint,
-    };
+    let claim = cashier.claim(&request_id, ENDPOINT, &fingerprint);
 
     let mut conn = state.store.read().await?;
-    let read = idempotency::stored_for_key(&mut conn, merchant_id, &cashier.key_hash, &request_id);
-    let earlier = cashier.still_valid(&state, read.await?)?;
-    if let Some(stored) = answers::replay(earlier, &claim)? {
+    if let Some(stored) = cashier.replay_earlier(&state, &mut conn, &claim).await? {
         return Ok(stored);
     }
     let rules = state

@@ -16,11 +16,14 @@ use super::auth::bearer_token;
 use super::client_address::client_key_of;
 use super::error::ApiError;
 use crate::state::AppState;
+use crate::store::idempotency::{self, Claim};
 use crate::store::secrets::sha256_hex;
 use crate::store::KeyChecked;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::response::Response;
+use sqlx::AnyConnection;
 use wallet_core::protocol::error_code;
 use wallet_core::MemberCode;
 
@@ -36,6 +39,35 @@ pub struct Cashier {
 }
 
 impl Cashier {
+    /// What a request of this till with `request_id` names (`endpoint` and what it asks).
+    pub fn claim<'a>(
+        &'a self,
+        request_id: &'a str,
+        endpoint: &'a str,
+        fingerprint: &'a str,
+    ) -> Claim<'a> {
+        Claim {
+            merchant_id: &self.merchant_id,
+            request_id,
+            endpoint,
+            fingerprint,
+        }
+    }
+
+    /// The first read of a request that names only its id (a redeem, an adjustment): the stored
+    /// answer of an earlier request with this id, if any, checking the key on the way.
+    pub async fn replay_earlier(
+        &self,
+        state: &AppState,
+        conn: &mut AnyConnection,
+        claim: &Claim<'_>,
+    ) -> Result<Option<Response>, ApiError> {
+        let read =
+            idempotency::stored_for_key(conn, claim.merchant_id, &self.key_hash, claim.request_id);
+        let earlier = self.still_valid(state, read.await?)?;
+        answers::replay(earlier, claim)
+    }
+
     /// `Err(401)` when the first read found the key revoked or replaced since it was cached;
     /// the cache forgets it then, so the next request is refused before its body is read.
     pub fn still_valid<T>(&self, state: &AppState, read: KeyChecked<T>) -> Result<T, ApiError> {

@@ -11,7 +11,6 @@ use crate::http::json::ApiJson;
 use crate::loyalty::purchase::{self, PurchaseEffects};
 use crate::loyalty::rules::MerchantRules;
 use crate::state::AppState;
-use crate::store::idempotency::Claim;
 use crate::store::memberships;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -41,12 +40,7 @@ pub async fn purchase(
         member_code.membership_id, request.amount
     );
     let merchant_id = cashier.merchant_id.as_str();
-    let claim = Claim {
-        merchant_id,
-        request_id: &request_id,
-        endpoint: ENDPOINT,
-        fingerprint: &fingerprint,
-    };
+    let claim = cashier.claim(&request_id, ENDPOINT, &fingerprint);
 
     let mut conn = state.store.read().await?;
     let read = memberships::request_and_code_row(

@@ -8,7 +8,6 @@ use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::loyalty::coupons::{self, RedeemRefusal};
 use crate::state::AppState;
-use crate::store::idempotency::{self, Claim};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -66,17 +65,10 @@ pub async fn redeem(
     })?;
     let fingerprint = format!("{ENDPOINT}:{code}");
     let merchant_id = cashier.merchant_id.as_str();
-    let claim = Claim {
-        merchant_id,
-        request_id: &request_id,
-        endpoint: ENDPOINT,
-        fingerprint: &fingerprint,
-    };
+    let claim = cashier.claim(&request_id, ENDPOINT, &fingerprint);
 
     let mut conn = state.store.read().await?;
-    let read = idempotency::stored_for_key(&mut conn, merchant_id, &cashier.key_hash, &request_id);
-    let earlier = cashier.still_valid(&state, read.await?)?;
-    if let Some(stored) = answers::replay(earlier, &claim)? {
+    if let Some(stored) = cashier.replay_earlier(&state, &mut conn, &claim).await? {
         return Ok(stored);
     }
     let now = state.now();
