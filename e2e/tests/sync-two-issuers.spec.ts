@@ -2,45 +2,21 @@
 // independently: one issuer down, answering garbage or not answering never keeps the other's
 // actions from being applied, and its own queue waits, whole, until it is back. Counted on each
 // issuer's own database.
-import type { Page, Route } from '@playwright/test';
+import type { Route } from '@playwright/test';
 import { test, expect } from '../fixtures';
-import { confirmNewIssuer, demo, joinLink } from '../wallet-page';
+import { syncOf, twoCards } from '../two-issuers';
 import {
   CORS,
   RestartableServer,
   expectAppliedExactly,
   expectConfirmedName,
-  membershipOf,
   outbox,
   saveName,
   serverDisplayName,
   serverResults,
   signal,
-  waitForFirstSync,
   type ServerResult,
 } from '../fault-helpers';
-
-/** The wallet (at the first issuer's origin) holding a café card of the first issuer and a
- * bookshop card of `other`. */
-async function twoCards(page: Page, baseURL: string, other: RestartableServer) {
-  await page.goto(joinLink(baseURL, demo.cafe.code));
-  await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
-  const a = await membershipOf(page, baseURL);
-  await waitForFirstSync(page, a.id);
-  // The other issuer's QR code opens the same wallet: plain http is allowed to loopback.
-  await page.goto(joinLink(baseURL, demo.books.code, other.origin));
-  await confirmNewIssuer(page);
-  await expect(page.getByRole('heading', { name: demo.books.zh })).toBeVisible();
-  const b = await membershipOf(page, other.url);
-  await waitForFirstSync(page, b.id);
-  return { a, b };
-}
-
-/** Only the other issuer's sync endpoint. */
-function syncOf(server: RestartableServer): (url: URL) => boolean {
-  const port = new URL(server.url).port;
-  return (url) => url.port === port && url.pathname === '/v1/sync';
-}
 
 function expectAllApplied(rows: ServerResult[], count: number): void {
   expect(rows.map((r) => r.status)).toEqual(Array(count).fill('applied'));

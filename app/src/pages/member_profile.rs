@@ -1,5 +1,7 @@
 //! The member's name at this shop: shown from what the issuer sent, overlaid with a pending change
-//! from the outbox until the issuer confirms it. Editing queues a `profile.update`.
+//! from the outbox until the issuer confirms it. Editing queues a `profile.update`. Also where the
+//! card says it no longer updates: signed out by the shop, or over a storage cap
+//! (`wallet_core::wallet::StoredUsage`); one read of the sync state serves all three.
 
 use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{t, t_string, use_i18n};
@@ -15,6 +17,8 @@ struct Profile {
     confirmed_name: Option<String>,
     pending_name: Option<String>,
     signed_out: bool,
+    /// The issuer sent more than the wallet keeps for one card: newer updates are not saved.
+    over_cap: bool,
     /// IndexedDB could not be read: the section says so instead of "not set".
     unreadable: bool,
 }
@@ -37,11 +41,12 @@ async fn load(membership_id: String) -> Result<Profile, StorageError> {
         name: &m.name,
         args: &m.args,
     }));
-    let signed_out = sync_store::sync_state(&membership_id).await?.signed_out;
+    let sync_state = sync_store::sync_state(&membership_id).await?;
     Ok(Profile {
         confirmed_name,
         pending_name: pending.display_name,
-        signed_out,
+        signed_out: sync_state.signed_out,
+        over_cap: sync_state.over_cap.is_some(),
         unreadable: false,
     })
 }
@@ -95,6 +100,9 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
         <section class="profile" data-testid="member-profile">
             <Show when=move || current().signed_out>
                 <p class="notice error" role="alert" data-testid="signed-out">{t!(i18n, signed_out)}</p>
+            </Show>
+            <Show when=move || current().over_cap>
+                <p class="notice error" role="status" data-testid="storage-cap">{t!(i18n, storage_cap_reached)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
             {move || current().unreadable.then(|| view! { <NotRead /> })}

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wallet_core::sync::{Change, EntityKind, Mutation};
+use wallet_core::wallet::{CapReached, StoredUsage};
 
 /// A queued mutation of one membership.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +42,13 @@ pub struct SyncStateRecord {
     /// The issuer answered 401: the data stays, read-only, and sync stops for it.
     #[serde(default)]
     pub signed_out: bool,
+    /// What this membership's entities take (`wallet_core::wallet::StoredUsage`); absent in the
+    /// records of older wallets until their next sync counts it.
+    #[serde(default)]
+    pub usage: Option<StoredUsage>,
+    /// The issuer sent more than a cap allows: the card says so until a reset fits again.
+    #[serde(default)]
+    pub over_cap: Option<CapReached>,
 }
 
 fn first_seq() -> u64 {

@@ -8,6 +8,7 @@ use super::{membership_range, parse_all, StorageError};
 use std::collections::HashMap;
 use wallet_core::merge::supersedes;
 use wallet_core::sync::{Change, EntityKind, MutationOutcome, SyncResponse};
+use wallet_core::wallet::{CapReached, StoredUsage};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -18,18 +19,21 @@ fn js(e: JsValue) -> StorageError {
 /// Everything an answer changes, written in ONE strict transaction: the answered mutations leave
 /// the outbox exactly when their results, the changed entities and the new cursor are stored, so a
 /// closed tab or a crash at any moment neither loses an action nor applies it twice.
+/// Returns the cap the membership is over, if any (`wallet_core::wallet::StoredUsage`).
 pub async fn apply_response(
     membership_id: &str,
     sent: &[OutboxRecord],
     response: &SyncResponse,
     now_millis: f64,
-) -> Result<(), StorageError> {
+) -> Result<Option<CapReached>, StorageError> {
     let db = raw::connection().await?;
     let transaction = strict_transaction(&db, &[OUTBOX, ENTITIES, SYNC_STATE, REJECTED])?;
     let outbox = transaction.object_store(OUTBOX).map_err(js)?;
     let entities = transaction.object_store(ENTITIES).map_err(js)?;
     let states = transaction.object_store(SYNC_STATE).map_err(js)?;
     let rejected = transaction.object_store(REJECTED).map_err(js)?;
+    // Asked for now, read after the changes' reads are issued: the cursor and the usage tally.
+    let state_read = issued(states.get(&JsValue::from_str(membership_id)).map_err(js)?);
 
     for record in sent.iter().filter(|r| r.seq <= response.last_processed_seq) {
         outbox
@@ -52,12 +56,37 @@ pub async fn apply_response(
     }
 
     let mut current: HashMap<(EntityKind, String), Change> = HashMap::new();
-    if response.reset {
+    state_read.1.await.map_err(js)?;
+    let mut state: SyncStateRecord =
+        serde_wasm_bindgen::from_value(state_read.0.result().map_err(js)?)
+            .unwrap_or_else(|_| SyncStateRecord::new(membership_id));
+    let mut usage = if response.reset {
         // The issuer no longer knows our cursor: what it sends now is the whole truth.
         entities
             .delete(&membership_range(membership_id)?)
             .map_err(js)?;
+        state.over_cap = None;
+        StoredUsage::default()
     } else {
+        match state.usage {
+            Some(usage) => usage,
+            // Kept by wallets since the caps came; an older one counts what it holds, once.
+            None => {
+                let all = request_done(
+                    &entities
+                        .get_all_with_key(&membership_range(membership_id)?)
+                        .map_err(js)?,
+                )
+                .await?;
+                let stored: Vec<Change> = parse_all::<EntityRecord>(all)
+                    .into_iter()
+                    .map(to_change)
+                    .collect();
+                StoredUsage::of(&stored)
+            }
+        }
+    };
+    if !response.reset {
         // Only the stored entities this page touches, all asked for at once. (Reading every
         // entity of the membership made each page slower than the last, and a one-change sync of
         // a wallet with 10,000 ledger entries read all of them.)
@@ -81,23 +110,30 @@ pub async fn apply_response(
     }
     for change in &response.changes {
         let entity_key = (change.kind.clone(), change.id.clone());
-        if supersedes(change, current.get(&entity_key)) {
-            entities
-                .put(&to_js(&EntityRecord::from_change(membership_id, change))?)
-                .map_err(js)?;
-            current.insert(entity_key, change.clone());
+        let held = current.get(&entity_key);
+        if !supersedes(change, held) {
+            continue;
+        }
+        // Over a cap the change is dropped, not the page: the cursor moves on, what fits
+        // (updates of what the wallet holds) keeps landing, and the card says what happened.
+        match usage.admit(held, change) {
+            Ok(()) => {
+                entities
+                    .put(&to_js(&EntityRecord::from_change(membership_id, change))?)
+                    .map_err(js)?;
+                current.insert(entity_key, change.clone());
+            }
+            Err(cap) => state.over_cap = Some(cap),
         }
     }
 
-    let existing =
-        request_done(&states.get(&JsValue::from_str(membership_id)).map_err(js)?).await?;
-    let mut state: SyncStateRecord = serde_wasm_bindgen::from_value(existing)
-        .unwrap_or_else(|_| SyncStateRecord::new(membership_id));
+    state.usage = Some(usage);
     state.cursor = Some(response.cursor.clone());
     state.last_synced_at = Some(now_millis);
     state.signed_out = false;
     states.put(&to_js(&state)?).map_err(js)?;
-    raw::transaction_done(&transaction).await
+    raw::transaction_done(&transaction).await?;
+    Ok(state.over_cap)
 }
 
 fn to_change(record: EntityRecord) -> Change {

@@ -103,12 +103,14 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
                     return (Outcome::Failed, changed);
                 }
             };
-        if let Err(error) =
-            sync_store::apply_response(id, &sent, &response, clock::now_millis()).await
-        {
-            web_sys::console::error_1(&format!("sync {id}: {error}").into());
-            return (Outcome::Failed, changed);
-        }
+        let over_cap =
+            match sync_store::apply_response(id, &sent, &response, clock::now_millis()).await {
+                Ok(over_cap) => over_cap.is_some(),
+                Err(error) => {
+                    web_sys::console::error_1(&format!("sync {id}: {error}").into());
+                    return (Outcome::Failed, changed);
+                }
+            };
         // Only what views show counts: an answer with nothing new moved the cursor alone, and
         // re-reading every view's data after it (every 15 s on the card) was a long task with
         // 10,000 ledger entries.
@@ -120,7 +122,10 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
             .last()
             .is_none_or(|last| response.last_processed_seq >= last.seq);
         let more_to_send = pending.len() > sent.len() && all_sent_processed;
-        if !response.more && !more_to_send {
+        // Over a storage cap the next pages would only be dropped: fetch no more of them in this
+        // sync (the outbox is still sent).
+        let more_to_fetch = response.more && !over_cap;
+        if !more_to_fetch && !more_to_send {
             return (Outcome::Synced, changed);
         }
     }

@@ -1,6 +1,6 @@
 //! What the wallet shows, as rules a page applies: the pending overlay over the issuer's snapshot,
 //! whether a reward can be exchanged, what counts as expiring soon, what a refusal means, and
-//! whether a join link leads to an issuer never joined.
+//! whether a join link leads to an issuer never joined, and how much an issuer may store.
 //! Pure functions of the data (no storage, no clock, no language), so they are tested natively;
 //! the app reads IndexedDB, calls these, and puts the answer into words.
 
@@ -9,12 +9,16 @@ mod new_issuer;
 mod pending;
 mod refusal;
 mod rewards;
+mod storage_cap;
 
 pub use expiring::{expiring_soon, Expiring, ExpiringItem, EXPIRING_HORIZON_SECS};
 pub use new_issuer::is_new_issuer;
 pub use pending::{PendingOverlay, QueuedAction};
 pub use refusal::{RefusalReason, RefusedAction};
 pub use rewards::{is_affordable, RewardAvailability};
+pub use storage_cap::{
+    stored_bytes, CapReached, StoredUsage, MAX_BYTES, MAX_ENTITIES, MAX_UNKNOWN_KIND_ENTITIES,
+};
 
 #[cfg(test)]
 pub(crate) mod fixtures;
