@@ -15,6 +15,11 @@ ROOT="$PWD"
 unset WALLET_TOOLS_READY # check the tools even when called from a shell that sourced tools.sh
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 # never a browser download: Debian's Chromium is used
 start_all=$SECONDS
+# Browsers leave temp folders behind (chromedriver's profiles, Chromium's scoped dirs, about 17 MB
+# each): one folder for the whole run, removed at its end, keeps /tmp clean for the next clone.
+TMPDIR="$(mktemp -d /tmp/wallet-test.XXXXXX)"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 
 LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
