@@ -18,6 +18,7 @@ pub mod model;
 pub mod mutation;
 pub mod protocol;
 pub mod retry;
+pub mod survey;
 pub mod sync;
 pub mod text;
 pub mod totp;

@@ -1,0 +1,12 @@
+//! Surveys: what a merchant asks after a visit, and the one set of rules for answers that the
+//! wallet applies as the customer types and the issuer applies when the answer arrives, so a
+//! survey the wallet lets through is never refused for its shape.
+
+mod answers;
+mod definition;
+
+pub use answers::{shown_questions, Answer, AnswerProblem, Answers, ProblemKind};
+pub use definition::{
+    Choice, DefinitionError, Question, QuestionKind, ShowIf, SurveyDefinition, MAX_CHOICES,
+    MAX_QUESTIONS, MAX_TEXT_CHARS,
+};
