@@ -14,6 +14,7 @@ pub mod loyalty;
 pub mod loyalty_rules;
 pub mod member_code;
 pub mod merge;
+pub mod message;
 pub mod model;
 pub mod mutation;
 pub mod protocol;

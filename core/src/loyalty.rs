@@ -420,6 +420,10 @@ pub enum CouponSource {
     Reward,
     /// The birthday-month gift.
     Birthday,
+    /// The thanks for answering a survey.
+    Survey,
+    /// The apology after a bad rating (service recovery).
+    ServiceRecovery,
     #[serde(untagged)]
     Other(String),
 }

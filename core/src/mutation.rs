@@ -5,6 +5,7 @@
 //! and one effect, and the compiler lists every place that must handle it.
 
 use crate::loyalty::{profile_set_birthday, reward_exchange, MAX_DATA_ID_LEN};
+use crate::survey::survey_answer;
 use crate::sync::error_code::{INVALID_ARGUMENTS, UNKNOWN_MUTATION};
 use crate::sync::profile_update;
 use serde_json::{json, Value};
@@ -18,6 +19,12 @@ pub enum Intent {
     ExchangeReward { reward_id: String },
     /// `profile.set_birthday {"month": 1-12}`: set once, for the birthday coupon.
     SetBirthday { month: u8 },
+    /// `survey.answer {"invitation_id": "...", "answers": {...}}`: answers an open invitation;
+    /// the answers are checked against the issuer's copy of the survey.
+    AnswerSurvey {
+        invitation_id: String,
+        answers: Value,
+    },
 }
 
 /// Why a mutation could not be read; both are final rejections with these codes.
@@ -56,6 +63,9 @@ impl fmt::Display for IntentError {
                 profile_set_birthday::NAME => {
                     f.write_str("month must be a whole number from 1 to 12")
                 }
+                survey_answer::NAME => f.write_str(
+                    "invitation_id must be an invitation's id and answers an object of answers",
+                ),
                 _ => f.write_str("the arguments of this mutation are not valid"),
             },
         }
@@ -81,6 +91,12 @@ impl Intent {
             profile_set_birthday::NAME => profile_set_birthday::month(args)
                 .map(|month| Self::SetBirthday { month })
                 .ok_or(invalid(profile_set_birthday::NAME)),
+            survey_answer::NAME => survey_answer::parse(args)
+                .map(|(invitation_id, answers)| Self::AnswerSurvey {
+                    invitation_id,
+                    answers,
+                })
+                .ok_or(invalid(survey_answer::NAME)),
             other => Err(IntentError::UnknownName(
                 shorten(other, MAX_ECHOED_NAME_CHARS).to_owned(),
             )),
@@ -93,6 +109,7 @@ impl Intent {
             Self::UpdateProfile { .. } => profile_update::NAME,
             Self::ExchangeReward { .. } => reward_exchange::NAME,
             Self::SetBirthday { .. } => profile_set_birthday::NAME,
+            Self::AnswerSurvey { .. } => survey_answer::NAME,
         }
     }
 
@@ -102,6 +119,10 @@ impl Intent {
             Self::UpdateProfile { display_name } => json!({ "display_name": display_name }),
             Self::ExchangeReward { reward_id } => json!({ "reward_id": reward_id }),
             Self::SetBirthday { month } => json!({ "month": month }),
+            Self::AnswerSurvey {
+                invitation_id,
+                answers,
+            } => json!({ "invitation_id": invitation_id, "answers": answers }),
         }
     }
 }
@@ -130,6 +151,10 @@ mod tests {
                 reward_id: "beef-tongue".into(),
             },
             Intent::SetBirthday { month: 12 },
+            Intent::AnswerSurvey {
+                invitation_id: "sv_1".into(),
+                answers: json!({"overall": 4}),
+            },
         ] {
             assert_eq!(Intent::parse(intent.name(), &intent.args()), Ok(intent));
         }
@@ -151,6 +176,12 @@ mod tests {
             ("reward.exchange", json!({})),
             ("profile.set_birthday", json!({"month": 13})),
             ("profile.set_birthday", json!({"month": "5"})),
+            ("survey.answer", json!({"invitation_id": "sv_1"})),
+            ("survey.answer", json!({"invitation_id": "", "answers": {}})),
+            (
+                "survey.answer",
+                json!({"invitation_id": "sv_1", "answers": [4]}),
+            ),
         ] {
             let error = Intent::parse(name, &args).unwrap_err();
             assert_eq!(error.code(), INVALID_ARGUMENTS, "{name} {args}");

@@ -83,6 +83,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             (RefusedAction::Exchange { .. }, None) => t_string!(i18n, reward_exchange).to_owned(),
             (RefusedAction::Profile, _) => t_string!(i18n, rejected_profile).to_owned(),
             (RefusedAction::Birthday, _) => t_string!(i18n, rejected_birthday).to_owned(),
+            (RefusedAction::SurveyAnswer, _) => t_string!(i18n, rejected_survey).to_owned(),
             (RefusedAction::Other, _) => return None,
         })
     };
@@ -97,6 +98,8 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             RefusalReason::BirthdayAlreadySet => {
                 t_string!(i18n, reject_birthday_already_set).to_owned()
             }
+            RefusalReason::SurveyClosed => t_string!(i18n, reject_survey_closed).to_owned(),
+            RefusalReason::InvalidAnswers => t_string!(i18n, reject_invalid_answers).to_owned(),
             RefusalReason::UnknownMutation => t_string!(i18n, reject_unknown_mutation).to_owned(),
             RefusalReason::InvalidArguments => t_string!(i18n, reject_invalid_arguments).to_owned(),
             RefusalReason::Issuer(message) => {

@@ -22,6 +22,8 @@ pub struct PendingOverlay {
     /// The display name of the last queued `profile.update`, the one the issuer will end with
     /// (`None` when its arguments do not parse: the wallet never queues such a name).
     pub display_name: Option<String>,
+    /// Survey invitations answered and not yet confirmed: the wallet says "will be sent".
+    pub answered_surveys: Vec<String>,
     /// How many actions wait to be sent.
     pub waiting: usize,
 }
@@ -41,6 +43,9 @@ impl PendingOverlay {
                 Err(IntentError::InvalidArguments {
                     name: profile_update::NAME,
                 }) => overlay.display_name = None,
+                Ok(Intent::AnswerSurvey { invitation_id, .. }) => {
+                    overlay.answered_surveys.push(invitation_id)
+                }
                 Ok(Intent::SetBirthday { .. }) | Err(_) => {}
             }
         }

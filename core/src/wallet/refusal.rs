@@ -4,6 +4,7 @@
 
 use crate::loyalty::{profile_set_birthday, reward_exchange};
 use crate::mutation::{Intent, IntentError};
+use crate::survey::survey_answer;
 use crate::sync::{error_code, profile_update};
 use serde_json::Value;
 
@@ -16,6 +17,7 @@ pub enum RefusedAction {
     },
     Profile,
     Birthday,
+    SurveyAnswer,
     Other,
 }
 
@@ -27,11 +29,13 @@ impl RefusedAction {
             },
             Ok(Intent::UpdateProfile { .. }) => Self::Profile,
             Ok(Intent::SetBirthday { .. }) => Self::Birthday,
+            Ok(Intent::AnswerSurvey { .. }) => Self::SurveyAnswer,
             // Refused as sent: what it was is still known by its name.
             Err(IntentError::InvalidArguments { name }) => match name {
                 reward_exchange::NAME => Self::Exchange { reward_id: None },
                 profile_update::NAME => Self::Profile,
                 profile_set_birthday::NAME => Self::Birthday,
+                survey_answer::NAME => Self::SurveyAnswer,
                 _ => Self::Other,
             },
             Err(IntentError::UnknownName(_)) => Self::Other,
@@ -47,6 +51,9 @@ pub enum RefusalReason {
     RewardUnknown,
     CardNotComplete,
     BirthdayAlreadySet,
+    /// Answered already, expired, or no longer known to the issuer.
+    SurveyClosed,
+    InvalidAnswers,
     UnknownMutation,
     InvalidArguments,
     /// A code this wallet does not know: the issuer's own words.
@@ -62,6 +69,8 @@ impl RefusalReason {
             rejection::REWARD_UNKNOWN => Self::RewardUnknown,
             rejection::CARD_NOT_COMPLETE => Self::CardNotComplete,
             profile_set_birthday::BIRTHDAY_ALREADY_SET => Self::BirthdayAlreadySet,
+            survey_answer::SURVEY_CLOSED | survey_answer::SURVEY_UNKNOWN => Self::SurveyClosed,
+            survey_answer::INVALID_ANSWERS => Self::InvalidAnswers,
             error_code::UNKNOWN_MUTATION => Self::UnknownMutation,
             error_code::INVALID_ARGUMENTS => Self::InvalidArguments,
             _ => Self::Issuer(message.to_owned()),
@@ -97,6 +106,10 @@ mod tests {
         );
         assert_eq!(
             RefusedAction::of("survey.answer", &Value::Null),
+            RefusedAction::SurveyAnswer
+        );
+        assert_eq!(
+            RefusedAction::of("game.cheat", &Value::Null),
             RefusedAction::Other
         );
     }
@@ -111,6 +124,9 @@ mod tests {
             ("birthday_already_set", RefusalReason::BirthdayAlreadySet),
             ("unknown_mutation", RefusalReason::UnknownMutation),
             ("invalid_arguments", RefusalReason::InvalidArguments),
+            ("survey_closed", RefusalReason::SurveyClosed),
+            ("survey_unknown", RefusalReason::SurveyClosed),
+            ("invalid_answers", RefusalReason::InvalidAnswers),
         ] {
             assert_eq!(RefusalReason::of(code, "ignored"), reason, "{code}");
         }

@@ -3,6 +3,7 @@
 //! only what is missing; running it on every start is safe.
 
 pub mod loyalty;
+pub mod surveys;
 
 use crate::store::secrets::sha256_hex;
 use crate::store::StoreError;
@@ -93,7 +94,8 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
         .execute(db)
         .await?;
     }
-    loyalty::seed(db).await
+    loyalty::seed(db).await?;
+    surveys::seed(db).await
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll

@@ -58,6 +58,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/v1/cashier/purchase", post(cashier::purchase::purchase))
         .route("/v1/cashier/redeem", post(cashier::redeem::redeem))
         .route("/v1/cashier/adjust", post(cashier::adjust::adjust))
+        .route("/v1/cashier/surveys", get(cashier::surveys::results))
         .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))

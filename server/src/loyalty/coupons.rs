@@ -58,6 +58,8 @@ impl CouponRow {
                 "stamp_card" => CouponSource::StampCard,
                 "reward" => CouponSource::Reward,
                 "birthday" => CouponSource::Birthday,
+                "survey" => CouponSource::Survey,
+                "service_recovery" => CouponSource::ServiceRecovery,
                 other => CouponSource::Other(other.to_owned()),
             },
             reward_id: self.reward_id.clone(),
@@ -84,6 +86,8 @@ fn source_name(source: &CouponSource) -> &str {
         CouponSource::StampCard => "stamp_card",
         CouponSource::Reward => "reward",
         CouponSource::Birthday => "birthday",
+        CouponSource::Survey => "survey",
+        CouponSource::ServiceRecovery => "service_recovery",
         CouponSource::Other(other) => other,
     }
 }

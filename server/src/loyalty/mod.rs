@@ -8,6 +8,7 @@
 //! failure.
 
 pub mod adjust;
+pub mod coupon_template;
 pub mod coupons;
 pub mod enrollment;
 pub mod housekeeping;
@@ -17,6 +18,9 @@ pub mod purchase;
 pub mod rewards;
 pub mod rules;
 pub mod stamps;
+pub mod survey_results;
+pub mod survey_rule;
+pub mod surveys;
 pub mod tiers;
 
 use crate::store::StoreError;

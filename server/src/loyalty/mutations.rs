@@ -5,7 +5,7 @@
 //! caller rolls everything back and answers 500.
 
 use super::rules::RulesCache;
-use super::{housekeeping, member, rewards};
+use super::{housekeeping, member, rewards, surveys};
 use crate::store::entities;
 use crate::store::StoreError;
 use crate::store::WriteTx;
@@ -34,6 +34,10 @@ pub async fn apply(
             exchange(tx, rules, membership_id, &reward_id, now).await
         }
         Intent::SetBirthday { month } => set_birthday(tx, rules, membership_id, month, now).await,
+        Intent::AnswerSurvey {
+            invitation_id,
+            answers,
+        } => answer_survey(tx, rules, membership_id, &invitation_id, &answers, now).await,
     }
 }
 
@@ -132,6 +136,26 @@ async fn set_birthday(
         .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
     housekeeping::issue_birthday_coupon(conn, batch, &rules, &mut member, now).await?;
     Ok(MutationOutcome::Applied)
+}
+
+/// `survey.answer {"invitation_id": "...", "answers": {...}}`: see `surveys::answer`.
+async fn answer_survey(
+    tx: &mut WriteTx<'_>,
+    rules: &RulesCache,
+    membership_id: &str,
+    invitation_id: &str,
+    answers: &Value,
+    now: i64,
+) -> Result<MutationOutcome, StoreError> {
+    let (conn, batch) = tx.split();
+    let member = member(conn, membership_id)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
+    let rules = rules
+        .get(conn, &member.merchant_id)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
+    surveys::answer(conn, batch, &rules, &member, invitation_id, answers, now).await
 }
 
 fn rejected(code: &str, message: String) -> MutationOutcome {

@@ -6,6 +6,7 @@ use super::housekeeping::{self, due_columns, Due};
 use super::points::{self, Change};
 use super::rules::MerchantRules;
 use super::stamps::{self, Stamped};
+use super::surveys;
 use super::tiers::{self, Standing};
 use super::MemberRow;
 use crate::store::entities;
@@ -115,6 +116,8 @@ pub struct PurchaseEffects {
     pub tier_before: i64,
     pub tier: Option<Standing>,
     pub coupons: Vec<IssuedCoupon>,
+    /// The purchase invited the member to the merchant's survey.
+    pub survey_invited: bool,
 }
 
 /// What a purchase reads before it writes, with the code's step (`use_code_step`): what is due
@@ -250,6 +253,8 @@ pub async fn record_purchase(
         spend_12m: 0,
     };
     let tier = tiers::recompute(conn, batch, rules, &member.id, &current, now).await?;
+    let survey_invited =
+        surveys::invite_after_purchase(conn, batch, rules, &member.id, now).await?;
     Ok(PurchaseEffects {
         grant,
         stamped,
@@ -257,5 +262,6 @@ pub async fn record_purchase(
         tier_before: member.tier_rank,
         tier,
         coupons,
+        survey_invited,
     })
 }

@@ -2,8 +2,10 @@
 //! tiers, birthday gift and merchant group. Loaded per merchant and kept for a few seconds, because
 //! every purchase needs them and they change rarely (an operator's edit applies within `CACHE_TTL`).
 
+use super::coupon_template;
+pub use super::coupon_template::{template, CouponTemplate};
+use super::survey_rule::{self, SurveyRule};
 use crate::store::StoreError;
-use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,6 +28,8 @@ pub struct MerchantRules {
     pub birthday: Option<CouponTemplate>,
     /// Days the birthday month must have been set before that month begins for its coupon.
     pub birthday_wait_days: u32,
+    /// The survey a purchase invites to, if the merchant has one.
+    pub survey: Option<SurveyRule>,
 }
 
 #[derive(Clone, Debug)]
@@ -36,15 +40,6 @@ pub struct MerchantInfo {
     pub group: Option<GroupInfo>,
     /// The brands sharing the points: every merchant of the group, or this merchant alone.
     pub points_merchants: Vec<MerchantRef>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CouponTemplate {
-    pub id: String,
-    pub merchant_id: String,
-    pub title: LocalizedText,
-    pub terms: LocalizedText,
-    pub valid_days: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -161,44 +156,6 @@ struct NameRow {
 }
 
 #[derive(FromRow)]
-struct TemplateRow {
-    id: String,
-    merchant_id: String,
-    title_zh: String,
-    title_en: String,
-    terms_zh: String,
-    terms_en: String,
-    valid_days: i64,
-}
-
-impl From<TemplateRow> for CouponTemplate {
-    fn from(row: TemplateRow) -> Self {
-        Self {
-            id: row.id,
-            merchant_id: row.merchant_id,
-            title: LocalizedText::new(row.title_zh, row.title_en),
-            terms: LocalizedText::new(row.terms_zh, row.terms_en),
-            valid_days: row.valid_days,
-        }
-    }
-}
-
-/// One coupon template by id (the reward's, at an exchange).
-pub async fn template(
-    conn: &mut AnyConnection,
-    id: &str,
-) -> Result<Option<CouponTemplate>, StoreError> {
-    let row: Option<TemplateRow> = sqlx::query_as(
-        "SELECT id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days \
-         FROM coupon_templates WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(CouponTemplate::from))
-}
-
-#[derive(FromRow)]
 struct StampProgramRow {
     id: String,
     title_zh: String,
@@ -292,16 +249,7 @@ pub async fn load(
         }],
     };
 
-    let templates: HashMap<String, CouponTemplate> = sqlx::query_as::<_, TemplateRow>(
-        "SELECT id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days \
-         FROM coupon_templates WHERE merchant_id = $1",
-    )
-    .bind(merchant_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|row| (row.id.clone(), CouponTemplate::from(row)))
-    .collect();
+    let templates = coupon_template::of_merchant(conn, merchant_id).await?;
 
     let stamps = load_stamp_program(conn, merchant_id, &templates).await?;
 
@@ -340,6 +288,7 @@ pub async fn load(
         })
         .collect();
 
+    let survey = survey_rule::load(conn, merchant_id, &templates, points.is_some()).await?;
     let birthday = merchant
         .birthday_template_id
         .as_ref()
@@ -365,6 +314,7 @@ pub async fn load(
         tiers,
         birthday,
         birthday_wait_days: u32::try_from(merchant.birthday_wait_days.clamp(0, 366)).unwrap_or(0),
+        survey,
     }))
 }
 

@@ -1,8 +1,8 @@
 //! Merchants as stored, and the two ways a request finds one: a join code or a cashier key.
 
 use super::secrets::{random_hex, sha256_hex};
-use super::StoreError;
-use sqlx::{AnyPool, FromRow};
+use super::{KeyChecked, StoreError};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -169,6 +169,26 @@ impl CashierKeys {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Whether `key_hash` is still the merchant's cashier key: the first read of a request that reads
+/// nothing else of the merchant's before it answers (the survey results).
+pub async fn cashier_key_checked(
+    conn: &mut AnyConnection,
+    merchant_id: &str,
+    key_hash: &str,
+) -> Result<KeyChecked<()>, StoreError> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM merchants WHERE id = $1 AND cashier_key_hash = $2",
+    )
+    .bind(merchant_id)
+    .bind(key_hash)
+    .fetch_one(conn)
+    .await?;
+    Ok(KeyChecked {
+        key_valid: count > 0,
+        found: (),
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod member_code;
 pub mod purchase;
 pub mod redeem;
 pub mod scan;
+pub mod surveys;
 
 pub use answers::REPLAYED_HEADER;
 

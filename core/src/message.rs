@@ -1,0 +1,42 @@
+//! The `message` entity: what a merchant tells one member (protocol.md §13.4), shown on the card
+//! and, later, in the inbox.
+
+use crate::model::LocalizedText;
+use crate::text::{self, Lines};
+use serde::{Deserialize, Serialize};
+
+/// The longest message body, in characters.
+pub const MAX_BODY_CHARS: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageTopic {
+    /// A bad rating was heard: an apology, maybe with a coupon.
+    ServiceRecovery,
+    /// Points (or a coupon) earned by answering a survey.
+    SurveyReward,
+    #[serde(untagged)]
+    Other(String),
+}
+
+/// `data` of a `message` entity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageData {
+    pub topic: MessageTopic,
+    pub title: LocalizedText,
+    pub body: LocalizedText,
+    /// Unix seconds.
+    pub sent_at: i64,
+    /// The coupon this message brings, if any (its code, as in the coupon box).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_code: Option<String>,
+}
+
+impl MessageData {
+    pub fn validate(&self) -> bool {
+        self.title.is_valid()
+            && [&self.body.zh_tw, &self.body.en]
+                .iter()
+                .all(|body| text::is_valid(body, MAX_BODY_CHARS, Lines::Many))
+    }
+}
