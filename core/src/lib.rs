@@ -8,6 +8,7 @@ pub mod base32;
 pub mod cashier;
 pub mod coupon_code;
 pub mod fair_draw;
+pub mod games;
 pub mod issuer;
 pub mod join_link;
 pub mod loyalty;

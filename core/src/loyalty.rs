@@ -424,6 +424,8 @@ pub enum CouponSource {
     Survey,
     /// The apology after a bad rating (service recovery).
     ServiceRecovery,
+    /// A prize of a scratch card or the wheel.
+    Game,
     #[serde(untagged)]
     Other(String),
 }
@@ -570,7 +572,7 @@ pub const MAX_LINK_TOKENS: usize = 20;
 
 // ---------------------------------------------------------------------------------------------
 
-fn is_data_id(id: &str) -> bool {
+pub(crate) fn is_data_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_DATA_ID_LEN && !id.chars().any(char::is_control)
 }
 

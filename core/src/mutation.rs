@@ -4,6 +4,8 @@
 //! (in the variant's own module: `profile_update`, `reward_exchange`, `profile_set_birthday`)
 //! and one effect, and the compiler lists every place that must handle it.
 
+use crate::fair_draw::ClientSeed;
+use crate::games::{draw_rotate_seed, draw_set_client_seed, ticket_play};
 use crate::loyalty::{profile_set_birthday, reward_exchange, MAX_DATA_ID_LEN};
 use crate::survey::survey_answer;
 use crate::sync::error_code::{INVALID_ARGUMENTS, UNKNOWN_MUTATION};
@@ -25,6 +27,15 @@ pub enum Intent {
         invitation_id: String,
         answers: Value,
     },
+    /// `ticket.play {"ticket_id": "..."}`: plays a drawn ticket.
+    PlayTicket { ticket_id: String },
+    /// `draw.set_client_seed {"seed_id": "...", "client_seed": "..."}`: the wallet's seed.
+    SetClientSeed {
+        seed_id: String,
+        client_seed: ClientSeed,
+    },
+    /// `draw.rotate_seed {}`: reveal the seed, commit a new one.
+    RotateSeed,
 }
 
 /// Why a mutation could not be read; both are final rejections with these codes.
@@ -66,6 +77,10 @@ impl fmt::Display for IntentError {
                 survey_answer::NAME => f.write_str(
                     "invitation_id must be an invitation's id and answers an object of answers",
                 ),
+                ticket_play::NAME => f.write_str("ticket_id must be a ticket's id"),
+                draw_set_client_seed::NAME => f.write_str(
+                    "seed_id must be a seed's id and client_seed 8 to 64 of A-Z a-z 0-9 _ -",
+                ),
                 _ => f.write_str("the arguments of this mutation are not valid"),
             },
         }
@@ -97,6 +112,18 @@ impl Intent {
                     answers,
                 })
                 .ok_or(invalid(survey_answer::NAME)),
+            ticket_play::NAME => ticket_play::ticket_id(args)
+                .map(|id| Self::PlayTicket {
+                    ticket_id: id.to_owned(),
+                })
+                .ok_or(invalid(ticket_play::NAME)),
+            draw_set_client_seed::NAME => draw_set_client_seed::parse(args)
+                .map(|(seed_id, client_seed)| Self::SetClientSeed {
+                    seed_id,
+                    client_seed,
+                })
+                .ok_or(invalid(draw_set_client_seed::NAME)),
+            draw_rotate_seed::NAME => Ok(Self::RotateSeed),
             other => Err(IntentError::UnknownName(
                 shorten(other, MAX_ECHOED_NAME_CHARS).to_owned(),
             )),
@@ -110,6 +137,9 @@ impl Intent {
             Self::ExchangeReward { .. } => reward_exchange::NAME,
             Self::SetBirthday { .. } => profile_set_birthday::NAME,
             Self::AnswerSurvey { .. } => survey_answer::NAME,
+            Self::PlayTicket { .. } => ticket_play::NAME,
+            Self::SetClientSeed { .. } => draw_set_client_seed::NAME,
+            Self::RotateSeed => draw_rotate_seed::NAME,
         }
     }
 
@@ -123,6 +153,12 @@ impl Intent {
                 invitation_id,
                 answers,
             } => json!({ "invitation_id": invitation_id, "answers": answers }),
+            Self::PlayTicket { ticket_id } => json!({ "ticket_id": ticket_id }),
+            Self::SetClientSeed {
+                seed_id,
+                client_seed,
+            } => json!({ "seed_id": seed_id, "client_seed": client_seed.as_str() }),
+            Self::RotateSeed => json!({}),
         }
     }
 }
@@ -155,6 +191,14 @@ mod tests {
                 invitation_id: "sv_1".into(),
                 answers: json!({"overall": 4}),
             },
+            Intent::PlayTicket {
+                ticket_id: "tk_1".into(),
+            },
+            Intent::SetClientSeed {
+                seed_id: "ds_1".into(),
+                client_seed: ClientSeed::parse("phone-seed-123").unwrap(),
+            },
+            Intent::RotateSeed,
         ] {
             assert_eq!(Intent::parse(intent.name(), &intent.args()), Ok(intent));
         }

@@ -98,6 +98,8 @@ pub enum EntityKind {
     Survey,
     Ticket,
     Message,
+    /// A seed of the member's prize draws (protocol.md §14).
+    DrawSeed,
     #[serde(untagged)]
     Other(String),
 }
@@ -117,13 +119,14 @@ impl EntityKind {
             Self::Survey => "survey",
             Self::Ticket => "ticket",
             Self::Message => "message",
+            Self::DrawSeed => "draw_seed",
             Self::Other(name) => name,
         }
     }
 
     /// The kind a wire name means; a name v1 does not define is `Other`.
     pub fn parse(name: &str) -> Self {
-        const KNOWN: [EntityKind; 11] = [
+        const KNOWN: [EntityKind; 12] = [
             EntityKind::Membership,
             EntityKind::Merchant,
             EntityKind::StampCard,
@@ -135,6 +138,7 @@ impl EntityKind {
             EntityKind::Survey,
             EntityKind::Ticket,
             EntityKind::Message,
+            EntityKind::DrawSeed,
         ];
         KNOWN
             .into_iter()

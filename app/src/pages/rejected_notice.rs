@@ -84,6 +84,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             (RefusedAction::Profile, _) => t_string!(i18n, rejected_profile).to_owned(),
             (RefusedAction::Birthday, _) => t_string!(i18n, rejected_birthday).to_owned(),
             (RefusedAction::SurveyAnswer, _) => t_string!(i18n, rejected_survey).to_owned(),
+            (RefusedAction::TicketPlay, _) => t_string!(i18n, rejected_ticket).to_owned(),
             (RefusedAction::Other, _) => return None,
         })
     };
@@ -100,6 +101,10 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             }
             RefusalReason::SurveyClosed => t_string!(i18n, reject_survey_closed).to_owned(),
             RefusalReason::InvalidAnswers => t_string!(i18n, reject_invalid_answers).to_owned(),
+            RefusalReason::TicketNotPlayable => {
+                t_string!(i18n, reject_ticket_not_playable).to_owned()
+            }
+            RefusalReason::PlayLimit => t_string!(i18n, reject_play_limit).to_owned(),
             RefusalReason::UnknownMutation => t_string!(i18n, reject_unknown_mutation).to_owned(),
             RefusalReason::InvalidArguments => t_string!(i18n, reject_invalid_arguments).to_owned(),
             RefusalReason::Issuer(message) => {

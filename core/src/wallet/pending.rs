@@ -24,6 +24,8 @@ pub struct PendingOverlay {
     pub display_name: Option<String>,
     /// Survey invitations answered and not yet confirmed: the wallet says "will be sent".
     pub answered_surveys: Vec<String>,
+    /// Tickets played and not yet confirmed: revealed, the prize still to come.
+    pub played_tickets: Vec<String>,
     /// How many actions wait to be sent.
     pub waiting: usize,
 }
@@ -46,7 +48,11 @@ impl PendingOverlay {
                 Ok(Intent::AnswerSurvey { invitation_id, .. }) => {
                     overlay.answered_surveys.push(invitation_id)
                 }
-                Ok(Intent::SetBirthday { .. }) | Err(_) => {}
+                Ok(Intent::PlayTicket { ticket_id }) => overlay.played_tickets.push(ticket_id),
+                Ok(Intent::SetBirthday { .. })
+                | Ok(Intent::SetClientSeed { .. })
+                | Ok(Intent::RotateSeed)
+                | Err(_) => {}
             }
         }
         overlay

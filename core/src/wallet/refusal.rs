@@ -2,6 +2,7 @@
 //! (a rejection is final). Codes the protocol defines get the wallet's own words; for a code it
 //! does not know, the issuer's free text is all there is.
 
+use crate::games::ticket_play;
 use crate::loyalty::{profile_set_birthday, reward_exchange};
 use crate::mutation::{Intent, IntentError};
 use crate::survey::survey_answer;
@@ -18,6 +19,7 @@ pub enum RefusedAction {
     Profile,
     Birthday,
     SurveyAnswer,
+    TicketPlay,
     Other,
 }
 
@@ -30,12 +32,16 @@ impl RefusedAction {
             Ok(Intent::UpdateProfile { .. }) => Self::Profile,
             Ok(Intent::SetBirthday { .. }) => Self::Birthday,
             Ok(Intent::AnswerSurvey { .. }) => Self::SurveyAnswer,
+            Ok(Intent::PlayTicket { .. }) => Self::TicketPlay,
+            // The wallet sends these by itself; a refusal is nothing the customer asked for.
+            Ok(Intent::SetClientSeed { .. }) | Ok(Intent::RotateSeed) => Self::Other,
             // Refused as sent: what it was is still known by its name.
             Err(IntentError::InvalidArguments { name }) => match name {
                 reward_exchange::NAME => Self::Exchange { reward_id: None },
                 profile_update::NAME => Self::Profile,
                 profile_set_birthday::NAME => Self::Birthday,
                 survey_answer::NAME => Self::SurveyAnswer,
+                ticket_play::NAME => Self::TicketPlay,
                 _ => Self::Other,
             },
             Err(IntentError::UnknownName(_)) => Self::Other,
@@ -54,6 +60,10 @@ pub enum RefusalReason {
     /// Answered already, expired, or no longer known to the issuer.
     SurveyClosed,
     InvalidAnswers,
+    /// The ticket was played already, is not drawn yet, or is unknown.
+    TicketNotPlayable,
+    /// Today's plays of the campaign are used up.
+    PlayLimit,
     UnknownMutation,
     InvalidArguments,
     /// A code this wallet does not know: the issuer's own words.
@@ -71,6 +81,10 @@ impl RefusalReason {
             profile_set_birthday::BIRTHDAY_ALREADY_SET => Self::BirthdayAlreadySet,
             survey_answer::SURVEY_CLOSED | survey_answer::SURVEY_UNKNOWN => Self::SurveyClosed,
             survey_answer::INVALID_ANSWERS => Self::InvalidAnswers,
+            ticket_play::TICKET_PLAYED
+            | ticket_play::TICKET_WAITING
+            | ticket_play::TICKET_UNKNOWN => Self::TicketNotPlayable,
+            ticket_play::PLAY_LIMIT => Self::PlayLimit,
             error_code::UNKNOWN_MUTATION => Self::UnknownMutation,
             error_code::INVALID_ARGUMENTS => Self::InvalidArguments,
             _ => Self::Issuer(message.to_owned()),
@@ -127,6 +141,8 @@ mod tests {
             ("survey_closed", RefusalReason::SurveyClosed),
             ("survey_unknown", RefusalReason::SurveyClosed),
             ("invalid_answers", RefusalReason::InvalidAnswers),
+            ("ticket_played", RefusalReason::TicketNotPlayable),
+            ("play_limit", RefusalReason::PlayLimit),
         ] {
             assert_eq!(RefusalReason::of(code, "ignored"), reason, "{code}");
         }

@@ -2,6 +2,7 @@
 //! the tests) can join and scan at once, and their loyalty rules (`loyalty`). Seeding adds
 //! only what is missing; running it on every start is safe.
 
+pub mod games;
 pub mod loyalty;
 pub mod surveys;
 
@@ -95,7 +96,8 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
         .await?;
     }
     loyalty::seed(db).await?;
-    surveys::seed(db).await
+    surveys::seed(db).await?;
+    games::seed(db).await
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll

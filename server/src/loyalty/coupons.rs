@@ -60,6 +60,7 @@ impl CouponRow {
                 "birthday" => CouponSource::Birthday,
                 "survey" => CouponSource::Survey,
                 "service_recovery" => CouponSource::ServiceRecovery,
+                "game" => CouponSource::Game,
                 other => CouponSource::Other(other.to_owned()),
             },
             reward_id: self.reward_id.clone(),
@@ -88,6 +89,7 @@ fn source_name(source: &CouponSource) -> &str {
         CouponSource::Birthday => "birthday",
         CouponSource::Survey => "survey",
         CouponSource::ServiceRecovery => "service_recovery",
+        CouponSource::Game => "game",
         CouponSource::Other(other) => other,
     }
 }

@@ -2,6 +2,7 @@
 //! group brand's shared one) with the welcome points, an empty stamp card, the base tier and the
 //! rewards catalogue.
 
+use super::games;
 use super::points::{self, Change};
 use super::rules::{MerchantRules, RulesCache};
 use super::tiers::{self, Standing};
@@ -124,6 +125,11 @@ pub async fn init_membership(
     };
     tiers::write(batch, rules, membership_id, &standing, now)?;
     rewards::write_catalogue(conn, batch, membership_id, &rules.merchant.id).await?;
+    // A merchant with games commits to the member's first draw seed at once, so the wallet sets
+    // its client seed at its first sync and every ticket is drawn when it is issued.
+    if !rules.campaigns.is_empty() {
+        games::ensure_seed(conn, batch, membership_id, now).await?;
+    }
     Ok(())
 }
 

@@ -8,9 +8,11 @@
 //! failure.
 
 pub mod adjust;
+pub mod campaign_rule;
 pub mod coupon_template;
 pub mod coupons;
 pub mod enrollment;
+pub mod games;
 pub mod housekeeping;
 pub mod mutations;
 pub mod points;

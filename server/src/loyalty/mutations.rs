@@ -5,12 +5,13 @@
 //! caller rolls everything back and answers 500.
 
 use super::rules::RulesCache;
-use super::{housekeeping, member, rewards, surveys};
+use super::{games, housekeeping, member, rewards, surveys};
 use crate::store::entities;
 use crate::store::StoreError;
 use crate::store::WriteTx;
 use serde_json::Value;
 use sqlx::AnyConnection;
+use wallet_core::fair_draw::ClientSeed;
 use wallet_core::loyalty::profile_set_birthday;
 use wallet_core::sync::{EntityKind, MembershipData, Mutation, MutationOutcome};
 use wallet_core::Intent;
@@ -38,6 +39,17 @@ pub async fn apply(
             invitation_id,
             answers,
         } => answer_survey(tx, rules, membership_id, &invitation_id, &answers, now).await,
+        Intent::PlayTicket { ticket_id } => {
+            game(tx, rules, membership_id, now, Game::Play(&ticket_id)).await
+        }
+        Intent::SetClientSeed {
+            seed_id,
+            client_seed,
+        } => {
+            let game_step = Game::SetClientSeed(&seed_id, &client_seed);
+            game(tx, rules, membership_id, now, game_step).await
+        }
+        Intent::RotateSeed => game(tx, rules, membership_id, now, Game::Rotate).await,
     }
 }
 
@@ -156,6 +168,37 @@ async fn answer_survey(
         .await?
         .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
     surveys::answer(conn, batch, &rules, &member, invitation_id, answers, now).await
+}
+
+/// The games' mutations (`loyalty::games`).
+enum Game<'a> {
+    Play(&'a str),
+    SetClientSeed(&'a str, &'a ClientSeed),
+    Rotate,
+}
+
+async fn game(
+    tx: &mut WriteTx<'_>,
+    rules: &RulesCache,
+    membership_id: &str,
+    now: i64,
+    step: Game<'_>,
+) -> Result<MutationOutcome, StoreError> {
+    let (conn, batch) = tx.split();
+    let member = member(conn, membership_id)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
+    let rules = rules
+        .get(conn, &member.merchant_id)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
+    match step {
+        Game::Play(ticket_id) => games::play(conn, batch, &rules, &member, ticket_id, now).await,
+        Game::SetClientSeed(seed_id, client_seed) => {
+            games::set_client_seed(conn, batch, &rules, &member, seed_id, client_seed).await
+        }
+        Game::Rotate => games::rotate_seed(conn, batch, &rules, &member, now).await,
+    }
 }
 
 fn rejected(code: &str, message: String) -> MutationOutcome {

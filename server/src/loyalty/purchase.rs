@@ -6,9 +6,9 @@ use super::housekeeping::{self, due_columns, Due};
 use super::points::{self, Change};
 use super::rules::MerchantRules;
 use super::stamps::{self, Stamped};
-use super::surveys;
 use super::tiers::{self, Standing};
 use super::MemberRow;
+use super::{games, surveys};
 use crate::store::entities;
 use crate::store::{StoreError, WriteTx};
 use sqlx::FromRow;
@@ -118,6 +118,8 @@ pub struct PurchaseEffects {
     pub coupons: Vec<IssuedCoupon>,
     /// The purchase invited the member to the merchant's survey.
     pub survey_invited: bool,
+    /// Game tickets the purchase gave.
+    pub tickets: u32,
 }
 
 /// What a purchase reads before it writes, with the code's step (`use_code_step`): what is due
@@ -255,6 +257,8 @@ pub async fn record_purchase(
     let tier = tiers::recompute(conn, batch, rules, &member.id, &current, now).await?;
     let survey_invited =
         surveys::invite_after_purchase(conn, batch, rules, &member.id, now).await?;
+    let occasion = games::Occasion::Purchase { amount };
+    let tickets = games::issue_for(conn, batch, rules, &member.id, occasion, now).await?;
     Ok(PurchaseEffects {
         grant,
         stamped,
@@ -263,5 +267,6 @@ pub async fn record_purchase(
         tier,
         coupons,
         survey_invited,
+        tickets,
     })
 }

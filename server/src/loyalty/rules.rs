@@ -2,6 +2,7 @@
 //! tiers, birthday gift and merchant group. Loaded per merchant and kept for a few seconds, because
 //! every purchase needs them and they change rarely (an operator's edit applies within `CACHE_TTL`).
 
+use super::campaign_rule::{self, CampaignRule};
 use super::coupon_template;
 pub use super::coupon_template::{template, CouponTemplate};
 use super::survey_rule::{self, SurveyRule};
@@ -30,6 +31,8 @@ pub struct MerchantRules {
     pub birthday_wait_days: u32,
     /// The survey a purchase invites to, if the merchant has one.
     pub survey: Option<SurveyRule>,
+    /// The active game campaigns, by id.
+    pub campaigns: Vec<CampaignRule>,
 }
 
 #[derive(Clone, Debug)]
@@ -289,6 +292,7 @@ pub async fn load(
         .collect();
 
     let survey = survey_rule::load(conn, merchant_id, &templates, points.is_some()).await?;
+    let campaigns = campaign_rule::load(conn, merchant_id, &templates, points.is_some()).await?;
     let birthday = merchant
         .birthday_template_id
         .as_ref()
@@ -315,6 +319,7 @@ pub async fn load(
         birthday,
         birthday_wait_days: u32::try_from(merchant.birthday_wait_days.clamp(0, 366)).unwrap_or(0),
         survey,
+        campaigns,
     }))
 }
 

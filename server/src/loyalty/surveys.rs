@@ -4,6 +4,7 @@
 //! service-recovery case with a message (and an apology coupon, if the merchant has one).
 
 use super::coupons::{self, NewCoupon};
+use super::games;
 use super::points::{self, Change};
 use super::rules::MerchantRules;
 use super::survey_rule::SurveyRule;
@@ -219,6 +220,8 @@ pub async fn answer(
         Some(now),
     )?;
     give_reward(conn, batch, rules, survey, member, now).await?;
+    let occasion = games::Occasion::SurveyAnswered;
+    games::issue_for(conn, batch, rules, &member.id, occasion, now).await?;
     if let Some(rating) = rating.filter(|r| *r <= survey.recovery_at_most) {
         let comment = first_text(&answers, survey);
         open_recovery_case(
