@@ -173,8 +173,14 @@ mod tests {
     fn an_id_starting_with_mw_can_be_typed() {
         let id = MembershipId::parse("MW1D9QX2M4PA").unwrap();
         let expected = MemberCode::new(id.clone(), "492039".into());
-        assert_eq!(MemberCode::parse("MW1D 9QX2 M4PA 492 039"), Ok(expected.clone()));
-        assert_eq!(MemberCode::parse("mw1d9qx2m4pa492039"), Ok(expected.clone()));
+        assert_eq!(
+            MemberCode::parse("MW1D 9QX2 M4PA 492 039"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            MemberCode::parse("mw1d9qx2m4pa492039"),
+            Ok(expected.clone())
+        );
         assert_eq!(MemberCode::parse(&expected.encode()), Ok(expected));
         let digits_after = MembershipId::parse("MW12345678AB").unwrap();
         assert_eq!(

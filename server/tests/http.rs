@@ -246,7 +246,10 @@ async fn v2_paths_are_json_404_with_cors() {
         .uri("/v2/sync")
         .header("origin", "https://wallet.example")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "authorization, content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .body(Body::empty())
         .unwrap();
     let response = app.send(preflight).await;
@@ -258,7 +261,9 @@ async fn v2_paths_are_json_404_with_cors() {
 #[tokio::test]
 async fn wrong_method_names_post_and_comes_before_authentication() {
     let app = TestApp::start().await;
-    let response = app.get("/v1/sync", &[("authorization", "Bearer nobody")]).await;
+    let response = app
+        .get("/v1/sync", &[("authorization", "Bearer nobody")])
+        .await;
     response.assert_error(StatusCode::METHOD_NOT_ALLOWED, error_code::BAD_REQUEST);
     assert_eq!(response.header("allow"), Some("POST"));
 }
