@@ -6,6 +6,8 @@
 #               (TEST_DATABASE_URL=postgres://postgres@127.0.0.1:PORT/wallet)
 #   api         schemathesis (PyPI, pinned) against the reference server from docs/openapi.yaml
 #               (scripts/api-fuzz.sh); each generated case counts as a test
+#   soak        bench/soak.sh --seconds 20 on SQLite: wallets, tills and SIGKILLed restarts of the
+#               server, then the invariants (0 violations passes; the 3-minute run is bench/)
 #   browser     wasm-bindgen-test of components and app in headless Debian Chromium
 #   e2e         Playwright (e2e/) against the release build served by the real server
 # A failing suite does not stop the others. The last line is `N passed, M failed`, counting tests
@@ -70,6 +72,10 @@ suite_api() {
   scripts/api-fuzz.sh
 }
 
+suite_soak() {
+  SOAK_DATABASES=sqlite bench/soak.sh --seconds 20
+}
+
 suite_browser() {
   # .cargo/config.toml sets the runner (wasm-bindgen-test-runner) and the rustflags.
   export CHROMEDRIVER=/usr/bin/chromedriver
@@ -101,6 +107,12 @@ cargo_counts() {
 api_counts() {
   strip_ansi "$1" | awk '/^\[api\] [a-z]+: [0-9]+ cases, 0 failures$/ { p += $3 }
     /^\[api\] [a-z]+: [0-9]+ cases, failures/ { f += 1 } END { print p + 0, f + 0 }'
+}
+
+# Prints "passed failed" for bench/soak.sh: each database's run is one test, passed at 0 violations.
+soak_counts() {
+  strip_ansi "$1" | awk '/^soak: .* kills, [0-9]+ violations$/ { if ($(NF-1) == 0) p++; else f++ }
+    END { print p + 0, f + 0 }'
 }
 
 # Prints "passed failed" from Playwright's JSON report; errors outside tests count as failures.
@@ -150,6 +162,7 @@ source scripts/tools.sh
 run_suite native cargo_counts
 run_suite postgres cargo_counts
 run_suite api api_counts
+run_suite soak soak_counts
 run_suite browser cargo_counts
 run_suite e2e playwright_counts
 
