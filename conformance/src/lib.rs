@@ -20,6 +20,9 @@ pub mod till;
 
 use std::fmt;
 
+/// The request body limit of protocol section 8: 65,536 bytes are accepted, one more is not.
+pub const LIMIT_BODY_BYTES: usize = 65_536;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// The issuer's base URL, without `/v1`.

@@ -204,7 +204,7 @@ pub const ALL: &[Check] = &[
     ),
     check(
         "errors.body_too_large",
-        "a body over 64 KB is 413 bad_request",
+        "a body over 65,536 bytes is 413 bad_request; one of exactly 65,536 bytes is not",
         errors::body_too_large,
     ),
     check(
@@ -219,8 +219,13 @@ pub const ALL: &[Check] = &[
     ),
     check(
         "errors.wrong_method",
-        "GET /v1/sync is 405 bad_request",
+        "GET /v1/sync is 405 bad_request with Allow: POST",
         errors::wrong_method,
+    ),
+    check(
+        "errors.v2_is_not_found",
+        "a v1 issuer answers POST /v2/sync with 404 not_found, JSON and CORS (v1 only)",
+        errors::v2_is_not_found,
     ),
     check(
         "cashier.fresh_code_then_replay",
