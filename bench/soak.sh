@@ -39,15 +39,22 @@ for database in ${SOAK_DATABASES:-sqlite postgres}; do
         echo "[soak] PostgreSQL: not installed (apt-get install postgresql); skipped"
         continue
       fi
-      port=55700
+      # Below the ephemeral range (32768 up): the soak's own client connections use those ports,
+      # and one of them can hold the port a cluster would bind.
+      port=25700
       while (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
       mkdir -p "$work/pg"
       as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
       [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$work/pg"
       as_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
       # fsync stays on: the kills must meet the durability a real deployment has.
-      as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 30 \
-        -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+      if ! as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 30 \
+        -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null; then
+        echo "[soak] PostgreSQL did not start:"
+        tail -n 20 "$work/pg/server.log"
+        failed=1
+        continue
+      fi
       pg_stop="as_pg '$pgbin/pg_ctl' -D '$work/pg/data' -m fast -w stop >/dev/null 2>&1 || true"
       psql -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE DATABASE soak'
       echo "[soak] PostgreSQL: a throwaway cluster on port $port"

@@ -526,9 +526,12 @@ impl Server {
     }
 }
 
+/// A free port below the ephemeral range (32768 up), so that while the server is down none of
+/// the clients' own connections can take it and the restart can bind it again.
 fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+    (24_000..32_000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .ok_or_else(|| "no free port in 24000-32000".to_owned())
 }
 
 fn enroll(base: &str, merchant: &'static DemoMerchant, index: usize) -> Result<Wallet, String> {
