@@ -26,6 +26,9 @@ pub struct TillMember {
     totp: Totp,
 }
 
+/// See `TillMember::code`: longer than a request takes, far shorter than a step.
+const STEP_LEAD_SECS: u64 = 3;
+
 pub fn now_unix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -37,9 +40,16 @@ impl TillMember {
         self.member.id()
     }
 
-    /// The TOTP code of the step `offset` steps from now.
+    /// The TOTP code of the step `offset` steps from the current one. "Current" is the step of
+    /// `STEP_LEAD_SECS` from now: a code made in a step's last seconds then belongs to the next
+    /// step, which the issuer takes as `current + 1` before the step ends and as `current` after,
+    /// so the check's outcome does not depend on a step ending between sending and checking
+    /// (the previous step's code would otherwise turn `code_expired` on the way).
     pub fn code(&self, offset: i64) -> String {
-        let step = self.totp.step_at(now_unix()).saturating_add_signed(offset);
+        let step = self
+            .totp
+            .step_at(now_unix() + STEP_LEAD_SECS)
+            .saturating_add_signed(offset);
         self.totp.code_for_step(step)
     }
 
@@ -55,7 +65,7 @@ impl TillMember {
     /// A payload whose code (of the right length) is none of the codes of the last 25 steps or
     /// the next 3, so an issuer can only find it wrong.
     pub fn wrong_payload(&self) -> String {
-        let current = self.totp.step_at(now_unix());
+        let current = self.totp.step_at(now_unix() + STEP_LEAD_SECS);
         let near: HashSet<String> = (current.saturating_sub(25)..=current + 3)
             .map(|step| self.totp.code_for_step(step))
             .collect();
