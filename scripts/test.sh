@@ -4,6 +4,10 @@
 #               server on SQLite (#[wasm_bindgen_test]s are skipped natively; the browser suite runs them)
 #   postgres    cargo test -p wallet-server again, against a throwaway PostgreSQL cluster
 #               (TEST_DATABASE_URL=postgres://postgres@127.0.0.1:PORT/wallet)
+#   api         schemathesis (PyPI, pinned) against the reference server from docs/openapi.yaml
+#               (scripts/api-fuzz.sh: about 1,000 generated cases; each of its 2 runs counts as a test)
+#   soak        bench/soak.sh --seconds 20 on SQLite: wallets, tills and SIGKILLed restarts of the
+#               server, then the invariants (0 violations passes; the 3-minute run is bench/)
 #   browser     wasm-bindgen-test of components and app in headless Debian Chromium
 #   e2e         Playwright (e2e/) against the release build served by the real server
 # A failing suite does not stop the others. The last line is `N passed, M failed`, counting tests
@@ -69,6 +73,14 @@ suite_postgres() {
   TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/wallet" cargo test -p wallet-server --no-fail-fast
 }
 
+suite_api() {
+  scripts/api-fuzz.sh
+}
+
+suite_soak() {
+  SOAK_DATABASES=sqlite bench/soak.sh --seconds 20
+}
+
 suite_browser() {
   # .cargo/config.toml sets the runner (wasm-bindgen-test-runner) and the rustflags.
   export CHROMEDRIVER=/usr/bin/chromedriver
@@ -94,6 +106,19 @@ cargo_counts() {
   strip_ansi "$1" | awk '/^test result: / {
       for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i }
     } END { print p + 0, f + 0 }'
+}
+
+# Prints "passed failed" for scripts/api-fuzz.sh: each schemathesis run (wallet, cashier) is one
+# test, whatever its number of generated cases (its line says how many).
+api_counts() {
+  strip_ansi "$1" | awk '/^\[api\] [a-z]+: [0-9]+ cases, 0 failures$/ { p += 1 }
+    /^\[api\] [a-z]+: [0-9]+ cases, failures/ { f += 1 } END { print p + 0, f + 0 }'
+}
+
+# Prints "passed failed" for bench/soak.sh: each database's run is one test, passed at 0 violations.
+soak_counts() {
+  strip_ansi "$1" | awk '/^soak: .* kills, [0-9]+ violations$/ { if ($(NF-1) == 0) p++; else f++ }
+    END { print p + 0, f + 0 }'
 }
 
 # Prints "passed failed" from Playwright's JSON report; errors outside tests count as failures.
@@ -142,6 +167,8 @@ source scripts/tools.sh
 
 run_suite native cargo_counts
 run_suite postgres cargo_counts
+run_suite api api_counts
+run_suite soak soak_counts
 run_suite browser cargo_counts
 run_suite e2e playwright_counts
 

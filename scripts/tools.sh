@@ -64,6 +64,19 @@ npm_ci_if_changed() {
   fi
 }
 
+# pip_venv_ensure DIR PKG==VERSION: a Python virtual environment in DIR holding exactly that pinned
+# package (from PyPI), made only when DIR/bin lacks it; a stamp records what was installed.
+pip_venv_ensure() {
+  local dir="$1" spec="$2"
+  [[ "$(cat "$dir/.installed" 2>/dev/null || true)" == "$spec" ]] && return 0
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_ensure python3-venv
+  _tools_log "pip install $spec into ${dir#"$WALLET_ROOT"/}"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec"
+  echo "$spec" >"$dir/.installed"
+}
+
 # The wasm-bindgen version Trunk and the test runner must match: the one Cargo.lock pins.
 wasm_bindgen_lock_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/^version = "|"$/, ""); print; exit }' \

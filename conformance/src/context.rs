@@ -47,7 +47,12 @@ impl Context {
 
     /// A new membership with the configured join code.
     pub fn enroll(&self) -> Result<Member, String> {
-        let body = json!({ "join_code": self.config.join_code }).to_string();
+        self.enroll_with(&self.config.join_code)
+    }
+
+    /// A new membership with this join code.
+    pub fn enroll_with(&self, join_code: &str) -> Result<Member, String> {
+        let body = json!({ "join_code": join_code }).to_string();
         let reply = self.client.post("/v1/enroll", body.as_bytes(), None)?;
         if reply.status != 200 {
             return Err(format!("enroll: expected 200, got {}", reply.describe()));

@@ -5,13 +5,23 @@
 //! check against them. Paging and tombstones need more entities than a new membership has: give
 //! it the token of a prepared membership (`fixture_token`) or those checks are skipped.
 //!
-//! `cargo run -p wallet-conformance -- <base-url> <join-code> [fixture-token]`
+//! With a cashier key (and a join code of that key's merchant) it also checks the till's half:
+//! member codes (window, single use, failed-attempt limit), purchases, redemptions and
+//! adjustments applied exactly once, and their effects arriving by sync. Without, those checks
+//! are skipped.
+//!
+//! `cargo run -p wallet-conformance -- <base-url> <join-code> [fixture-token]
+//!  [--cashier-key KEY --cashier-join-code CODE]`
 
 pub mod checks;
 pub mod client;
 pub mod context;
+pub mod till;
 
 use std::fmt;
+
+/// The request body limit of protocol section 8: 65,536 bytes are accepted, one more is not.
+pub const LIMIT_BODY_BYTES: usize = 65_536;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -22,6 +32,17 @@ pub struct Config {
     /// The bearer token of a membership with more than one page of changes (over 500 entities)
     /// including at least one tombstone. Without it the paging and tombstone checks are skipped.
     pub fixture_token: Option<String>,
+    /// A till of one merchant; without it the cashier checks are skipped.
+    pub cashier: Option<CashierConfig>,
+}
+
+/// What the cashier checks need: a merchant's cashier key and a join code of the same merchant,
+/// so the members they enroll are that till's members. The checks run a few dozen failed member
+/// codes against the key (section 8's limits): give them a key of their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CashierConfig {
+    pub key: String,
+    pub join_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -91,7 +91,9 @@ impl CouponCode {
         if input.is_empty() {
             return Err(CouponCodeError::Empty);
         }
-        match input.strip_prefix(PREFIX) {
+        // The member code's rule: a payload is `MWC<version>:`, so a typed code that starts
+        // with `MWC` is still a typed code.
+        match crate::member_code::payload_body(input, PREFIX) {
             Some(rest) => Self::parse_payload(rest),
             None => Self::parse_typed(input),
         }
@@ -170,6 +172,17 @@ mod tests {
             CouponCode::parse("OOOO IIII LLLL").unwrap().as_str(),
             "000011111111"
         );
+    }
+
+    /// 1 in 32,768 codes start with `MWC`; typed, they are codes, not payloads.
+    #[test]
+    fn a_code_starting_with_mwc_can_be_typed() {
+        let code = CouponCode::from_canonical("MWC2T4K9XH3A").unwrap();
+        assert_eq!(CouponCode::parse("MWC2 T4K9 XH3A"), Ok(code.clone()));
+        assert_eq!(CouponCode::parse("mwc2-t4k9-xh3a"), Ok(code.clone()));
+        assert_eq!(CouponCode::parse(&code.qr_payload()), Ok(code));
+        let after_mw = CouponCode::from_canonical("MW1234567890").unwrap();
+        assert_eq!(CouponCode::parse("MW12 3456 7890"), Ok(after_mw));
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl MemberCode {
         if input.is_empty() {
             return Err(MemberCodeError::Empty);
         }
-        match input.strip_prefix(PREFIX) {
+        match payload_body(input, PREFIX) {
             Some(rest) => Self::parse_payload(rest),
             None => Self::parse_typed(input),
         }
@@ -121,6 +121,15 @@ impl MemberCode {
     }
 }
 
+/// What follows `prefix` when `input` is a payload: `prefix`, a decimal version, then `:`.
+/// Anything else is read as the typed form, so a membership id that itself starts with `MW`
+/// (1 in 1,024 of them) can still be typed: the typed form never holds a `:`.
+pub(crate) fn payload_body<'a>(input: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = input.strip_prefix(prefix)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && rest.as_bytes().get(digits) == Some(&b':')).then_some(rest)
+}
+
 fn checked_code(code: &str) -> Result<String, MemberCodeError> {
     if (6..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code.to_owned())
@@ -157,6 +166,27 @@ mod tests {
         assert_eq!(MemberCode::parse("7k3d-9qx2-m4pa-492039"), Ok(sample()));
         let with_o = MemberCode::parse("7K3D9QX2M4PO 492039").unwrap();
         assert_eq!(with_o.membership_id.as_str(), "7K3D9QX2M4P0");
+    }
+
+    /// 1 in 1,024 ids start with `MW`; their typed form must not be taken for a payload.
+    #[test]
+    fn an_id_starting_with_mw_can_be_typed() {
+        let id = MembershipId::parse("MW1D9QX2M4PA").unwrap();
+        let expected = MemberCode::new(id.clone(), "492039".into());
+        assert_eq!(
+            MemberCode::parse("MW1D 9QX2 M4PA 492 039"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            MemberCode::parse("mw1d9qx2m4pa492039"),
+            Ok(expected.clone())
+        );
+        assert_eq!(MemberCode::parse(&expected.encode()), Ok(expected));
+        let digits_after = MembershipId::parse("MW12345678AB").unwrap();
+        assert_eq!(
+            MemberCode::parse("MW12 3456 78AB 000 111"),
+            Ok(MemberCode::new(digits_after, "000111".into()))
+        );
     }
 
     #[test]
@@ -204,6 +234,15 @@ mod tests {
         fn encode_then_parse_round_trips(id in membership_id(), code in "[0-9]{6,10}") {
             let member_code = MemberCode::new(id, code);
             prop_assert_eq!(MemberCode::parse(&member_code.encode()), Ok(member_code));
+        }
+
+        /// Every id, `MW...` ones included, reads back from its typed form.
+        #[test]
+        fn typed_form_round_trips(tail in "[0-9A-HJKMNP-TV-Z]{12}", mw in any::<bool>(), code in "[0-9]{6,10}") {
+            let head = if mw { "MW".to_owned() } else { tail[..2].to_owned() };
+            let id = MembershipId::parse(&format!("{head}{}", &tail[2..])).unwrap();
+            let typed = format!("{} {code}", id.as_str());
+            prop_assert_eq!(MemberCode::parse(&typed), Ok(MemberCode::new(id, code)));
         }
 
         #[test]

@@ -296,6 +296,43 @@ mod tests {
         }
     }
 
+    /// Protocol 9.2: which request fields are required, and `null` against absent.
+    #[test]
+    fn request_fields_required_and_optional() {
+        let parse = |v: serde_json::Value| serde_json::from_value::<SyncRequest>(v);
+        let full =
+            json!({"seq": 1, "id": "m1", "name": "profile.update", "args": {}, "client_time": 0});
+        let ok = parse(json!({"client_id": "c", "mutations": [full.clone()]})).unwrap();
+        assert_eq!(ok.cursor, None);
+        assert!(parse(json!({"client_id": "c"}))
+            .unwrap()
+            .mutations
+            .is_empty());
+        assert_eq!(
+            parse(json!({"client_id": "c", "cursor": null}))
+                .unwrap()
+                .cursor,
+            None
+        );
+        assert!(parse(json!({"client_id": "c", "mutations": null})).is_err());
+        assert!(
+            parse(json!({"mutations": []})).is_err(),
+            "client_id is required"
+        );
+        for field in ["seq", "id", "name", "args", "client_time"] {
+            let mut partial = full.clone();
+            partial.as_object_mut().unwrap().remove(field);
+            assert!(
+                parse(json!({"client_id": "c", "mutations": [partial]})).is_err(),
+                "{field} is required"
+            );
+        }
+        let mut null_args = full;
+        null_args["args"] = serde_json::Value::Null;
+        let with_null = parse(json!({"client_id": "c", "mutations": [null_args]})).unwrap();
+        assert_eq!(with_null.mutations[0].args, serde_json::Value::Null);
+    }
+
     #[test]
     fn wire_format() {
         let json = serde_json::to_value(response()).unwrap();

@@ -554,3 +554,43 @@ async fn demo_seed_is_idempotent() {
         .unwrap();
     assert_eq!(count, wallet_server::demo::MERCHANTS.len() as i64);
 }
+
+/// 1 in 1,024 membership ids start with `MW`: the cashier types such a member's number and code
+/// like any other (protocol 3.2), and the till does not take it for a payload.
+#[tokio::test]
+async fn a_member_whose_id_starts_with_mw_can_be_typed_at_the_till() {
+    use wallet_server::store::memberships::{self, NewMembership};
+    let app = TestApp::start().await;
+    // Enroll picks ids at random; this one is made with the enrolled member's secret instead.
+    let enrolled = app.enroll("CAFE").await.enrolled;
+    let mut conn = app.pool.acquire().await.expect("a connection");
+    let id = "MW1D9QX2M4PA";
+    let row = NewMembership {
+        id,
+        merchant_id: CAFE.id,
+        token: "mwt_conformance_mw_member",
+        totp_secret: &enrolled.totp.secret,
+        member_since: enrolled.membership.member_since,
+    };
+    assert!(memberships::insert(&mut conn, &row).await.expect("insert"));
+    drop(conn);
+    let mut as_mw = enrolled.clone();
+    as_mw.membership.id = wallet_core::MembershipId::parse(id).expect("an id");
+    let member = common::member_from(as_mw);
+
+    let code = member.code(app.now(), 0);
+    let typed = format!("MW1D 9QX2 M4PA {} {}", &code[..3], &code[3..]);
+    let response = app.scan_payload(&typed, CAFE.cashier_key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let scanned: ScanResponse = response.json_as();
+    assert_eq!(scanned.membership_id.as_str(), id);
+    // Its QR payload works too, and the typed form in lower case with the next step's code.
+    let next = member.code(app.now(), 1).to_ascii_lowercase();
+    let response = app
+        .scan_payload(&format!("mw1d-9qx2-m4pa-{next}"), CAFE.cashier_key)
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    app.clock.advance(2 * STEP);
+    let response = app.scan(&member, 0, CAFE.cashier_key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+}

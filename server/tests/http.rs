@@ -217,6 +217,74 @@ async fn unknown_api_paths_are_json_404() {
         .assert_error(StatusCode::METHOD_NOT_ALLOWED, error_code::BAD_REQUEST);
 }
 
+/// A v1 issuer answers any `/v2/...` with the JSON 404 a wallet reads as "v1 only" (protocol
+/// 9.11), with CORS so a wallet on another origin can read it; never the app's page.
+#[tokio::test]
+async fn v2_paths_are_json_404_with_cors() {
+    let dist = dist();
+    let app = TestApp::with_dist(&dist.0).await;
+    for method in [Method::GET, Method::POST] {
+        for path in ["/v2/sync", "/v2/enroll", "/v2", "/v2/"] {
+            let request = Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .header("origin", "https://wallet.example")
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let response = app.send(request).await;
+            response.assert_error(StatusCode::NOT_FOUND, error_code::NOT_FOUND);
+            assert_eq!(
+                response.header("access-control-allow-origin"),
+                Some("*"),
+                "{method} {path}"
+            );
+        }
+    }
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/v2/sync")
+        .header("origin", "https://wallet.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(preflight).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+}
+
+/// Protocol 6: 405 names the one method the endpoint takes, and comes before authentication.
+#[tokio::test]
+async fn wrong_method_names_post_and_comes_before_authentication() {
+    let app = TestApp::start().await;
+    let response = app
+        .get("/v1/sync", &[("authorization", "Bearer nobody")])
+        .await;
+    response.assert_error(StatusCode::METHOD_NOT_ALLOWED, error_code::BAD_REQUEST);
+    assert_eq!(response.header("allow"), Some("POST"));
+}
+
+/// Protocol 7: the preflight is 200 on every `/v1` path, unknown ones included (the browser then
+/// sends the request and the wallet reads its JSON 404).
+#[tokio::test]
+async fn the_preflight_is_200_on_unknown_paths_too() {
+    let app = TestApp::start().await;
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/v1/no-such-endpoint")
+        .header("origin", "https://wallet.example")
+        .header("access-control-request-method", "POST")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(preflight).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+}
+
 #[tokio::test]
 async fn cors_preflight_allows_any_origin_with_bearer_tokens() {
     let app = TestApp::start().await;

@@ -73,13 +73,29 @@ pub fn too_many_mutations(context: &Context) -> CheckResult {
 
 pub fn body_too_large(context: &Context) -> CheckResult {
     let member = context.enroll()?;
-    let mut mutation = context.rename(1, "n");
-    mutation.args = json!({ "display_name": "n", "padding": "p".repeat(65 * 1024) });
-    let body = Context::sync_body(CLIENT, None, &[mutation]);
+    // A sync padded with a field issuers ignore (section 9.2) to exactly `len` bytes.
+    let padded = |len: usize| {
+        let empty = json!({ "client_id": CLIENT, "padding": "" }).to_string();
+        let padding = "p".repeat(len.saturating_sub(empty.len()));
+        json!({ "client_id": CLIENT, "padding": padding }).to_string()
+    };
+    let over = padded(crate::LIMIT_BODY_BYTES + 1);
     let reply = context
         .client
-        .post("/v1/sync", body.as_bytes(), Some(member.token()))?;
-    Ok(expect_error(&reply, 413, "bad_request")?)
+        .post("/v1/sync", over.as_bytes(), Some(member.token()))?;
+    expect_error(&reply, 413, "bad_request")
+        .map_err(|e| format!("a body of {} bytes: {e}", over.len()))?;
+    let exact = padded(crate::LIMIT_BODY_BYTES);
+    let reply = context
+        .client
+        .post("/v1/sync", exact.as_bytes(), Some(member.token()))?;
+    super::ensure(reply.status == 200, || {
+        format!(
+            "a body of exactly {} bytes must be accepted: {}",
+            exact.len(),
+            reply.describe()
+        )
+    })
 }
 
 pub fn malformed_body(context: &Context) -> CheckResult {
@@ -114,5 +130,31 @@ pub fn unknown_endpoint(context: &Context) -> CheckResult {
 
 pub fn wrong_method(context: &Context) -> CheckResult {
     let reply = context.client.get("/v1/sync")?;
-    Ok(expect_error(&reply, 405, "bad_request")?)
+    expect_error(&reply, 405, "bad_request")?;
+    let allow = reply
+        .header("allow")
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    super::ensure(allow.split(',').any(|m| m.trim() == "POST"), || {
+        format!("a 405 must say Allow: POST, it says {allow:?}")
+    })
+}
+
+/// Section 9.11: a v1 issuer answers `/v2/...` with the JSON 404 and CORS, which a wallet on
+/// another origin reads as "v1 only".
+pub fn v2_is_not_found(context: &Context) -> CheckResult {
+    let origin = [("origin", "https://wallet.conformance.example")];
+    let body = Context::sync_body(CLIENT, None, &[]);
+    let reply = context.client.post_with(
+        "/v2/sync",
+        body.as_bytes(),
+        None,
+        Some("application/json"),
+        &origin,
+    )?;
+    expect_error(&reply, 404, "not_found").map_err(|e| format!("POST /v2/sync: {e}"))?;
+    super::ensure(
+        reply.header("access-control-allow-origin").is_some(),
+        || "the 404 of /v2/sync has no Access-Control-Allow-Origin: a wallet cannot read it".into(),
+    )
 }

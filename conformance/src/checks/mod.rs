@@ -1,6 +1,10 @@
 //! The list of checks: one per promise of docs/protocol.md, each against fresh memberships so a
 //! failure in one does not spill into the next.
 
+mod cashier_code;
+mod cashier_coupons;
+mod cashier_requests;
+mod cashier_sync;
 mod cors;
 mod enroll;
 mod errors;
@@ -200,7 +204,7 @@ pub const ALL: &[Check] = &[
     ),
     check(
         "errors.body_too_large",
-        "a body over 64 KB is 413 bad_request",
+        "a body over 65,536 bytes is 413 bad_request; one of exactly 65,536 bytes is not",
         errors::body_too_large,
     ),
     check(
@@ -215,8 +219,64 @@ pub const ALL: &[Check] = &[
     ),
     check(
         "errors.wrong_method",
-        "GET /v1/sync is 405 bad_request",
+        "GET /v1/sync is 405 bad_request with Allow: POST",
         errors::wrong_method,
+    ),
+    check(
+        "errors.v2_is_not_found",
+        "a v1 issuer answers POST /v2/sync with 404 not_found, JSON and CORS (v1 only)",
+        errors::v2_is_not_found,
+    ),
+    check(
+        "cashier.fresh_code_then_replay",
+        "a fresh member code is accepted; the same code again is 409 code_already_used",
+        cashier_code::fresh_code_then_replay,
+    ),
+    check(
+        "cashier.previous_step_once",
+        "the previous step's code is accepted once, and the current one after it",
+        cashier_code::previous_step_once,
+    ),
+    check(
+        "cashier.old_and_wrong_codes",
+        "a code of 4 steps ago is 422 code_expired, a wrong one 422 code_invalid; neither uses a step",
+        cashier_code::old_and_wrong_codes,
+    ),
+    check(
+        "cashier.refusals",
+        "no or a wrong key is 401; not a member code is 400 member_code_malformed; nobody's is 404; the typed form works",
+        cashier_code::refusals,
+    ),
+    check(
+        "cashier.purchase_exactly_once",
+        "a purchase resent with its request id gets the stored answer (replayed), changes nothing; another request with the id is 409",
+        cashier_requests::purchase_exactly_once,
+    ),
+    check(
+        "cashier.purchase_arrives_by_sync",
+        "the stamp card, points balance, ledger entry, tier and coupons a purchase changed sync with valid data",
+        cashier_sync::purchase_arrives_by_sync,
+    ),
+    check(
+        "cashier.adjust_exactly_once",
+        "an adjustment resent with its request id is applied once; another request with the id is 409",
+        cashier_requests::adjust_exactly_once,
+    ),
+    check(
+        "cashier.redeem_exactly_once",
+        "a coupon redeems once; resent (QR or typed) it gets the stored answer; a new id is 409 coupon_already_used",
+        cashier_coupons::redeem_exactly_once,
+    ),
+    check(
+        "cashier.redeem_race",
+        "two tills redeeming one coupon at once: exactly one 200, the other 409 coupon_already_used",
+        cashier_coupons::redeem_race,
+    ),
+    // Last of the cashier checks: it spends failed attempts of the key too (section 8).
+    check(
+        "cashier.failed_attempt_limit",
+        "wrong codes for one member end in 429 rate_limited with Retry-After; then the right code waits too",
+        cashier_code::failed_attempt_limit,
     ),
     check(
         "paging.follows_more",

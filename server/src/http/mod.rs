@@ -63,6 +63,11 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found))
+        // A v1 issuer answers v2 with the JSON 404 a wallet reads as "v1 only" (protocol 9.11);
+        // left to the app's fallback it would be index.html, or a 405 for a POST.
+        .route("/v2", any(api_not_found))
+        .route("/v2/", any(api_not_found))
+        .route("/v2/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
