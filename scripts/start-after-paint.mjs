@@ -35,6 +35,8 @@ let started = false;
 async function start() {
   if (started) return;
   started = true;
+  // The counter (counter/) no longer draws once this is set: its card would cover the app's page.
+  window.mwAppStarted = true;
   const bindings = await import('${js}');
   const wasm = await bindings.default({ module_or_path: '${wasm}' });
   window.wasmBindings = bindings;
@@ -47,8 +49,10 @@ if (location.pathname === '/' && !navigator.serviceWorker?.controller) {
   setTimeout(start, 1000);
 } else if (window.mwCounter) {
   // A member card: the counter (counter/) draws its QR first; the app's download and start would
-  // only delay it. It settles whether or not it drew.
+  // only delay it. It settles whether or not it drew; after 3 s (a stalled read) the app starts
+  // anyway.
   window.mwCounter.then(start, start);
+  setTimeout(start, 3000);
 } else {
   start();
 }
