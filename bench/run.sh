@@ -9,6 +9,7 @@
 #   lighthouse.sh          Lighthouse 12.8.2 mobile on `/` (median of LH_RUNS=3)
 #   warm-start.mjs         offline start from the service worker cache to a scannable QR, median
 #                          of 10, then again with the CPU slowed 4x
+#   card-first-visit.mjs   bytes fetched before the QR on a member card, first visit, brotli
 #   startup-trace.mjs      where a 4x warm start's time goes, phase by phase, from a Chrome trace,
 #                          and whether the wasm came from V8's code cache
 #   sync-apply.sh, sync-roundtrip.sh, cashier-purchase.sh   (the sync and server figures; each
@@ -68,6 +69,7 @@ figure bench/lighthouse.sh "$url"
 figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
 figure node bench/startup-trace.mjs "$url" --runs 3 --cpu 4
+figure node bench/card-first-visit.mjs --dist "$tmp/dist"
 kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 server_pid=""

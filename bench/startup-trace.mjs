@@ -2,9 +2,11 @@
 // Where the time of a warm start goes: a Chrome trace of offline starts of the member card from
 // the service worker's cache, the CPU slowed 4x (as Lighthouse's mobile profile), one line per
 // phase, for each start:
-//   navigation -> the worker's answer (index.html), the wasm fetched (from the worker's cache),
-//   compiled, instantiated, the app started (`mw:app-start`), the QR drawn (`mw:qr-shown`, after
-//   IndexedDB was opened and read and the card rendered), and the QR's <svg> in the DOM;
+//   navigation -> the worker's answer (index.html), the counter's wasm fetched and its QR drawn
+//   (`mw:counter-qr-shown`: counter/ draws the card before the app), the app's wasm fetched
+//   (from the worker's cache), compiled, instantiated (the spans cover both modules), the app
+//   started (`mw:app-start`), the app's QR drawn (`mw:qr-shown`, after IndexedDB was opened and
+//   read and the card rendered: the hand-over), and the first QR <svg> in the DOM;
 // and whether V8 took the module's compiled code from its cache (`v8.wasm.moduleCacheHit`,
 // `v8.wasm.cachedModule`): the first start after install compiles and caches, the next ones
 // should hit.
@@ -67,11 +69,16 @@ try {
     );
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
-      const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+      const resource = (re) => performance.getEntriesByType('resource').find((r) => re.test(r.name));
+      const wasm = resource(/\/wallet-app-[^/]*_bg\.wasm$/);
+      const counter = resource(/\/wallet-counter_bg\.wasm$/);
       const mark = (name) => performance.getEntriesByName(name)[0]?.startTime;
       return {
         swStart: nav.workerStart,
         shellEnd: nav.responseEnd,
+        counterStart: counter?.startTime,
+        counterEnd: counter?.responseEnd,
+        counterQr: mark('mw:counter-qr-shown'),
         wasmStart: wasm?.startTime,
         wasmEnd: wasm?.responseEnd,
         appStart: mark('mw:app-start'),
@@ -110,11 +117,12 @@ function report(run, t, events) {
   const compiledAndCached = wasmEvents.some((e) => /compiledModule|SerializeNativeModule|Serialize/i.test(e.name) && !/Deserialize/.test(e.name));
   console.log(`start ${run}:`);
   console.log(`  navigation -> worker started ${fmt(t.swStart)} ms, index.html answered ${fmt(t.shellEnd)} ms`);
-  console.log(`  wasm fetched ${fmt(t.wasmStart)}-${fmt(t.wasmEnd)} ms`);
+  console.log(`  counter wasm fetched ${fmt(t.counterStart)}-${fmt(t.counterEnd)} ms, its QR drawn (mw:counter-qr-shown) ${fmt(t.counterQr)} ms`);
+  console.log(`  app wasm fetched ${fmt(t.wasmStart)}-${fmt(t.wasmEnd)} ms`);
   console.log(`  wasm compiled ${range(compile)} (${fmt(sum(compile))} ms of compile work, main thread and background)`);
   console.log(`  wasm instantiated ${range(instantiate)} (${fmt(sum(instantiate))} ms)`);
   console.log(`  app started (mw:app-start) ${fmt(t.appStart)} ms`);
-  console.log(`  IndexedDB read + first render -> QR drawn (mw:qr-shown) ${fmt(t.qrShown)} ms, QR svg in the DOM ${fmt(t.svg)} ms`);
+  console.log(`  IndexedDB read + first render -> the app's QR (mw:qr-shown, the hand-over) ${fmt(t.qrShown)} ms; first QR svg in the DOM ${fmt(t.svg)} ms`);
   console.log(`  wasm code cache: ${hit ? 'HIT (compiled code taken from the cache)' : 'miss'}${compiledAndCached ? '; code compiled and cached' : ''}`);
   if (listEvents) {
     const byName = new Map();

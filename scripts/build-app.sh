@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release app into dist/ (Trunk.toml at the root points at app/index.html), then writes
 # .br (brotli -q 11) and .gz (gzip -9) siblings of every text and wasm asset, because the server
-# serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli. Between the two,
+# serves precompressed files, and prints the wasm and js sizes: raw, gzip, brotli. Trunk builds the
+# counter (counter/, the member card before the app) beside the app. Between the two,
 # scripts/start-after-paint.mjs rewrites how index.html starts the app and service-worker/
 # generate.mjs writes dist/sw.js with the precache list of dist/.
 set -euo pipefail
@@ -39,8 +40,15 @@ while IFS= read -r -d '' f; do
     "$(kb "$(size "$f")")" "$(kb "$(size "$f.gz")")" "$(kb "$(size "$f.br")")"
 done < <(find dist -type f \( -name '*.wasm' -o -name '*.js' \) -print0 | sort -z)
 # The first screen needs wasm + js + css + html (DESIGN.md section 9 budgets this, brotli); the
-# service worker (sw.js) is fetched after it, so it does not count.
+# service worker (sw.js) is fetched after it, so it does not count, nor does the counter
+# (wallet-counter*, loaded on a member card only). On a card, the QR needs html + css + counter.
+card_br=0
 while IFS= read -r -d '' f; do
-  total_br=$((total_br + $(size "$f.br")))
+  case "$f" in
+    dist/wallet-counter*) card_br=$((card_br + $(size "$f.br"))) ;;
+    *.css | *.html) card_br=$((card_br + $(size "$f.br"))); total_br=$((total_br + $(size "$f.br"))) ;;
+    *) total_br=$((total_br + $(size "$f.br"))) ;;
+  esac
 done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) ! -name sw.js -print0)
 echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$total_br")"
+echo "[build-app]   a member card's QR (html+css+counter), brotli: $(kb "$card_br")"

@@ -3,9 +3,10 @@
 // the JS glue in <head> and starts them from a module script at once. On a first visit to the
 // wallet home (no service worker yet, so from the network) that download, most of the first
 // screen's bytes, competes with the page's first paint, the app shell of app/index.html; so there
-// the app is fetched and started after the first frame. Everywhere else (a member card at the
-// counter, /join) and on every start the service worker serves from its cache, the code is
-// fetched from <head> and started as soon as the page is parsed, as before.
+// the app is fetched and started after the first frame. On a member card (window.mwCounter, set
+// by app/index.html) it is fetched and started once the counter (counter/) has drawn the QR.
+// Everywhere else (/join, a card's ledger) and on every start the service worker serves from its
+// cache but a card's, the code is fetched from <head> and started as soon as the page is parsed.
 //
 //   node scripts/start-after-paint.mjs [dist]      (default: dist)
 //
@@ -34,6 +35,8 @@ let started = false;
 async function start() {
   if (started) return;
   started = true;
+  // The counter (counter/) no longer draws once this is set: its card would cover the app's page.
+  window.mwAppStarted = true;
   const bindings = await import('${js}');
   const wasm = await bindings.default({ module_or_path: '${wasm}' });
   window.wasmBindings = bindings;
@@ -44,6 +47,12 @@ if (location.pathname === '/' && !navigator.serviceWorker?.controller) {
   // phone has painted first).
   requestAnimationFrame(() => setTimeout(start));
   setTimeout(start, 1000);
+} else if (window.mwCounter) {
+  // A member card: the counter (counter/) draws its QR first; the app's download and start would
+  // only delay it. It settles whether or not it drew; after 3 s (a stalled read) the app starts
+  // anyway.
+  window.mwCounter.then(start, start);
+  setTimeout(start, 3000);
 } else {
   start();
 }
@@ -52,8 +61,8 @@ if (location.pathname === '/' && !navigator.serviceWorker?.controller) {
 // Everywhere but a first visit to the wallet home, fetch both as early as Trunk's preloads did.
 const preloader = `<script>
       // scripts/start-after-paint.mjs: the app's code, fetched from the start except on a first
-      // visit to the wallet home.
-      if (location.pathname !== '/' || (navigator.serviceWorker && navigator.serviceWorker.controller)) {
+      // visit to the wallet home and on a member card, where the counter's QR comes first.
+      if (!window.mwCounter && (location.pathname !== '/' || (navigator.serviceWorker && navigator.serviceWorker.controller))) {
         [['modulepreload', '${js}'], ['preload', '${wasm}']].forEach(function (p) {
           var link = document.createElement('link');
           link.rel = p[0];

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: installs what the tests need that a fresh machine lacks, then runs every suite:
-#   native      cargo test --workspace --exclude wallet-app: core, components' plain unit tests,
+#   native      cargo test --workspace --exclude wallet-app --exclude wallet-counter: core, components' plain unit tests,
 #               server on SQLite (#[wasm_bindgen_test]s are skipped natively; the browser suite runs them)
 #   postgres    cargo test -p wallet-server again, against a throwaway PostgreSQL cluster
 #               (TEST_DATABASE_URL=postgres://postgres@127.0.0.1:PORT/wallet)
@@ -8,7 +8,7 @@
 #               (scripts/api-fuzz.sh: about 1,000 generated cases; each of its 2 runs counts as a test)
 #   soak        bench/soak.sh --seconds 20 on SQLite: wallets, tills and SIGKILLed restarts of the
 #               server, then the invariants (0 violations passes; the 3-minute run is bench/)
-#   browser     wasm-bindgen-test of components and app in headless Debian Chromium
+#   browser     wasm-bindgen-test of components, app and counter in headless Debian Chromium
 #   e2e         Playwright (e2e/) against the release build served by the real server
 # A failing suite does not stop the others. The last line is `N passed, M failed`, counting tests
 # across suites; a suite that could not run (build error, missing tool) counts as one failed.
@@ -47,7 +47,8 @@ suite_native() {
   # wallet-app cannot build natively: it uses web-sys's unstable APIs (Wake Lock, ...), which
   # exist only with --cfg=web_sys_unstable_apis, set for wasm32 alone in .cargo/config.toml (setting
   # it natively would rebuild every native crate). Its tests are browser tests anyway.
-  env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --no-fail-fast
+  # wallet-counter likewise (it keeps the screen awake).
+  env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --exclude wallet-counter --no-fail-fast
 }
 
 suite_postgres() {
@@ -86,7 +87,7 @@ suite_browser() {
   export CHROMEDRIVER=/usr/bin/chromedriver
   # cargo runs tests in each crate's folder: point at the root webdriver.json (Chrome flags for root).
   export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json"
-  cargo test --target wasm32-unknown-unknown -p wallet-components -p wallet-app --no-fail-fast
+  cargo test --target wasm32-unknown-unknown -p wallet-components -p wallet-app -p wallet-counter --no-fail-fast
 }
 
 suite_e2e() {

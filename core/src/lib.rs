@@ -5,6 +5,7 @@
 //! what a member code is, how a TOTP is computed and what travels over the wire.
 
 pub mod base32;
+pub mod card_face;
 pub mod cashier;
 pub mod coupon_code;
 pub mod fair_draw;

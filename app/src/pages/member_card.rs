@@ -6,14 +6,14 @@ use super::member_profile::MemberProfile;
 use super::rejected_notice::RejectedNotice;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::membership::StoredMembership;
-use crate::platform::{clock, wake_lock};
+use crate::platform::{clock, counter, wake_lock};
 use crate::state::{LoadStatus, WalletState};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::time::Duration;
 use wallet_components::{Countdown, MemberQr, PageHeader};
-use wallet_core::MemberCode;
+use wallet_core::{card_face, MemberCode};
 
 #[component]
 pub fn MemberCardPage() -> impl IntoView {
@@ -65,7 +65,8 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     let code = Memo::new(move |_| totp.code_for_step(now.get() / period));
     let payload = Signal::derive(move || MemberCode::new(id.clone(), code.get()).encode());
     let seconds_left = Signal::derive(move || period - now.get() % period);
-    let awake = wake_lock::keep_screen_awake();
+    // This card replaces the counter's (counter/), which showed the same code, bar and words.
+    let awake = wake_lock::keep_screen_awake(counter::hand_over());
     // The card is on screen at the counter, exactly when a purchase adds stamps or points: look
     // for news now and every 15 s while it is shown, so they appear without a reload.
     // Only this card's issuer: another that is failing keeps its backoff.
@@ -98,11 +99,7 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
         merchant.brand_color,
         merchant.brand_color.readable_text()
     );
-    let grouped_code = move || {
-        let code = code.get();
-        let (head, tail) = code.split_at(code.len() / 2);
-        format!("{head} {tail}")
-    };
+    let grouped_code = move || card_face::grouped_code(&code.get());
 
     view! {
         <div class="card-page" style=style>

@@ -1,6 +1,7 @@
 //! Glue to the browser's platform APIs.
 
 pub mod clock;
+pub mod counter;
 pub mod dates;
 pub mod install;
 pub mod persistence;

@@ -24,5 +24,8 @@ pub fn dismiss_when_ready(state: WalletState) {
         if let Some(shell) = document().get_element_by_id("shell") {
             shell.remove();
         }
+        // The card page takes the counter's layer over itself; any other outcome (a card this
+        // app cannot read) must not stay covered by it.
+        super::counter::remove_layer();
     });
 }

@@ -12,11 +12,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Holds the screen awake for as long as the calling component lives. Returns whether a lock is
-/// currently held, for the little "screen stays on" note.
-pub fn keep_screen_awake() -> ReadSignal<bool> {
-    let (held, set_held) = signal(false);
-    let sentinel: Rc<RefCell<Option<web_sys::WakeLockSentinel>>> = Rc::default();
+/// Holds the screen awake for as long as the calling component lives, starting with `adopted`
+/// (the lock the counter took before the app loaded, platform/counter.rs) when there is one.
+/// Returns whether a lock is currently held, for the little "screen stays on" note.
+pub fn keep_screen_awake(adopted: Option<web_sys::WakeLockSentinel>) -> ReadSignal<bool> {
+    let (held, set_held) = signal(adopted.is_some());
+    let sentinel: Rc<RefCell<Option<web_sys::WakeLockSentinel>>> = Rc::new(RefCell::new(adopted));
 
     let request = {
         let sentinel = sentinel.clone();
@@ -33,7 +34,9 @@ pub fn keep_screen_awake() -> ReadSignal<bool> {
             });
         }
     };
-    request();
+    if !held.get_untracked() {
+        request();
+    }
 
     let on_visibility = Closure::<dyn Fn()>::new(move || {
         if document().visibility_state() == web_sys::VisibilityState::Visible {

@@ -1,6 +1,7 @@
 //! Time left before the member code rotates: a bar that empties and a number to read.
 
 use leptos::prelude::*;
+use wallet_core::card_face::countdown_transform;
 
 #[component]
 pub fn Countdown(
@@ -10,13 +11,13 @@ pub fn Countdown(
     #[prop(into)]
     label: Signal<String>,
 ) -> impl IntoView {
-    let fraction = move || seconds_left.get() as f64 / period_secs.max(1) as f64;
     view! {
         <div class="countdown" data-testid="countdown">
             <div class="countdown-track" aria-hidden="true">
                 <div
                     class="countdown-fill"
-                    style:transform=move || format!("scaleX({:.3})", fraction())
+                    // wallet-core formats it, for the counter (counter/) to draw the same bar.
+                    style:transform=move || countdown_transform(seconds_left.get(), period_secs)
                 ></div>
             </div>
             <span class="countdown-text" aria-live="off">{move || label.get()}</span>

@@ -1,27 +1,10 @@
 //! The member QR: the payload drawn as an inline SVG, computed on the device.
 
 use leptos::prelude::*;
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode};
 
-/// SVG markup of a QR code for `payload`, or `None` if it cannot be encoded (too long).
-///
-/// Error correction M: the code is shown on a phone screen (glare, scratches) and the payload is
-/// short, so the extra redundancy costs no readable size.
-pub fn qr_svg(payload: &str) -> Option<String> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).ok()?;
-    let svg = code
-        .render::<svg::Color<'_>>()
-        .quiet_zone(true)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
-    // Inline SVG must not carry an XML declaration.
-    Some(match svg.find("<svg") {
-        Some(start) => svg[start..].to_owned(),
-        None => svg,
-    })
-}
+/// SVG markup of a QR code for `payload` (wallet-core draws it, so the counter's QR before the
+/// app has loaded is the same SVG).
+pub use wallet_core::card_face::qr_svg;
 
 /// The QR for the cashier. `payload` is ours (the encoded member code), never text from an
 /// issuer, which is what makes setting the SVG as markup safe.
