@@ -4,7 +4,7 @@
 
 use super::pass::{sync_issuer, IssuerPass};
 use super::status::SyncStatus;
-use super::{broadcast, lock};
+use super::{broadcast, client_seed, lock};
 use crate::platform::clock;
 use crate::state::{LoadStatus, WalletState};
 use crate::storage::records::OutboxRecord;
@@ -228,6 +228,13 @@ impl SyncEngine {
         if changed {
             self.refresh_from_storage();
             broadcast::announce_change();
+            for membership in &memberships {
+                if let Err(error) =
+                    client_seed::queue_if_needed(&self, membership.id.as_str()).await
+                {
+                    web_sys::console::warn_1(&format!("client seed: {error}").into());
+                }
+            }
         }
         if failed {
             SyncStatus::Failing {

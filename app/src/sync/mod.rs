@@ -4,6 +4,7 @@
 //! one tab syncs an issuer at a time (Web Locks); the others re-read when told (BroadcastChannel).
 
 mod broadcast;
+mod client_seed;
 mod engine;
 mod lock;
 mod pass;

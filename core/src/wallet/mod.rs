@@ -4,6 +4,7 @@
 //! Pure functions of the data (no storage, no clock, no language), so they are tested natively;
 //! the app reads IndexedDB, calls these, and puts the answer into words.
 
+mod client_seed;
 mod expiring;
 mod new_issuer;
 mod pending;
@@ -11,6 +12,7 @@ mod refusal;
 mod rewards;
 mod storage_cap;
 
+pub use client_seed::seed_needing_client_seed;
 pub use expiring::{expiring_soon, Expiring, ExpiringItem, EXPIRING_HORIZON_SECS};
 pub use new_issuer::is_new_issuer;
 pub use pending::{PendingOverlay, QueuedAction};

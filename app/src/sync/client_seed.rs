@@ -1,0 +1,44 @@
+//! The wallet's half of the prize draws' commitment (protocol.md §14.1): once the issuer has sent
+//! a committed seed, the wallet queues its own random client seed for it, so the issuer (which
+//! committed first) cannot steer an outcome and every ticket is drawn as it is issued.
+
+use super::SyncEngine;
+use crate::storage::{outbox, sync_store, StorageError};
+use wallet_core::fair_draw::ClientSeed;
+use wallet_core::games::DrawSeedData;
+use wallet_core::sync::EntityKind;
+use wallet_core::wallet::{seed_needing_client_seed, QueuedAction};
+use wallet_core::Intent;
+
+/// Queues `draw.set_client_seed` for the membership's current seed if it has none yet.
+pub async fn queue_if_needed(engine: &SyncEngine, membership_id: &str) -> Result<(), StorageError> {
+    let records = sync_store::entities_of_kinds(membership_id, &[EntityKind::DrawSeed]).await?;
+    let seeds: Vec<(String, DrawSeedData)> = records
+        .into_iter()
+        .filter_map(|r| Some((r.id, serde_json::from_value(r.data?).ok()?)))
+        .collect();
+    if seeds.is_empty() {
+        return Ok(());
+    }
+    let queued = outbox::pending(membership_id).await?;
+    let actions: Vec<QueuedAction> = queued
+        .iter()
+        .map(|m| QueuedAction {
+            name: &m.name,
+            args: &m.args,
+        })
+        .collect();
+    let needing = seed_needing_client_seed(seeds.iter().map(|(id, s)| (id.as_str(), s)), &actions);
+    let Some(seed_id) = needing else {
+        return Ok(());
+    };
+    // A UUID from the browser's cryptographic random source: 36 of `0-9 a-f -`.
+    let Some(client_seed) = ClientSeed::parse(&crate::platform::random_uuid()) else {
+        return Ok(());
+    };
+    let intent = Intent::SetClientSeed {
+        seed_id: seed_id.to_owned(),
+        client_seed,
+    };
+    engine.queue(membership_id, intent).await.map(|_| ())
+}
