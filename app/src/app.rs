@@ -3,7 +3,8 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    CouponPage, CouponsPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, WalletPage,
+    CouponPage, CouponsPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, SurveyPage,
+    WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -42,6 +43,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/points") view=LedgerPage />
                 <Route path=path!("/m/:id/coupons") view=CouponsPage />
                 <Route path=path!("/m/:id/coupons/:code") view=CouponPage />
+                <Route path=path!("/m/:id/survey/:invitation") view=SurveyPage />
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

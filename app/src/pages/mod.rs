@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod card_news;
 mod coupons;
 mod expiring_strip;
 mod join;
@@ -11,6 +12,7 @@ mod not_found;
 mod rejected_notice;
 mod settings;
 mod storage_words;
+mod survey;
 mod sync_line;
 mod wallet;
 
@@ -20,4 +22,5 @@ pub use ledger::LedgerPage;
 pub use member_card::MemberCardPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;
+pub use survey::SurveyPage;
 pub use wallet::WalletPage;

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod counter;
 pub mod dates;
 pub mod install;
+pub mod later;
 pub mod persistence;
 pub mod service_worker;
 pub mod shell;

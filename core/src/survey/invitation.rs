@@ -62,6 +62,33 @@ impl SurveyInvitationData {
     }
 }
 
+/// What a page that only lists or routes to an invitation reads of a `survey` entity: not its
+/// questions (the form, loaded later, reads those), so the first screen carries no parser for
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SurveyInvitationSummary {
+    pub title: LocalizedText,
+    pub expires_at: i64,
+    pub state: InvitationState,
+    pub reward: SurveyReward,
+}
+
+impl SurveyInvitationSummary {
+    pub fn validate(&self) -> bool {
+        self.title.is_valid()
+            && self.reward.points >= 0
+            && self
+                .reward
+                .coupon_title
+                .as_ref()
+                .is_none_or(LocalizedText::is_valid)
+    }
+
+    pub fn can_answer(&self, now: i64) -> bool {
+        self.state == InvitationState::Open && now < self.expires_at
+    }
+}
+
 /// `survey.answer {"invitation_id": "...", "answers": {...}}`.
 pub mod survey_answer {
     use super::*;

@@ -11,4 +11,6 @@ pub use definition::{
     Choice, DefinitionError, Question, QuestionKind, ShowIf, SurveyDefinition, MAX_CHOICES,
     MAX_QUESTIONS, MAX_TEXT_CHARS,
 };
-pub use invitation::{survey_answer, InvitationState, SurveyInvitationData, SurveyReward};
+pub use invitation::{
+    survey_answer, InvitationState, SurveyInvitationData, SurveyInvitationSummary, SurveyReward,
+};

@@ -1,0 +1,77 @@
+//! wallet-later: what the first screen does not need, loaded when a page that needs it opens
+//! (docs/architecture.md, "Features loaded later"). A second wasm module beside the app: the app
+//! imports it (`app/src/platform/later.rs`), hands it an element and the data as JSON, and hears
+//! back through DOM events on that element; it reads no storage and sends nothing itself, so the
+//! app's one IndexedDB connection, outbox and sync engine stay the only ones.
+//!
+//! Today: the survey form (`mount_survey`).
+
+mod events;
+mod survey_form;
+mod words;
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use wallet_core::survey::SurveyInvitationData;
+use wasm_bindgen::prelude::*;
+
+/// What the app hands the survey page.
+#[derive(Deserialize)]
+struct SurveyProps {
+    /// `open` (the form), or what to say instead: `queued` (answered, waiting to be online),
+    /// `sent`, `answered`, `closed`, `not_found`.
+    stage: String,
+    /// The `survey` entity's data, for `open`.
+    #[serde(default)]
+    invitation: serde_json::Value,
+    /// The answers typed so far (a draft the app kept), `{}` for none.
+    #[serde(default)]
+    draft: serde_json::Value,
+    chinese: bool,
+}
+
+/// Shows the survey page's body in `root`: for an open invitation the form, which dispatches
+/// `mw:survey-draft` (the answers so far, as JSON text in `detail`) on every change and
+/// `mw:survey-submit` (the answers, checked by `wallet_core::survey::Answers::check`) when the
+/// customer sends them; else the line that says where the survey stands.
+#[wasm_bindgen]
+pub fn mount_survey(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    let props: SurveyProps =
+        serde_json::from_str(props).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let words = words::for_language(props.chinese);
+    let note = match props.stage.as_str() {
+        "open" => None,
+        "queued" => Some((words.survey_queued, "survey-queued")),
+        "sent" => Some((words.survey_sent, "survey-queued")),
+        "answered" => Some((words.survey_answered, "survey-answered")),
+        "closed" => Some((words.survey_closed, "survey-closed")),
+        _ => Some((words.survey_not_found, "survey-not-found")),
+    };
+    let target = root.clone();
+    let handle = match note {
+        Some((text, testid)) => mount_to(root, move || {
+            view! { <p class="notice" role="status" data-testid=testid>{text}</p> }.into_any()
+        }),
+        None => {
+            let invitation: SurveyInvitationData = serde_json::from_value(props.invitation)
+                .ok()
+                .filter(SurveyInvitationData::validate)
+                .ok_or_else(|| JsValue::from_str("not a survey this wallet can show"))?;
+            mount_to(root, move || {
+                view! {
+                    <survey_form::SurveyForm
+                        invitation
+                        draft=props.draft
+                        words
+                        chinese=props.chinese
+                        target
+                    />
+                }
+                .into_any()
+            })
+        }
+    };
+    // The app clears the element when its page goes; the form lives as long as the page.
+    handle.forget();
+    Ok(())
+}
