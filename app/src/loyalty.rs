@@ -9,6 +9,8 @@ use wallet_core::loyalty::{
     CouponData, CouponState, LedgerEntryData, PointsBalanceData, RewardData, StampCardData,
     StampCardState, TierData,
 };
+use wallet_core::message::MessageData;
+use wallet_core::survey::SurveyInvitationSummary;
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::{PendingOverlay, QueuedAction, RewardAvailability};
 
@@ -22,6 +24,10 @@ pub struct LoyaltyView {
     pub tier: Option<TierData>,
     pub coupons: Vec<CouponData>,
     pub rewards: Vec<(String, RewardData)>,
+    /// Survey invitations (id, summary), valid ones; the card shows the open ones.
+    pub invitations: Vec<(String, SurveyInvitationSummary)>,
+    /// The shop's messages, valid ones, newest first.
+    pub messages: Vec<MessageData>,
     /// What the outbox holds that the issuer has not answered yet.
     pub pending: PendingOverlay,
     /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
@@ -70,6 +76,12 @@ impl LoyaltyView {
                         view.rewards.push((record.id.clone(), reward));
                     }
                 }
+                EntityKind::Survey => {
+                    if let Some(invitation) = parse(record, SurveyInvitationSummary::validate) {
+                        view.invitations.push((record.id.clone(), invitation));
+                    }
+                }
+                EntityKind::Message => view.messages.extend(parse(record, MessageData::validate)),
                 _ => {}
             }
         }
@@ -80,6 +92,7 @@ impl LoyaltyView {
         sort_by_i64_key(&mut view.ledger, |e| -e.seq);
         sort_by_i64_key(&mut view.coupons, |c| c.valid_until);
         sort_by_i64_key(&mut view.rewards, |(_, r)| r.sort);
+        sort_by_i64_key(&mut view.messages, |m| -m.sent_at);
         view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
             name: &m.name,
             args: &m.args,

@@ -2,6 +2,7 @@
 //! can exchange. Everything comes from IndexedDB (the issuer's entities) with the outbox overlaid;
 //! a read that fails says so instead of showing an empty card.
 
+use super::card_news::CardNews;
 use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::loyalty::LoyaltyView;
@@ -16,13 +17,16 @@ use wallet_core::wallet::RewardAvailability;
 use wallet_core::Intent;
 
 /// What the card and the coupon box show: every loyalty kind but the points ledger, which may be
-/// 10,000 entries long (reading and parsing those on every sync took a long task).
-const WITHOUT_LEDGER: [EntityKind; 5] = [
+/// 10,000 entries long (reading and parsing those on every sync took a long task), and the shop's
+/// survey invitations and messages (one read, one view type for the whole card).
+const WITHOUT_LEDGER: [EntityKind; 7] = [
     EntityKind::StampCard,
     EntityKind::PointsBalance,
     EntityKind::Tier,
     EntityKind::Coupon,
     EntityKind::Reward,
+    EntityKind::Survey,
+    EntityKind::Message,
 ];
 
 /// What a view reads.
@@ -267,9 +271,20 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
             }
         });
 
+        let news = (!failed).then(|| {
+            view! {
+                <CardNews
+                    membership_id=membership_id.clone()
+                    invitations=view.invitations.clone()
+                    messages=view.messages.clone()
+                    answered=view.pending.answered_surveys.clone()
+                />
+            }
+        });
         view! {
             <div class="loyalty">
                 {failed.then(|| view! { <NotRead /> })}
+                {news}
                 {stamp_cards}
                 {points}
                 {tier}

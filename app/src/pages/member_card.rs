@@ -1,7 +1,6 @@
 //! `/m/:id`: the member card the customer shows at the counter. The QR is computed on the device
 //! from the stored secret, so it works with no network at all.
 
-use super::card_news::CardNews;
 use super::loyalty_sections::LoyaltySections;
 use super::member_profile::MemberProfile;
 use super::rejected_notice::RejectedNotice;
@@ -137,7 +136,6 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                 <Show when=move || painted.get()>
                     // A refused exchange is told next to the rewards, not at the foot of the page.
                     <RejectedNotice membership_id=membership.id.to_string() />
-                    <CardNews membership_id=membership.id.to_string() />
                     <LoyaltySections membership_id=membership.id.to_string() />
                     <MemberProfile membership_id=membership.id.to_string() />
                 </Show>
