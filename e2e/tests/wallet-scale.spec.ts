@@ -137,7 +137,8 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   await page.screenshot({ path: 'output/screenshots/wallet-100.png' });
 
   // 4. The café card, reached from its tile at the end of the list.
-  const tile = page.locator(`a[href="/m/${cafe.id}"]`);
+  // The tile, not the home's expiring-points strip (which links to the card too).
+  const tile = page.locator(`a.tile[href="/m/${cafe.id}"]`);
   await tile.scrollIntoViewIfNeeded();
   await tile.click();
   await expect(page).toHaveURL(new RegExp(`/m/${cafe.id}$`));
