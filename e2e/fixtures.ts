@@ -211,7 +211,15 @@ export async function decodeQrFromElement(
 ): Promise<string> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const text = decodeQrPng(await locator.screenshot({ timeout }));
+    let shot: Buffer | null = null;
+    try {
+      shot = await locator.screenshot({ timeout });
+    } catch (error) {
+      // On a card the counter's QR is replaced by the app's (the hand-over) while the shot is
+      // taken: the locator finds the new one on the next look, as a scanner would.
+      if (!String(error).includes('not attached') || Date.now() >= deadline) throw error;
+    }
+    const text = shot === null ? null : decodeQrPng(shot);
     if (text !== null) return text;
     if (Date.now() >= deadline) {
       throw new Error(`no readable QR code in ${locator} within ${timeout} ms`);
