@@ -7,7 +7,7 @@ use crate::words::Words;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wallet_core::survey::{
-    shown_questions, AnswerProblem, Answers, ProblemKind, Question, QuestionKind,
+    is_blank, shown_questions, AnswerProblem, Answers, ProblemKind, Question, QuestionKind,
     SurveyInvitationData,
 };
 use wallet_core::text::TextError;
@@ -302,14 +302,5 @@ fn problem_text(words: &'static Words, kind: &ProblemKind) -> String {
         ProblemKind::Text(_) | ProblemKind::NotText | ProblemKind::NotAnObject => {
             words.survey_problem_text_hidden.to_owned()
         }
-    }
-}
-
-fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        _ => false,
     }
 }

@@ -13,8 +13,9 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use wallet_components::PageHeader;
-use wallet_core::survey::{survey_answer, InvitationState, SurveyInvitationSummary};
+use wallet_core::survey::{InvitationState, SurveyInvitationSummary};
 use wallet_core::sync::EntityKind;
+use wallet_core::wallet::{PendingOverlay, QueuedAction};
 use wallet_core::Intent;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -48,11 +49,11 @@ async fn load(membership_id: String, invitation_id: String) -> Result<Stage, Sto
         return Ok(Stage::Answered);
     }
     let queued = outbox::pending(&membership_id).await?;
-    let answered_here = queued.iter().any(|m| {
-        m.name == survey_answer::NAME
-            && m.args.get("invitation_id").and_then(|v| v.as_str()) == Some(&invitation_id)
-    });
-    if answered_here {
+    let pending = PendingOverlay::from_queue(queued.iter().map(|m| QueuedAction {
+        name: &m.name,
+        args: &m.args,
+    }));
+    if pending.answered_surveys.contains(&invitation_id) {
         return Ok(Stage::Queued);
     }
     if !invitation.can_answer(clock::now_unix_secs() as i64) {

@@ -228,12 +228,10 @@ impl SyncEngine {
         if changed {
             self.refresh_from_storage();
             broadcast::announce_change();
-            for membership in &memberships {
-                if let Err(error) =
-                    client_seed::queue_if_needed(&self, membership.id.as_str()).await
-                {
-                    web_sys::console::warn_1(&format!("client seed: {error}").into());
-                }
+        }
+        for membership in &memberships {
+            if let Err(error) = client_seed::queue_if_needed(&self, membership.id.as_str()).await {
+                web_sys::console::warn_1(&format!("client seed: {error}").into());
             }
         }
         if failed {

@@ -6,7 +6,9 @@ use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::storage::records::OutboxRecord;
 use crate::storage::{outbox, sync_store};
-use wallet_core::sync::{error_code as sync_code, SyncRequest, MAX_MUTATIONS_PER_REQUEST};
+use wallet_core::sync::{
+    error_code as sync_code, EntityKind, SyncRequest, MAX_MUTATIONS_PER_REQUEST,
+};
 
 /// Most round trips one membership gets in one sync (pages of changes, batches of mutations).
 const MAX_ROUNDS: usize = 50;
@@ -111,6 +113,13 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
                     return (Outcome::Failed, changed);
                 }
             };
+        if response
+            .changes
+            .iter()
+            .any(|c| c.kind == EntityKind::DrawSeed)
+        {
+            super::client_seed::seed_arrived(id);
+        }
         // Only what views show counts: an answer with nothing new moved the cursor alone, and
         // re-reading every view's data after it (every 15 s on the card) was a long task with
         // 10,000 ledger entries.

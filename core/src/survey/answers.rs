@@ -148,7 +148,7 @@ pub fn shown_questions<'a>(
 }
 
 /// No answer: absent, `null`, an empty list, or text of white space only.
-fn is_blank(value: &Value) -> bool {
+pub fn is_blank(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),

@@ -6,7 +6,7 @@ mod answers;
 mod definition;
 mod invitation;
 
-pub use answers::{shown_questions, Answer, AnswerProblem, Answers, ProblemKind};
+pub use answers::{is_blank, shown_questions, Answer, AnswerProblem, Answers, ProblemKind};
 pub use definition::{
     Choice, DefinitionError, Question, QuestionKind, ShowIf, SurveyDefinition, MAX_CHOICES,
     MAX_QUESTIONS, MAX_TEXT_CHARS,

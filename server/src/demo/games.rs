@@ -2,6 +2,7 @@
 //! visit of NT$500 or more and hands out a scratch card from NT$1,000. Seeding adds only what is
 //! missing.
 
+use super::loyalty::insert_template;
 use crate::store::StoreError;
 use sqlx::AnyPool;
 
@@ -132,19 +133,7 @@ const CAMPAIGNS: [Campaign; 2] = [
 
 pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     for (id, title, terms, valid_days) in TEMPLATES {
-        sqlx::query(
-            "INSERT INTO coupon_templates \
-             (id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days) \
-             VALUES ($1, 'alley-yakiniku', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(title.0)
-        .bind(title.1)
-        .bind(terms.0)
-        .bind(terms.1)
-        .bind(valid_days)
-        .execute(db)
-        .await?;
+        insert_template(db, "alley-yakiniku", id, title, terms, valid_days).await?;
     }
     for campaign in &CAMPAIGNS {
         sqlx::query(

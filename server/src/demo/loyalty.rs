@@ -427,6 +427,32 @@ const REWARDS: [Reward; 9] = [
     ),
 ];
 
+/// Adds a coupon template unless it exists (the demo's surveys and games have theirs too).
+pub(super) async fn insert_template(
+    db: &AnyPool,
+    merchant: &str,
+    id: &str,
+    title: (&str, &str),
+    terms: (&str, &str),
+    valid_days: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO coupon_templates \
+         (id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(merchant)
+    .bind(title.0)
+    .bind(title.1)
+    .bind(terms.0)
+    .bind(terms.1)
+    .bind(valid_days)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Adds the demo loyalty rules that are missing. The demo merchants must exist already.
 pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     sqlx::query(
@@ -446,20 +472,7 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
             .await?;
     }
     for t in TEMPLATES.iter() {
-        sqlx::query(
-            "INSERT INTO coupon_templates \
-             (id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )
-        .bind(t.id)
-        .bind(t.merchant)
-        .bind(t.title.0)
-        .bind(t.title.1)
-        .bind(t.terms.0)
-        .bind(t.terms.1)
-        .bind(t.valid_days)
-        .execute(db)
-        .await?;
+        insert_template(db, t.merchant, t.id, t.title, t.terms, t.valid_days).await?;
     }
     for (merchant, template) in BIRTHDAY {
         sqlx::query(

@@ -2,6 +2,7 @@
 //! thanks the member with a coupon, and apologises with another after a rating of 2 stars or
 //! less. Seeding adds only what is missing.
 
+use super::loyalty::insert_template;
 use crate::store::StoreError;
 use serde_json::json;
 use sqlx::AnyPool;
@@ -58,19 +59,7 @@ pub fn cafe_questions() -> serde_json::Value {
 
 pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     for (id, title, terms, valid_days) in TEMPLATES {
-        sqlx::query(
-            "INSERT INTO coupon_templates \
-             (id, merchant_id, title_zh, title_en, terms_zh, terms_en, valid_days) \
-             VALUES ($1, 'morning-cafe', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(title.0)
-        .bind(title.1)
-        .bind(terms.0)
-        .bind(terms.1)
-        .bind(valid_days)
-        .execute(db)
-        .await?;
+        insert_template(db, "morning-cafe", id, title, terms, valid_days).await?;
     }
     sqlx::query(
         "INSERT INTO surveys (id, merchant_id, title_zh, title_en, questions, invite_every_days, \

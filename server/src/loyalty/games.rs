@@ -5,10 +5,9 @@
 //! concurrent draws never oversell; `ticket.play` gives the prize once; rotating reveals the seed.
 
 use super::campaign_rule::CampaignRule;
-use super::coupons::{self, NewCoupon};
-use super::points::{self, Change};
+use super::gifts::{self, Gift};
 use super::rules::MerchantRules;
-use super::MemberRow;
+use super::{rejected, MemberRow};
 use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
 use crate::store::secrets::random_bytes;
 use crate::store::StoreError;
@@ -359,37 +358,15 @@ pub async fn play(
         let index = c.table.index_of(awarded)?;
         (awarded != c.table.no_win).then(|| (c, c.gives[index].clone()))
     });
-    if let Some((campaign, gift)) = gift {
-        if let Some(template) = &gift.coupon {
-            let new = NewCoupon {
-                template,
-                membership_id: &member.id,
-                source: CouponSource::Game,
-                reward_id: None,
-                valid_until: None,
-            };
-            coupons::issue(conn, batch, new, now).await?;
-        }
-        if let (Some(account_id), true) = (&member.points_account_id, gift.points > 0) {
-            let change = Change {
-                account_id,
-                membership_id: Some(&member.id),
-                reason: LedgerReason::Game,
-                points: gift.points,
-                amount: None,
-                note: Some(campaign.title.clone()),
-            };
-            let entry = points::credit(conn, batch, rules, change, now).await?;
-            points::write_balance(
-                conn,
-                batch,
-                rules,
-                account_id,
-                Some(entry.balance_after),
-                now,
-            )
-            .await?;
-        }
+    if let Some((campaign, prize)) = gift {
+        let gift = Gift {
+            coupon: prize.coupon.as_ref(),
+            source: CouponSource::Game,
+            points: prize.points,
+            reason: LedgerReason::Game,
+            note: &campaign.title,
+        };
+        gifts::give(conn, batch, rules, member, gift, now).await?;
     }
     Ok(MutationOutcome::Applied)
 }
@@ -524,11 +501,4 @@ fn write_ticket(
 /// A stored ticket or seed that does not read back: the server's own data is broken.
 fn corrupt(error: impl std::fmt::Display) -> StoreError {
     StoreError::corrupt(format!("a stored ticket or seed: {error}"))
-}
-
-fn rejected(code: &str, message: &str) -> MutationOutcome {
-    MutationOutcome::Rejected {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
 }

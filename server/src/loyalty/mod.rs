@@ -13,6 +13,7 @@ pub mod coupon_template;
 pub mod coupons;
 pub mod enrollment;
 pub mod games;
+pub mod gifts;
 pub mod housekeeping;
 pub mod mutations;
 pub mod points;
@@ -27,6 +28,7 @@ pub mod tiers;
 
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
+use wallet_core::sync::MutationOutcome;
 
 /// A membership's loyalty state as stored on its row.
 #[derive(Clone, Debug, FromRow)]
@@ -56,4 +58,12 @@ pub async fn member(
     .fetch_optional(conn)
     .await?;
     Ok(row)
+}
+
+/// A mutation's final refusal with its code and the customer-facing reason.
+pub(crate) fn rejected(code: &str, message: impl Into<String>) -> MutationOutcome {
+    MutationOutcome::Rejected {
+        code: code.to_owned(),
+        message: message.into(),
+    }
 }

@@ -4,13 +4,15 @@
 //! with a code and a message; both answers are final. An `Err` is the server's own failure: the
 //! caller rolls everything back and answers 500.
 
-use super::rules::RulesCache;
-use super::{games, housekeeping, member, rewards, surveys};
+use super::rules::{MerchantRules, RulesCache};
+use super::MemberRow;
+use super::{games, housekeeping, member, rejected, rewards, surveys};
 use crate::store::entities;
 use crate::store::StoreError;
 use crate::store::WriteTx;
 use serde_json::Value;
 use sqlx::AnyConnection;
+use std::sync::Arc;
 use wallet_core::fair_draw::ClientSeed;
 use wallet_core::loyalty::profile_set_birthday;
 use wallet_core::sync::{EntityKind, MembershipData, Mutation, MutationOutcome};
@@ -98,13 +100,7 @@ async fn exchange(
     reward_id: &str,
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
-    let member = member(conn, membership_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
-    let rules = rules
-        .get(conn, &member.merchant_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
+    let (member, rules) = member_and_rules(conn, rules, membership_id).await?;
     rewards::exchange(conn, &rules, &member, reward_id, now).await
 }
 
@@ -127,7 +123,7 @@ async fn set_birthday(
         Some(_) => {
             return Ok(rejected(
                 profile_set_birthday::BIRTHDAY_ALREADY_SET,
-                "your birthday month is already set; ask the shop to correct it".into(),
+                "your birthday month is already set; ask the shop to correct it",
             ))
         }
         None => {}
@@ -160,6 +156,16 @@ async fn answer_survey(
     now: i64,
 ) -> Result<MutationOutcome, StoreError> {
     let (conn, batch) = tx.split();
+    let (member, rules) = member_and_rules(conn, rules, membership_id).await?;
+    surveys::answer(conn, batch, &rules, &member, invitation_id, answers, now).await
+}
+
+/// The member a mutation is for and its merchant's rules: both exist for a membership that syncs.
+async fn member_and_rules(
+    conn: &mut AnyConnection,
+    rules: &RulesCache,
+    membership_id: &str,
+) -> Result<(MemberRow, Arc<MerchantRules>), StoreError> {
     let member = member(conn, membership_id)
         .await?
         .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
@@ -167,7 +173,7 @@ async fn answer_survey(
         .get(conn, &member.merchant_id)
         .await?
         .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
-    surveys::answer(conn, batch, &rules, &member, invitation_id, answers, now).await
+    Ok((member, rules))
 }
 
 /// The games' mutations (`loyalty::games`).
@@ -185,25 +191,12 @@ async fn game(
     step: Game<'_>,
 ) -> Result<MutationOutcome, StoreError> {
     let (conn, batch) = tx.split();
-    let member = member(conn, membership_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership is missing"))?;
-    let rules = rules
-        .get(conn, &member.merchant_id)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the membership's merchant is missing"))?;
+    let (member, rules) = member_and_rules(conn, rules, membership_id).await?;
     match step {
         Game::Play(ticket_id) => games::play(conn, batch, &rules, &member, ticket_id, now).await,
         Game::SetClientSeed(seed_id, client_seed) => {
             games::set_client_seed(conn, batch, &rules, &member, seed_id, client_seed).await
         }
         Game::Rotate => games::rotate_seed(conn, batch, &rules, &member, now).await,
-    }
-}
-
-fn rejected(code: &str, message: String) -> MutationOutcome {
-    MutationOutcome::Rejected {
-        code: code.to_owned(),
-        message,
     }
 }

@@ -9,7 +9,7 @@ use super::coupons::{self, NewCoupon};
 use super::points::{self, Change};
 use super::rules::{self, MerchantRules};
 use super::stamps;
-use super::MemberRow;
+use super::{rejected, MemberRow};
 use crate::store::entities::{to_data, Audience, EntityBatch};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
@@ -89,13 +89,6 @@ pub async fn write_catalogue(
         );
     }
     Ok(())
-}
-
-fn rejected(code: &str, message: impl Into<String>) -> MutationOutcome {
-    MutationOutcome::Rejected {
-        code: code.to_owned(),
-        message: message.into(),
-    }
 }
 
 /// `reward.exchange {"reward_id"}` for `member`, at `now`.

@@ -3,12 +3,11 @@
 //! uses (`wallet_core::survey`), the reward is given once per invitation, and a low rating opens a
 //! service-recovery case with a message (and an apology coupon, if the merchant has one).
 
-use super::coupons::{self, NewCoupon};
 use super::games;
-use super::points::{self, Change};
+use super::gifts::{self, Gift, Given};
 use super::rules::MerchantRules;
 use super::survey_rule::SurveyRule;
-use super::MemberRow;
+use super::{rejected, MemberRow};
 use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
@@ -133,7 +132,7 @@ pub async fn answer(
     let Some(invitation) = invitation else {
         return Ok(rejected(
             survey_answer::SURVEY_UNKNOWN,
-            "this survey is not one you were invited to".into(),
+            "this survey is not one you were invited to",
         ));
     };
     // Answered against the merchant's survey as it is now: an invitation of a survey since
@@ -145,14 +144,14 @@ pub async fn answer(
     else {
         return Ok(rejected(
             survey_answer::SURVEY_UNKNOWN,
-            "this survey is no longer offered".into(),
+            "this survey is no longer offered",
         ));
     };
     match invitation.state() {
         InvitationState::Answered => {
             return Ok(rejected(
                 survey_answer::SURVEY_CLOSED,
-                "this survey was already answered".into(),
+                "this survey was already answered",
             ))
         }
         InvitationState::Expired => return Ok(closed_by_time()),
@@ -208,7 +207,7 @@ pub async fn answer(
     if updated.rows_affected() != 1 {
         return Ok(rejected(
             survey_answer::SURVEY_CLOSED,
-            "this survey was already answered".into(),
+            "this survey was already answered",
         ));
     }
     write_invitation(
@@ -249,47 +248,17 @@ async fn give_reward(
     member: &MemberRow,
     now: i64,
 ) -> Result<(), StoreError> {
-    let mut coupon_code = None;
-    if let Some(template) = &survey.reward_coupon {
-        let new = NewCoupon {
-            template,
-            membership_id: &member.id,
-            source: CouponSource::Survey,
-            reward_id: None,
-            valid_until: None,
-        };
-        coupon_code = Some(
-            coupons::issue(conn, batch, new, now)
-                .await?
-                .code
-                .as_str()
-                .to_owned(),
-        );
-    }
-    let points = match (&member.points_account_id, survey.reward_points) {
-        (Some(account_id), points) if points > 0 => {
-            let change = Change {
-                account_id,
-                membership_id: Some(&member.id),
-                reason: LedgerReason::Survey,
-                points,
-                amount: None,
-                note: Some(survey.title.clone()),
-            };
-            let entry = points::credit(conn, batch, rules, change, now).await?;
-            points::write_balance(
-                conn,
-                batch,
-                rules,
-                account_id,
-                Some(entry.balance_after),
-                now,
-            )
-            .await?;
-            points
-        }
-        _ => 0,
+    let gift = Gift {
+        coupon: survey.reward_coupon.as_ref(),
+        source: CouponSource::Survey,
+        points: survey.reward_points,
+        reason: LedgerReason::Survey,
+        note: &survey.title,
     };
+    let Given {
+        coupon_code,
+        points,
+    } = gifts::give(conn, batch, rules, member, gift, now).await?;
     if points == 0 && coupon_code.is_none() {
         return Ok(());
     }
@@ -341,23 +310,16 @@ async fn open_recovery_case(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let mut coupon_code = None;
-    if let Some(template) = &survey.apology_coupon {
-        let new = NewCoupon {
-            template,
-            membership_id: &member.id,
-            source: CouponSource::ServiceRecovery,
-            reward_id: None,
-            valid_until: None,
-        };
-        coupon_code = Some(
-            coupons::issue(conn, batch, new, now)
-                .await?
-                .code
-                .as_str()
-                .to_owned(),
-        );
-    }
+    let apology = Gift {
+        coupon: survey.apology_coupon.as_ref(),
+        source: CouponSource::ServiceRecovery,
+        points: 0,
+        reason: LedgerReason::Survey,
+        note: &survey.title,
+    };
+    let coupon_code = gifts::give(conn, batch, rules, member, apology, now)
+        .await?
+        .coupon_code;
     let shop = &rules.merchant.name;
     let body = match &survey.apology_coupon {
         Some(template) => LocalizedText::new(
@@ -460,15 +422,5 @@ fn write_message(
 }
 
 fn closed_by_time() -> MutationOutcome {
-    rejected(
-        survey_answer::SURVEY_CLOSED,
-        "this survey has closed".into(),
-    )
-}
-
-fn rejected(code: &str, message: String) -> MutationOutcome {
-    MutationOutcome::Rejected {
-        code: code.to_owned(),
-        message,
-    }
+    rejected(survey_answer::SURVEY_CLOSED, "this survey has closed")
 }
