@@ -3,8 +3,8 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    CouponPage, CouponsPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, SurveyPage,
-    WalletPage,
+    CouponPage, CouponsPage, GamesPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage,
+    SurveyPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -44,6 +44,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/coupons") view=CouponsPage />
                 <Route path=path!("/m/:id/coupons/:code") view=CouponPage />
                 <Route path=path!("/m/:id/survey/:invitation") view=SurveyPage />
+                <Route path=path!("/m/:id/games") view=GamesPage />
+                <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

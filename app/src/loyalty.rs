@@ -28,6 +28,12 @@ pub struct LoyaltyView {
     pub invitations: Vec<(String, SurveyInvitationSummary)>,
     /// The shop's messages, valid ones, newest first.
     pub messages: Vec<MessageData>,
+    /// Tickets drawn and not played (here or at the issuer): the card offers a game. Read from
+    /// the raw `state` alone, so the first screen carries no ticket parser (the games page,
+    /// loaded later, checks the rest).
+    pub tickets_ready: usize,
+    /// Any ticket or draw seed at all: the card links to the games page.
+    pub has_games: bool,
     /// What the outbox holds that the issuer has not answered yet.
     pub pending: PendingOverlay,
     /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
@@ -56,6 +62,7 @@ impl LoyaltyView {
 
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
         let mut view = Self::default();
+        let mut ready_tickets = Vec::new();
         for record in entities.iter().filter(|r| !r.deleted) {
             match record.kind {
                 EntityKind::StampCard => view
@@ -82,6 +89,15 @@ impl LoyaltyView {
                     }
                 }
                 EntityKind::Message => view.messages.extend(parse(record, MessageData::validate)),
+                EntityKind::Ticket | EntityKind::DrawSeed => {
+                    view.has_games = true;
+                    let state = record.data.as_ref().and_then(|d| d.get("state"));
+                    if record.kind == EntityKind::Ticket
+                        && state.and_then(|s| s.as_str()) == Some("ready")
+                    {
+                        ready_tickets.push(&record.id);
+                    }
+                }
                 _ => {}
             }
         }
@@ -97,6 +113,10 @@ impl LoyaltyView {
             name: &m.name,
             args: &m.args,
         }));
+        view.tickets_ready = ready_tickets
+            .into_iter()
+            .filter(|id| !view.pending.played_tickets.contains(id))
+            .count();
         view
     }
 

@@ -4,9 +4,10 @@
 //! back through DOM events on that element; it reads no storage and sends nothing itself, so the
 //! app's one IndexedDB connection, outbox and sync engine stay the only ones.
 //!
-//! Today: the survey form (`mount_survey`).
+//! Today: the survey form (`mount_survey`) and the games page (`mount_games`).
 
 mod events;
+mod games;
 mod survey_form;
 mod words;
 
@@ -74,4 +75,13 @@ pub fn mount_survey(root: web_sys::HtmlElement, props: &str) -> Result<(), JsVal
     // The app clears the element when its page goes; the form lives as long as the page.
     handle.forget();
     Ok(())
+}
+
+/// Shows the games page's body in `root` (`games::mount`): the tickets and the fair-play check,
+/// or one ticket played. It dispatches `mw:ticket-play` (`{"ticket_id": …}`) when a ticket is
+/// revealed and `mw:seed-rotate` when the customer asks to reveal the seed, and takes fresh props
+/// from `mw:games-update` events on `root`.
+#[wasm_bindgen]
+pub fn mount_games(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    games::mount(root, props)
 }

@@ -1,5 +1,6 @@
 //! What the shop has for the member, at the top of the card's loyalty sections: an open survey
-//! invitation (with its reward and a link to the survey) and the latest messages (the thanks for
+//! invitation (with its reward and a link to the survey), the games to play (a link to the games
+//! page) and the latest messages (the thanks for
 //! a survey, a service-recovery apology). From the card's one read (`LoyaltyView`); the full
 //! inbox is a page of its own later.
 
@@ -19,6 +20,8 @@ pub fn CardNews(
     messages: Vec<MessageData>,
     /// Invitations answered here and not confirmed yet: no longer offered.
     answered: Vec<String>,
+    /// Tickets ready to play, when the member has any game at all.
+    games: Option<usize>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let chinese = is_chinese(i18n.get_locale_untracked());
@@ -69,5 +72,25 @@ pub fn CardNews(
             </section>
         }
     });
-    view! { {invitations} {messages} }
+    let games = games.map(|ready| {
+        let (line, action) = if ready > 0 {
+            (
+                t_string!(i18n, games_card_ready, n = ready).to_string(),
+                t_string!(i18n, games_card_open),
+            )
+        } else {
+            (
+                t_string!(i18n, games_card_none).to_owned(),
+                t_string!(i18n, games_card_view),
+            )
+        };
+        view! {
+            <section class="survey-invite" data-testid="games-invite">
+                <h2>{t!(i18n, games_card_title)}</h2>
+                <p class="muted">{line}</p>
+                <a class="button primary wide" href=format!("/m/{membership_id}/games")>{action}</a>
+            </section>
+        }
+    });
+    view! { {invitations} {games} {messages} }
 }

@@ -278,6 +278,7 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                     invitations=view.invitations.clone()
                     messages=view.messages.clone()
                     answered=view.pending.answered_surveys.clone()
+                    games=view.has_games.then_some(view.tickets_ready)
                 />
             }
         });

@@ -3,6 +3,7 @@
 mod card_news;
 mod coupons;
 mod expiring_strip;
+mod games;
 mod join;
 mod ledger;
 mod loyalty_sections;
@@ -17,6 +18,7 @@ mod sync_line;
 mod wallet;
 
 pub use coupons::{CouponPage, CouponsPage};
+pub use games::GamesPage;
 pub use join::JoinPage;
 pub use ledger::LedgerPage;
 pub use member_card::MemberCardPage;

@@ -17,7 +17,6 @@ use wallet_core::survey::{InvitationState, SurveyInvitationSummary};
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::{PendingOverlay, QueuedAction};
 use wallet_core::Intent;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// Where the invitation stands for this page.
@@ -123,7 +122,7 @@ pub fn SurveyPage() -> impl IntoView {
         let (membership_id, invitation_id) = (membership_id.clone(), invitation_id.clone());
         root.on_load(move |element| {
             let element: web_sys::HtmlElement = element.unchecked_into();
-            listen(&element, "mw:survey-draft", {
+            later::listen(&element, "mw:survey-draft", {
                 let invitation_id = invitation_id.clone();
                 move |answers| {
                     let invitation_id = invitation_id.clone();
@@ -135,7 +134,7 @@ pub fn SurveyPage() -> impl IntoView {
                     });
                 }
             });
-            listen(&element, "mw:survey-submit", {
+            later::listen(&element, "mw:survey-submit", {
                 let (element, membership_id, invitation_id) = (
                     element.clone(),
                     membership_id.clone(),
@@ -177,25 +176,4 @@ pub fn SurveyPage() -> impl IntoView {
             {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
         </main>
     }
-}
-
-/// Calls `handler` with the answers of each `name` event on `element`, for as long as the page.
-fn listen(
-    element: &web_sys::HtmlElement,
-    name: &str,
-    handler: impl Fn(serde_json::Value) + 'static,
-) {
-    let listener =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let answers = event
-                .detail()
-                .as_string()
-                .and_then(|text| serde_json::from_str(&text).ok());
-            if let Some(answers) = answers {
-                handler(answers);
-            }
-        });
-    let _ = element.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-    // The element, and with it the listener, goes with the page.
-    listener.forget();
 }

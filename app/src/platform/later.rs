@@ -4,6 +4,7 @@
 //! it talk through DOM events on the element it is given.
 
 use std::cell::RefCell;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -34,11 +35,51 @@ async fn module() -> Result<JsValue, JsValue> {
     result
 }
 
-/// Shows the survey form (`wallet_later::mount_survey`) in `root`.
-pub async fn mount_survey(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+/// Calls the module's `export` (e.g. `mount_survey`) with `root` and the props as JSON text.
+async fn mount(export: &str, root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let module = module().await?;
-    let mount: js_sys::Function =
-        js_sys::Reflect::get(&module, &"mount_survey".into())?.dyn_into()?;
+    let mount: js_sys::Function = js_sys::Reflect::get(&module, &export.into())?.dyn_into()?;
     mount.call2(&JsValue::NULL, root, &JsValue::from_str(props))?;
     Ok(())
+}
+
+/// Shows the survey form (`wallet_later::mount_survey`) in `root`.
+pub async fn mount_survey(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_survey", root, props).await
+}
+
+/// Shows the games page's body (`wallet_later::mount_games`) in `root`.
+pub async fn mount_games(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_games", root, props).await
+}
+
+/// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
+/// `element`, for as long as the page.
+pub fn listen(
+    element: &web_sys::HtmlElement,
+    name: &str,
+    handler: impl Fn(serde_json::Value) + 'static,
+) {
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let detail = event
+                .detail()
+                .as_string()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            if let Some(detail) = detail {
+                handler(detail);
+            }
+        });
+    let _ = element.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    // The element, and with it the listener, goes with the page.
+    listener.forget();
+}
+
+/// Hands the module `detail` (as JSON text) in a `name` event on `element`.
+pub fn send(element: &web_sys::HtmlElement, name: &str, detail: &serde_json::Value) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(&detail.to_string()));
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = element.dispatch_event(&event);
+    }
 }

@@ -26,6 +26,8 @@ pub struct PendingOverlay {
     pub answered_surveys: Vec<String>,
     /// Tickets played and not yet confirmed: revealed, the prize still to come.
     pub played_tickets: Vec<String>,
+    /// A `draw.rotate_seed` waits: the seed will be revealed once the issuer has it.
+    pub rotating_seed: bool,
     /// How many actions wait to be sent.
     pub waiting: usize,
 }
@@ -49,10 +51,8 @@ impl PendingOverlay {
                     overlay.answered_surveys.push(invitation_id)
                 }
                 Ok(Intent::PlayTicket { ticket_id }) => overlay.played_tickets.push(ticket_id),
-                Ok(Intent::SetBirthday { .. })
-                | Ok(Intent::SetClientSeed { .. })
-                | Ok(Intent::RotateSeed)
-                | Err(_) => {}
+                Ok(Intent::RotateSeed) => overlay.rotating_seed = true,
+                Ok(Intent::SetBirthday { .. }) | Ok(Intent::SetClientSeed { .. }) | Err(_) => {}
             }
         }
         overlay
@@ -135,5 +135,16 @@ mod tests {
         assert!(pending.exchanges.is_empty());
         assert_eq!(pending.display_name, None);
         assert_eq!(pending.waiting, 3);
+    }
+
+    #[test]
+    fn a_played_ticket_and_a_rotation_wait_for_the_issuer() {
+        let pending = overlay(&[
+            ("ticket.play", json!({"ticket_id": "t1"})),
+            ("draw.rotate_seed", json!({})),
+        ]);
+        assert_eq!(pending.played_tickets, ["t1"]);
+        assert!(pending.rotating_seed);
+        assert!(!overlay(&[("ticket.play", json!({"ticket_id": "t2"}))]).rotating_seed);
     }
 }
