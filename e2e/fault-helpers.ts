@@ -29,6 +29,20 @@ function sqlite(databaseUrl: string, sql: string): any[] {
   return out.trim() === '' ? [] : JSON.parse(out);
 }
 
+/**
+ * Sets a campaign's prize weights on the issuer (slot id -> weight), so a test knows which way
+ * its draws will fall (the draw itself stays the issuer's, from its seed and the wallet's).
+ */
+export function setPrizeWeights(databaseUrl: string, campaignId: string, weights: Record<string, number>): void {
+  for (const [slot, weight] of Object.entries(weights)) {
+    if (!/^[a-z0-9_-]+$/.test(campaignId + slot) || !Number.isInteger(weight)) throw new Error('unexpected prize');
+    sqlite(
+      databaseUrl,
+      `UPDATE campaign_prizes SET weight = ${weight} WHERE campaign_id = '${campaignId}' AND slot_id = '${slot}'`,
+    );
+  }
+}
+
 /** Membership ids are Crockford base32; checked so they can go into SQL text safely. */
 function sqlId(id: string): string {
   if (!/^[0-9A-Z]{1,64}$/.test(id)) throw new Error(`unexpected membership id ${JSON.stringify(id)}`);
