@@ -18,6 +18,9 @@ pub struct EnrollResponse {
     pub membership: MembershipGrant,
     pub totp: TotpParams,
     pub merchant: MerchantDisplay,
+    /// What the request's `referral_code` did; absent without one (§16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<crate::referral::EnrollReferral>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +162,7 @@ mod tests {
                 brand_color: BrandColor::parse("#6b4f3a").unwrap(),
                 mark: "晨".into(),
             },
+            referral: None,
         }
     }
 

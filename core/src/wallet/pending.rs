@@ -52,6 +52,8 @@ impl PendingOverlay {
                 Ok(Intent::SetBirthday { .. })
                 | Ok(Intent::SetClientSeed { .. })
                 | Ok(Intent::RotateSeed)
+                // What a claim gives is only known when the issuer answers.
+                | Ok(Intent::RedeemClaim { .. })
                 | Err(_) => {}
             }
         }

@@ -87,6 +87,7 @@ pub async fn enroll(
             },
             totp: TotpParams::from_totp(&totp),
             merchant: display,
+            referral: None,
         }));
     }
     Err(ApiError::internal(

@@ -52,6 +52,10 @@ pub async fn apply(
             game(tx, rules, membership_id, now, game_step).await
         }
         Intent::RotateSeed => game(tx, rules, membership_id, now, Game::Rotate).await,
+        Intent::RedeemClaim { .. } => Ok(rejected(
+            wallet_core::sync::error_code::UNKNOWN_MUTATION,
+            "this issuer does not offer claim codes yet",
+        )),
     }
 }
 
