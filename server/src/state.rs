@@ -24,6 +24,9 @@ pub const SYNC_WINDOW_SECS: u64 = 60;
 /// shared address carries many customers.
 pub const SYNCS_PER_ADDRESS_FACTOR: usize = 10;
 
+/// The links' address until `with_public_url` (the default listening address).
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
 #[derive(Clone)]
 pub struct AppState {
     /// The database: pooled reads, and write transactions in turn (`store::Store`).
@@ -43,6 +46,9 @@ pub struct AppState {
     pub rules: Arc<RulesCache>,
     /// Cashier keys found valid, kept for a few seconds.
     pub cashier_keys: Arc<CashierKeys>,
+    /// Where customers reach this server: the wallet's origin and the issuer of the links in
+    /// claim codes and join posters (this server serves both).
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
@@ -61,7 +67,14 @@ impl AppState {
             behind_proxy: false,
             rules: Arc::new(RulesCache::default()),
             cashier_keys: Arc::new(CashierKeys::default()),
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
+    }
+
+    /// The address in the links this server makes (`Config::public_url`).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
     }
 
     /// At most `per_minute` joins a minute from one client address (0: no limit). Only requests

@@ -5,6 +5,7 @@ mod cashier_code;
 mod cashier_coupons;
 mod cashier_requests;
 mod cashier_sync;
+mod claims;
 mod cors;
 mod enroll;
 mod errors;
@@ -271,6 +272,16 @@ pub const ALL: &[Check] = &[
         "cashier.redeem_race",
         "two tills redeeming one coupon at once: exactly one 200, the other 409 coupon_already_used",
         cashier_coupons::redeem_race,
+    ),
+    check(
+        "claims.claimed_once",
+        "a claim code staff created is claimed by one member, arrives in the same sync, and is claim_used for the next",
+        claims::claimed_once,
+    ),
+    check(
+        "claims.refusals",
+        "an unknown claim code is rejected claim_unknown; a bad staff request is 400, no key 401",
+        claims::refusals,
     ),
     // Last of the cashier checks: it spends failed attempts of the key too (section 8).
     check(

@@ -9,14 +9,17 @@
 
 pub mod adjust;
 pub mod campaign_rule;
+pub mod claims;
 pub mod coupon_template;
 pub mod coupons;
 pub mod enrollment;
 pub mod games;
 pub mod gifts;
 pub mod housekeeping;
+pub mod links;
 pub mod mutations;
 pub mod points;
+pub mod poster;
 pub mod purchase;
 pub mod rewards;
 pub mod rules;
