@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::demo;
 use crate::http::router;
 use crate::listen;
-use crate::loyalty::{enrollment, links};
+use crate::loyalty::{enrollment, links, referrals};
 use crate::state::AppState;
 use crate::store::connection::{self, DbError};
 use crate::store::{continuity, idempotency, StoreError};
@@ -65,6 +65,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_sync_limit(config.sync_limit)
         .behind_proxy(config.behind_proxy);
     enrollment::prepare_existing(&state.store, &state.rules, state.now())
+        .await
+        .map_err(StartError::Seed)?;
+    referrals::prepare_existing(&state.store, &state.rules)
         .await
         .map_err(StartError::Seed)?;
     keep_forgetting_old_answers(state.clone());

@@ -12,6 +12,7 @@ mod errors;
 mod paging;
 mod pull;
 mod push;
+mod referrals;
 
 use crate::context::Context;
 
@@ -72,6 +73,16 @@ pub const ALL: &[Check] = &[
         "enroll.bad_body",
         "a body that is not an enroll request is 400 bad_request",
         enroll::bad_body,
+    ),
+    check(
+        "enroll.referral_friend_joins",
+        "a member's referral entity has a code; a friend enrolling with it gets a referral status",
+        referrals::friend_joins,
+    ),
+    check(
+        "enroll.referral_refusals",
+        "one's own referral code is 409 referral_self, an unknown one 404 referral_code_unknown",
+        referrals::refusals,
     ),
     check(
         "cors.preflight_enroll",

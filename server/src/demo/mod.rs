@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod games;
 pub mod loyalty;
+pub mod referrals;
 pub mod surveys;
 
 use crate::store::secrets::sha256_hex;
@@ -99,7 +100,8 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     loyalty::seed(db).await?;
     surveys::seed(db).await?;
     games::seed(db).await?;
-    claims::seed(db).await
+    claims::seed(db).await?;
+    referrals::seed(db).await
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll

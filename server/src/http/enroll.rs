@@ -4,6 +4,7 @@ use super::client_address::client_key;
 use super::error::ApiError;
 use super::json::ApiJson;
 use crate::loyalty::enrollment;
+use crate::loyalty::referrals::{self, ReferralRefusal};
 use crate::state::AppState;
 use crate::store::memberships::NewMembership;
 use crate::store::merchants;
@@ -12,8 +13,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use std::net::SocketAddr;
-use wallet_core::loyalty::LinkedEnrollRequest;
+use wallet_core::loyalty::EnrollBody;
 use wallet_core::protocol::{error_code, EnrollResponse, MembershipGrant, TotpParams};
+use wallet_core::referral::{error_code as referral_code, EnrollReferral};
 use wallet_core::{base32, MembershipId, Totp};
 
 /// 160 bits, the HMAC-SHA1 key size RFC 4226 recommends.
@@ -26,7 +28,7 @@ pub async fn enroll(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<LinkedEnrollRequest>,
+    ApiJson(request): ApiJson<EnrollBody>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
     // Every attempt counts, a wrong join code too: guessing codes is slowed down as well.
     if let (Some(limiter), Some(client)) = (&state.enrolls, client_key(&state, peer, &headers)) {
@@ -53,6 +55,29 @@ pub async fn enroll(
     // A wallet joining a brand of a group it already holds a membership of shares that points
     // balance (docs/protocol.md 4.2).
     let link = enrollment::find_link(&mut conn, &rules, &request.link_tokens).await?;
+    // A friend's referral code (protocol.md §16): checked before anything is written.
+    let referral = match request.referral_code.as_deref() {
+        None => None,
+        Some(code) => {
+            match referrals::check(&mut conn, &rules, code, &request.link_tokens).await? {
+                Ok(referral) => Some(referral),
+                Err(ReferralRefusal::Unknown) => {
+                    return Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        referral_code::REFERRAL_CODE_UNKNOWN,
+                        "this referral code belongs to no member of this shop",
+                    ))
+                }
+                Err(ReferralRefusal::SelfReferral) => {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        referral_code::REFERRAL_SELF,
+                        "this is your own referral code: share it with a friend instead",
+                    ))
+                }
+            }
+        }
+    };
 
     let totp = Totp::new(random_bytes::<TOTP_SECRET_BYTES>()?.to_vec());
     let token = new_membership_token()?;
@@ -75,7 +100,16 @@ pub async fn enroll(
         };
         // One transaction: a membership never exists without the entities its first pull shows.
         // A taken id: this transaction is dropped (rolled back) and the next try has its own.
-        if !enrollment::join(&mut tx, &rules, &membership, &display, link.as_ref()).await? {
+        if !enrollment::join(
+            &mut tx,
+            &rules,
+            &membership,
+            &display,
+            link.as_ref(),
+            referral.as_ref(),
+        )
+        .await?
+        {
             continue;
         }
         tx.commit().await?;
@@ -87,7 +121,7 @@ pub async fn enroll(
             },
             totp: TotpParams::from_totp(&totp),
             merchant: display,
-            referral: None,
+            referral: referral.map(|r| EnrollReferral { status: r.status }),
         }));
     }
     Err(ApiError::internal(
