@@ -578,6 +578,10 @@ pub struct EnrollBody {
     /// As the link carried it; the issuer reads it with `ReferralCode::parse`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
+    /// In LINE's browser: the LIFF ID token (`liff.getIDToken()`), which the issuer verifies with
+    /// LINE to link the LINE user (§4.3). Never a profile: an issuer trusts only LINE's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id_token: Option<String>,
 }
 
 impl From<LinkedEnrollRequest> for EnrollBody {
@@ -586,6 +590,7 @@ impl From<LinkedEnrollRequest> for EnrollBody {
             join_code: request.join_code,
             link_tokens: request.link_tokens,
             referral_code: None,
+            line_id_token: None,
         }
     }
 }

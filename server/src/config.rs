@@ -9,6 +9,8 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8080;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://wallet.db?mode=rwc";
 pub const DEFAULT_DIST: &str = "dist";
+/// LINE's ID token verify endpoint (docs/protocol.md 4.3).
+pub const DEFAULT_LINE_VERIFY_URL: &str = "https://api.line.me/oauth2/v2.1/verify";
 /// Joins a minute from one client address. Enough for a family on one Wi-Fi or a queue of phones
 /// behind a carrier's shared address at a shop's opening; a script filling the database is slowed
 /// to a trickle.
@@ -61,6 +63,10 @@ Options (a flag wins over its environment variable):
   --public-url URL     the address customers reach this server at, for the links in
                        claim codes and join posters (env PUBLIC_URL, default the
                        address it listens on, http://HOST:PORT)
+  --line-channel-id ID the LINE Login channel whose LIFF ID tokens enroll accepts, verified
+                       with LINE (env LINE_CHANNEL_ID; unset: tokens are ignored)
+  --line-verify-url U  where ID tokens are verified (env LINE_VERIFY_URL, default
+                       https://api.line.me/oauth2/v2.1/verify)
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -110,6 +116,9 @@ pub struct Config {
     /// Where customers reach this server (links in claim codes and posters); `None`: the
     /// address it listens on.
     pub public_url: Option<String>,
+    /// The LINE channel whose ID tokens enroll verifies; `None`: LINE tokens are ignored.
+    pub line_channel_id: Option<String>,
+    pub line_verify_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,6 +168,8 @@ impl Config {
         let mut header_timeout = None;
         let mut request_timeout = None;
         let mut public_url = None;
+        let mut line_channel_id = None;
+        let mut line_verify_url = None;
         let mut demo = false;
         let mut command = Command::Serve;
         let mut behind_proxy = false;
@@ -190,6 +201,8 @@ impl Config {
                 "--header-timeout" => &mut header_timeout,
                 "--request-timeout" => &mut request_timeout,
                 "--public-url" => &mut public_url,
+                "--line-channel-id" => &mut line_channel_id,
+                "--line-verify-url" => &mut line_verify_url,
                 "backup" if command == Command::Serve && inline_value.is_none() => {
                     let to = args
                         .next()
@@ -294,6 +307,13 @@ impl Config {
                 .or_else(|| env("PUBLIC_URL"))
                 .map(|url| url.trim().trim_end_matches('/').to_owned())
                 .filter(|url| !url.is_empty()),
+            line_channel_id: line_channel_id
+                .or_else(|| env("LINE_CHANNEL_ID"))
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty()),
+            line_verify_url: line_verify_url
+                .or_else(|| env("LINE_VERIFY_URL"))
+                .unwrap_or_else(|| DEFAULT_LINE_VERIFY_URL.into()),
         })
     }
 }
@@ -364,6 +384,8 @@ mod tests {
                 header_timeout_secs: 10,
                 request_timeout_secs: 30,
                 public_url: None,
+                line_channel_id: None,
+                line_verify_url: "https://api.line.me/oauth2/v2.1/verify".into(),
             }
         );
     }

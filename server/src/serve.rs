@@ -4,6 +4,7 @@
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::demo;
+use crate::http::line_id::LineVerifyEndpoint;
 use crate::http::router;
 use crate::listen;
 use crate::loyalty::{enrollment, links, referrals};
@@ -64,6 +65,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_enroll_limit(config.enroll_limit)
         .with_sync_limit(config.sync_limit)
         .behind_proxy(config.behind_proxy);
+    let state = match &config.line_channel_id {
+        Some(channel_id) => state.with_line_verifier(Arc::new(LineVerifyEndpoint {
+            url: config.line_verify_url.clone(),
+            channel_id: channel_id.clone(),
+        })),
+        None => state,
+    };
     enrollment::prepare_existing(&state.store, &state.rules, state.now())
         .await
         .map_err(StartError::Seed)?;

@@ -2,6 +2,7 @@
 //! names no handler (the router is `http::router`), so handlers can import it without a circle.
 
 use crate::clock::Clock;
+use crate::http::line_id::LineVerifier;
 use crate::http::rate_limit::WindowLimiter;
 use crate::loyalty::rules::RulesCache;
 use crate::store::merchants::CashierKeys;
@@ -49,6 +50,9 @@ pub struct AppState {
     /// Where customers reach this server: the wallet's origin and the issuer of the links in
     /// claim codes and join posters (this server serves both).
     pub public_url: Arc<str>,
+    /// Verifies LINE ID tokens sent at enroll; `None`: no LINE channel configured (the token is
+    /// ignored).
+    pub line: Option<Arc<dyn LineVerifier>>,
 }
 
 impl AppState {
@@ -68,7 +72,14 @@ impl AppState {
             rules: Arc::new(RulesCache::default()),
             cashier_keys: Arc::new(CashierKeys::default()),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
+            line: None,
         }
+    }
+
+    /// LINE ID tokens at enroll are checked by `verifier` (`Config::line_channel_id`).
+    pub fn with_line_verifier(mut self, verifier: Arc<dyn LineVerifier>) -> Self {
+        self.line = Some(verifier);
+        self
     }
 
     /// The address in the links this server makes (`Config::public_url`).

@@ -85,6 +85,11 @@ pub const ALL: &[Check] = &[
         referrals::refusals,
     ),
     check(
+        "enroll.line_id_token",
+        "a line_id_token that is no token is 422 line_id_token_invalid, 503 line_unavailable, or ignored",
+        referrals::line_token_is_checked_or_ignored,
+    ),
+    check(
         "cors.preflight_enroll",
         "the enroll preflight allows POST and content-type from any origin",
         cors::preflight_enroll,

@@ -1,7 +1,8 @@
 //! Referrals (protocol section 16): a member's `referral` entity carries a valid code; a friend
 //! enrolling with it gets a `referral` status; the member's own code (its token in `link_tokens`)
 //! is `409 referral_self`, an unknown one `404 referral_code_unknown`. An issuer without referrals
-//! (no `referral` entity) is a skip.
+//! (no `referral` entity) is a skip. And the enroll's `line_id_token` (section 4.3), which an
+//! issuer checks or ignores.
 
 use super::{ensure, CheckResult, Problem};
 use crate::context::{expect_error, Context, Member};
@@ -59,4 +60,22 @@ pub fn refusals(context: &Context) -> CheckResult {
         .client
         .post("/v1/enroll", unknown.to_string().as_bytes(), None)?;
     Ok(expect_error(&reply, 404, "referral_code_unknown").map_err(|e| format!("unknown: {e}"))?)
+}
+
+/// Section 4.3: a `line_id_token` that is no token is refused `422 line_id_token_invalid` by an
+/// issuer with LINE, ignored by one without (`200`), or `503 line_unavailable`; never anything else.
+pub fn line_token_is_checked_or_ignored(context: &Context) -> CheckResult {
+    let body = json!({ "join_code": context.config.join_code, "line_id_token": "conformance-not-a-token" });
+    let reply = context
+        .client
+        .post("/v1/enroll", body.to_string().as_bytes(), None)?;
+    match reply.status {
+        200 => Ok(()),
+        422 => Ok(expect_error(&reply, 422, "line_id_token_invalid")?),
+        503 => Ok(expect_error(&reply, 503, "line_unavailable")?),
+        _ => Err(Problem::Fail(format!(
+            "a line_id_token that is no token: {}",
+            reply.describe()
+        ))),
+    }
 }

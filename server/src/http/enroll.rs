@@ -3,6 +3,7 @@
 use super::client_address::client_key;
 use super::error::ApiError;
 use super::json::ApiJson;
+use super::line_id::{LineRefusal, LineUser};
 use crate::loyalty::enrollment;
 use crate::loyalty::referrals::{self, ReferralRefusal};
 use crate::state::AppState;
@@ -46,6 +47,8 @@ pub async fn enroll(
             )
         })?;
     let display = merchant.display()?;
+    let line_user = verify_line(&state, request.line_id_token).await?;
+    let line_user_id = line_user.as_ref().map(|user| user.sub.as_str());
     let mut conn = state.store.read().await?;
     let rules = state
         .rules
@@ -59,7 +62,9 @@ pub async fn enroll(
     let referral = match request.referral_code.as_deref() {
         None => None,
         Some(code) => {
-            match referrals::check(&mut conn, &rules, code, &request.link_tokens).await? {
+            match referrals::check(&mut conn, &rules, code, &request.link_tokens, line_user_id)
+                .await?
+            {
                 Ok(referral) => Some(referral),
                 Err(ReferralRefusal::Unknown) => {
                     return Err(ApiError::new(
@@ -97,6 +102,7 @@ pub async fn enroll(
             token: &token,
             totp_secret: &totp_secret,
             member_since,
+            line_user_id,
         };
         // One transaction: a membership never exists without the entities its first pull shows.
         // A taken id: this transaction is dropped (rolled back) and the next try has its own.
@@ -127,4 +133,31 @@ pub async fn enroll(
     Err(ApiError::internal(
         "no free membership id after several tries",
     ))
+}
+
+/// The LINE user of the request's ID token, verified with LINE (protocol.md §4.3). Without a
+/// configured LINE channel the token is ignored; no profile the wallet sends is ever read.
+async fn verify_line(
+    state: &AppState,
+    id_token: Option<String>,
+) -> Result<Option<LineUser>, ApiError> {
+    let (Some(verifier), Some(id_token)) = (&state.line, id_token) else {
+        return Ok(None);
+    };
+    match verifier.verify(id_token).await {
+        Ok(user) => Ok(Some(user)),
+        Err(LineRefusal::Invalid(why)) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error_code::LINE_ID_TOKEN_INVALID,
+            why,
+        )),
+        Err(LineRefusal::Unavailable(why)) => {
+            tracing::warn!("LINE ID token not verified: {why}");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_code::LINE_UNAVAILABLE,
+                "LINE could not be asked about your login just now; try again in a minute",
+            ))
+        }
+    }
 }

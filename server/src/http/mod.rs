@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod enroll;
 pub mod error;
 pub mod json;
+pub mod line_id;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod static_files;

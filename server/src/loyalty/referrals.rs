@@ -43,6 +43,7 @@ pub enum ReferralRefusal {
 struct ReferrerRow {
     id: String,
     token_hash: String,
+    line_user_id: Option<String>,
 }
 
 /// Reads the enroll request's referral code before the join: whose it is and whether it counts.
@@ -51,12 +52,14 @@ pub async fn check(
     rules: &MerchantRules,
     code: &str,
     link_tokens: &[String],
+    line_user_id: Option<&str>,
 ) -> Result<Result<Referral, ReferralRefusal>, StoreError> {
     let Some(code) = ReferralCode::parse(code) else {
         return Ok(Err(ReferralRefusal::Unknown));
     };
     let referrer: Option<ReferrerRow> = sqlx::query_as(
-        "SELECT id, token_hash FROM memberships WHERE referral_code = $1 AND merchant_id = $2",
+        "SELECT id, token_hash, line_user_id FROM memberships \
+         WHERE referral_code = $1 AND merchant_id = $2",
     )
     .bind(code.as_str())
     .bind(&rules.merchant.id)
@@ -65,7 +68,23 @@ pub async fn check(
     let Some(referrer) = referrer else {
         return Ok(Err(ReferralRefusal::Unknown));
     };
-    let mut already_member = false;
+    // A verified LINE user is the same person on any phone.
+    if line_user_id.is_some() && line_user_id == referrer.line_user_id.as_deref() {
+        return Ok(Err(ReferralRefusal::SelfReferral));
+    }
+    let mut already_member = match line_user_id {
+        Some(line_user_id) => {
+            let members: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM memberships WHERE merchant_id = $1 AND line_user_id = $2",
+            )
+            .bind(&rules.merchant.id)
+            .bind(line_user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            members > 0
+        }
+        None => false,
+    };
     for token in link_tokens.iter().take(MAX_LINK_TOKENS) {
         let hash = sha256_hex(token);
         if hash == referrer.token_hash {
