@@ -2,8 +2,14 @@
 //! typed by hand. `https://<wallet>/join?issuer=<issuer base URL>&code=<join code>`; without
 //! `issuer` the wallet's own origin is the issuer. Anyone can craft one, so everything in it is
 //! checked before the wallet contacts anyone.
+//!
+//! The same link with `&ref=<referral code>` is a friend's referral (`crate::referral`), and
+//! `/claim?issuer=...&code=<join code>&claim=<claim code>` claims a code (`crate::claim`);
+//! `crate::scan` reads all three.
 
+use crate::claim::ClaimCode;
 use crate::issuer::{IssuerUrl, IssuerUrlError};
+use crate::referral::ReferralCode;
 use std::fmt;
 
 pub const MAX_JOIN_CODE_LEN: usize = 64;
@@ -79,6 +85,32 @@ impl JoinRequest {
             percent_encode(&self.code)
         )
     }
+
+    /// A member's referral link: the join link with `&ref=<referral code>`.
+    pub fn to_referral_link(&self, wallet_origin: &str, referral: &ReferralCode) -> String {
+        format!("{}&ref={}", self.to_link(wallet_origin), referral.as_str())
+    }
+
+    /// A claim code's link: `<wallet origin>/claim?issuer=...&code=<join code>&claim=<code>`.
+    /// It names the merchant by its join code, so a wallet without a card there can join first.
+    pub fn to_claim_link(&self, wallet_origin: &str, claim: &ClaimCode) -> String {
+        format!(
+            "{}/claim?issuer={}&code={}&claim={}",
+            wallet_origin.trim_end_matches('/'),
+            percent_encode(self.issuer.as_str()),
+            percent_encode(&self.code),
+            claim.as_str()
+        )
+    }
+}
+
+/// 1 to 64 of `A-Z a-z 0-9 - _`.
+pub fn is_join_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= MAX_JOIN_CODE_LEN
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn checked_code(code: &str) -> Result<String, JoinLinkError> {
@@ -86,11 +118,7 @@ fn checked_code(code: &str) -> Result<String, JoinLinkError> {
     if code.is_empty() {
         return Err(JoinLinkError::MissingCode);
     }
-    let valid = code.len() <= MAX_JOIN_CODE_LEN
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
+    if is_join_code(code) {
         Ok(code.to_ascii_uppercase())
     } else {
         Err(JoinLinkError::BadCode)
@@ -98,7 +126,7 @@ fn checked_code(code: &str) -> Result<String, JoinLinkError> {
 }
 
 /// The first value of `name` in an `a=b&c=d` query (fragment ignored), percent-decoded.
-fn query_param(query: &str, name: &str) -> Option<String> {
+pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
     let query = query.split('#').next().unwrap_or_default();
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

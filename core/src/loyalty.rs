@@ -567,12 +567,40 @@ pub struct LinkedEnrollRequest {
     pub link_tokens: Vec<String>,
 }
 
+/// The whole enroll request as an issuer reads it: `LinkedEnrollRequest` (what the wallet sends
+/// today, kept as it is so its users compile) plus the friend's `referral_code` (§16). Unknown
+/// fields are ignored, as everywhere in v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollBody {
+    pub join_code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub link_tokens: Vec<String>,
+    /// As the link carried it; the issuer reads it with `ReferralCode::parse`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
+    /// In LINE's browser: the LIFF ID token (`liff.getIDToken()`), which the issuer verifies with
+    /// LINE to link the LINE user (§4.3). Never a profile: an issuer trusts only LINE's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id_token: Option<String>,
+}
+
+impl From<LinkedEnrollRequest> for EnrollBody {
+    fn from(request: LinkedEnrollRequest) -> Self {
+        Self {
+            join_code: request.join_code,
+            link_tokens: request.link_tokens,
+            referral_code: None,
+            line_id_token: None,
+        }
+    }
+}
+
 /// Most `link_tokens` an issuer looks at.
 pub const MAX_LINK_TOKENS: usize = 20;
 
 // ---------------------------------------------------------------------------------------------
 
-pub(crate) fn is_data_id(id: &str) -> bool {
+pub fn is_data_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_DATA_ID_LEN && !id.chars().any(char::is_control)
 }
 

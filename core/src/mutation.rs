@@ -4,6 +4,7 @@
 //! (in the variant's own module: `profile_update`, `reward_exchange`, `profile_set_birthday`)
 //! and one effect, and the compiler lists every place that must handle it.
 
+use crate::claim::{claim_redeem, ClaimCode};
 use crate::fair_draw::ClientSeed;
 use crate::games::{draw_rotate_seed, draw_set_client_seed, ticket_play};
 use crate::loyalty::{profile_set_birthday, reward_exchange, MAX_DATA_ID_LEN};
@@ -36,6 +37,8 @@ pub enum Intent {
     },
     /// `draw.rotate_seed {}`: reveal the seed, commit a new one.
     RotateSeed,
+    /// `claim.redeem {"code": "..."}`: claims a code a shop printed (bonus stamps, a ticket).
+    RedeemClaim { code: ClaimCode },
 }
 
 /// Why a mutation could not be read; both are final rejections with these codes.
@@ -81,6 +84,9 @@ impl fmt::Display for IntentError {
                 draw_set_client_seed::NAME => f.write_str(
                     "seed_id must be a seed's id and client_seed 8 to 64 of A-Z a-z 0-9 _ -",
                 ),
+                claim_redeem::NAME => f.write_str(
+                    "code must be a claim code: 12 letters and digits, as printed under its QR",
+                ),
                 _ => f.write_str("the arguments of this mutation are not valid"),
             },
         }
@@ -124,6 +130,9 @@ impl Intent {
                 })
                 .ok_or(invalid(draw_set_client_seed::NAME)),
             draw_rotate_seed::NAME => Ok(Self::RotateSeed),
+            claim_redeem::NAME => claim_redeem::code(args)
+                .map(|code| Self::RedeemClaim { code })
+                .ok_or(invalid(claim_redeem::NAME)),
             other => Err(IntentError::UnknownName(
                 shorten(other, MAX_ECHOED_NAME_CHARS).to_owned(),
             )),
@@ -140,6 +149,7 @@ impl Intent {
             Self::PlayTicket { .. } => ticket_play::NAME,
             Self::SetClientSeed { .. } => draw_set_client_seed::NAME,
             Self::RotateSeed => draw_rotate_seed::NAME,
+            Self::RedeemClaim { .. } => claim_redeem::NAME,
         }
     }
 
@@ -159,6 +169,7 @@ impl Intent {
                 client_seed,
             } => json!({ "seed_id": seed_id, "client_seed": client_seed.as_str() }),
             Self::RotateSeed => json!({}),
+            Self::RedeemClaim { code } => json!({ "code": code.as_str() }),
         }
     }
 }
@@ -199,6 +210,9 @@ mod tests {
                 client_seed: ClientSeed::parse("phone-seed-123").unwrap(),
             },
             Intent::RotateSeed,
+            Intent::RedeemClaim {
+                code: ClaimCode::parse("K7Q2M4PA9X3D").unwrap(),
+            },
         ] {
             assert_eq!(Intent::parse(intent.name(), &intent.args()), Ok(intent));
         }
@@ -226,6 +240,9 @@ mod tests {
                 "survey.answer",
                 json!({"invitation_id": "sv_1", "answers": [4]}),
             ),
+            ("claim.redeem", json!({})),
+            ("claim.redeem", json!({"code": "K7Q2"})),
+            ("claim.redeem", json!({"code": ["K7Q2M4PA9X3D"]})),
         ] {
             let error = Intent::parse(name, &args).unwrap_err();
             assert_eq!(error.code(), INVALID_ARGUMENTS, "{name} {args}");

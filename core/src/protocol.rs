@@ -18,6 +18,9 @@ pub struct EnrollResponse {
     pub membership: MembershipGrant,
     pub totp: TotpParams,
     pub merchant: MerchantDisplay,
+    /// What the request's `referral_code` did; absent without one (§16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<crate::referral::EnrollReferral>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +139,10 @@ pub mod error_code {
     pub const CODE_EXPIRED: &str = "code_expired";
     pub const CODE_ALREADY_USED: &str = "code_already_used";
     pub const RATE_LIMITED: &str = "rate_limited";
+    /// `422`: enroll's LINE ID token is forged, expired or for another channel (§4.3).
+    pub const LINE_ID_TOKEN_INVALID: &str = "line_id_token_invalid";
+    /// `503`: the issuer could not ask LINE about the token; try again later (§4.3).
+    pub const LINE_UNAVAILABLE: &str = "line_unavailable";
     pub const INTERNAL: &str = "internal";
 }
 
@@ -159,6 +166,7 @@ mod tests {
                 brand_color: BrandColor::parse("#6b4f3a").unwrap(),
                 mark: "晨".into(),
             },
+            referral: None,
         }
     }
 

@@ -100,6 +100,10 @@ pub enum EntityKind {
     Message,
     /// A seed of the member's prize draws (protocol.md §14).
     DrawSeed,
+    /// A claim code this membership claimed (protocol.md §15).
+    Claim,
+    /// The membership's referral code and what it earned (protocol.md §16).
+    Referral,
     #[serde(untagged)]
     Other(String),
 }
@@ -120,13 +124,15 @@ impl EntityKind {
             Self::Ticket => "ticket",
             Self::Message => "message",
             Self::DrawSeed => "draw_seed",
+            Self::Claim => "claim",
+            Self::Referral => "referral",
             Self::Other(name) => name,
         }
     }
 
     /// The kind a wire name means; a name v1 does not define is `Other`.
     pub fn parse(name: &str) -> Self {
-        const KNOWN: [EntityKind; 12] = [
+        const KNOWN: [EntityKind; 14] = [
             EntityKind::Membership,
             EntityKind::Merchant,
             EntityKind::StampCard,
@@ -139,6 +145,8 @@ impl EntityKind {
             EntityKind::Ticket,
             EntityKind::Message,
             EntityKind::DrawSeed,
+            EntityKind::Claim,
+            EntityKind::Referral,
         ];
         KNOWN
             .into_iter()

@@ -9,6 +9,8 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8080;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://wallet.db?mode=rwc";
 pub const DEFAULT_DIST: &str = "dist";
+/// LINE's ID token verify endpoint (docs/protocol.md 4.3).
+pub const DEFAULT_LINE_VERIFY_URL: &str = "https://api.line.me/oauth2/v2.1/verify";
 /// Joins a minute from one client address. Enough for a family on one Wi-Fi or a queue of phones
 /// behind a carrier's shared address at a shop's opening; a script filling the database is slowed
 /// to a trickle.
@@ -35,6 +37,12 @@ Usage: wallet-server [options]                 serve the wallet and the API
                                                (it replaces the old one)
        wallet-server cashier-key revoke MERCHANT_ID [options]
                                                the merchant's cashier key stops working at once
+       wallet-server claim-codes MERCHANT_ID GIFT [COUNT] [options]
+                                               COUNT (default 5) one-time claim codes valid 30
+                                               days, printed with their links; GIFT is stamps:N
+                                               or ticket:CAMPAIGN_ID
+       wallet-server posters DIR [options]     write each merchant's join QR poster as
+                                               DIR/<merchant id>.svg
 
 Options (a flag wins over its environment variable):
   --host HOST          address to listen on (env HOST, default 127.0.0.1)
@@ -52,6 +60,13 @@ Options (a flag wins over its environment variable):
                        connection is kept (env HEADER_TIMEOUT, default 10)
   --request-timeout S  seconds a request may take, body included, before 408
                        (env REQUEST_TIMEOUT, default 30)
+  --public-url URL     the address customers reach this server at, for the links in
+                       claim codes and join posters (env PUBLIC_URL, default the
+                       address it listens on, http://HOST:PORT)
+  --line-channel-id ID the LINE Login channel whose LIFF ID tokens enroll accepts, verified
+                       with LINE (env LINE_CHANNEL_ID; unset: tokens are ignored)
+  --line-verify-url U  where ID tokens are verified (env LINE_VERIFY_URL, default
+                       https://api.line.me/oauth2/v2.1/verify)
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -59,10 +74,24 @@ Options (a flag wins over its environment variable):
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
-    Backup { to: PathBuf },
+    Backup {
+        to: PathBuf,
+    },
     NewEpoch,
-    NewCashierKey { merchant_id: String },
-    RevokeCashierKey { merchant_id: String },
+    NewCashierKey {
+        merchant_id: String,
+    },
+    RevokeCashierKey {
+        merchant_id: String,
+    },
+    NewClaimCodes {
+        merchant_id: String,
+        gift: String,
+        count: String,
+    },
+    Posters {
+        to: PathBuf,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +113,12 @@ pub struct Config {
     pub header_timeout_secs: u64,
     /// Seconds a request may take, body included.
     pub request_timeout_secs: u64,
+    /// Where customers reach this server (links in claim codes and posters); `None`: the
+    /// address it listens on.
+    pub public_url: Option<String>,
+    /// The LINE channel whose ID tokens enroll verifies; `None`: LINE tokens are ignored.
+    pub line_channel_id: Option<String>,
+    pub line_verify_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,11 +167,14 @@ impl Config {
         let mut sync_limit = None;
         let mut header_timeout = None;
         let mut request_timeout = None;
+        let mut public_url = None;
+        let mut line_channel_id = None;
+        let mut line_verify_url = None;
         let mut demo = false;
         let mut command = Command::Serve;
         let mut behind_proxy = false;
 
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
             let (flag, inline_value) = match arg.split_once('=') {
                 Some((flag, value)) if flag.starts_with("--") => {
@@ -162,6 +200,9 @@ impl Config {
                 "--sync-limit" => &mut sync_limit,
                 "--header-timeout" => &mut header_timeout,
                 "--request-timeout" => &mut request_timeout,
+                "--public-url" => &mut public_url,
+                "--line-channel-id" => &mut line_channel_id,
+                "--line-verify-url" => &mut line_verify_url,
                 "backup" if command == Command::Serve && inline_value.is_none() => {
                     let to = args
                         .next()
@@ -184,6 +225,29 @@ impl Config {
                         "revoke" => Command::RevokeCashierKey { merchant_id },
                         _ => return Err(ConfigError::UnknownFlag(action)),
                     };
+                    continue;
+                }
+                "claim-codes" if command == Command::Serve && inline_value.is_none() => {
+                    let missing =
+                        || ConfigError::MissingValue("claim-codes MERCHANT_ID GIFT".into());
+                    let merchant_id = args.next().ok_or_else(missing)?;
+                    let gift = args.next().ok_or_else(missing)?;
+                    let count = match args.peek() {
+                        Some(next) if !next.starts_with('-') => args.next().unwrap_or_default(),
+                        _ => "5".into(),
+                    };
+                    command = Command::NewClaimCodes {
+                        merchant_id,
+                        gift,
+                        count,
+                    };
+                    continue;
+                }
+                "posters" if command == Command::Serve && inline_value.is_none() => {
+                    let to = args
+                        .next()
+                        .ok_or_else(|| ConfigError::MissingValue("posters DIR".into()))?;
+                    command = Command::Posters { to: to.into() };
                     continue;
                 }
                 _ => return Err(ConfigError::UnknownFlag(arg)),
@@ -239,6 +303,17 @@ impl Config {
                 || env("BEHIND_PROXY").is_some_and(|v| matches!(v.trim(), "1" | "true")),
             header_timeout_secs,
             request_timeout_secs,
+            public_url: public_url
+                .or_else(|| env("PUBLIC_URL"))
+                .map(|url| url.trim().trim_end_matches('/').to_owned())
+                .filter(|url| !url.is_empty()),
+            line_channel_id: line_channel_id
+                .or_else(|| env("LINE_CHANNEL_ID"))
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty()),
+            line_verify_url: line_verify_url
+                .or_else(|| env("LINE_VERIFY_URL"))
+                .unwrap_or_else(|| DEFAULT_LINE_VERIFY_URL.into()),
         })
     }
 }
@@ -308,6 +383,9 @@ mod tests {
                 behind_proxy: false,
                 header_timeout_secs: 10,
                 request_timeout_secs: 30,
+                public_url: None,
+                line_channel_id: None,
+                line_verify_url: "https://api.line.me/oauth2/v2.1/verify".into(),
             }
         );
     }

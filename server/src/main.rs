@@ -31,6 +31,10 @@ async fn main() -> ExitCode {
         .init();
 
     let url = config.database_url.clone();
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| wallet_server::serve::base_url(&config.host, config.port));
     let done = match config.command.clone() {
         Command::Serve => wallet_server::serve::run(config).await.map_err(failed),
         Command::Backup { to } => commands::backup(&url, &to).await.map_err(failed),
@@ -43,6 +47,16 @@ async fn main() -> ExitCode {
                 .await
                 .map_err(failed)
         }
+        Command::NewClaimCodes {
+            merchant_id,
+            gift,
+            count,
+        } => commands::new_claim_codes(&url, &public_url, &merchant_id, &gift, &count)
+            .await
+            .map_err(failed),
+        Command::Posters { to } => commands::posters(&url, &public_url, &to)
+            .await
+            .map_err(failed),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,9 +4,10 @@
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::demo;
+use crate::http::line_id::LineVerifyEndpoint;
 use crate::http::router;
 use crate::listen;
-use crate::loyalty::enrollment;
+use crate::loyalty::{enrollment, links, referrals};
 use crate::state::AppState;
 use crate::store::connection::{self, DbError};
 use crate::store::{continuity, idempotency, StoreError};
@@ -64,7 +65,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_enroll_limit(config.enroll_limit)
         .with_sync_limit(config.sync_limit)
         .behind_proxy(config.behind_proxy);
+    let state = match &config.line_channel_id {
+        Some(channel_id) => state.with_line_verifier(Arc::new(LineVerifyEndpoint {
+            url: config.line_verify_url.clone(),
+            channel_id: channel_id.clone(),
+        })),
+        None => state,
+    };
     enrollment::prepare_existing(&state.store, &state.rules, state.now())
+        .await
+        .map_err(StartError::Seed)?;
+    referrals::prepare_existing(&state.store, &state.rules)
         .await
         .map_err(StartError::Seed)?;
     keep_forgetting_old_answers(state.clone());
@@ -90,7 +101,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         })?
         .port();
     let shutdown = shutdown_signal().map_err(StartError::Signal)?;
-    print!("{}", banner(&base_url(&config.host, port), config.demo));
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| base_url(&config.host, port));
+    let state = state.with_public_url(&public_url);
+    print!("{}", banner(&public_url, config.demo));
 
     let request_timeout = Duration::from_secs(config.request_timeout_secs);
     let app = router(state, &config.dist).layer(TimeoutLayer::with_status_code(
@@ -152,6 +168,21 @@ pub fn banner(base_url: &str, demo: bool) -> String {
         for m in &demo::MERCHANTS {
             out.push_str(&format!("  {}: {}\n", m.name_en, m.cashier_key));
         }
+        out.push_str("Demo claim codes (each claimed once):\n");
+        for claim in &demo::claims::CLAIMS {
+            let join_code = demo::MERCHANTS
+                .iter()
+                .find(|m| m.id == claim.merchant_id)
+                .map_or("", |m| m.join_code);
+            let link = wallet_core::claim::ClaimCode::parse(claim.code)
+                .and_then(|code| links::claim_link(base_url, join_code, &code))
+                .unwrap_or_default();
+            out.push_str(&format!("  {} ({}): {link}\n", claim.code, claim.title.1));
+        }
+        out.push_str(&format!(
+            "Join posters (SVG): GET {base_url}/v1/cashier/poster with a cashier key, \
+             or `wallet-server posters DIR`\n"
+        ));
     }
     out
 }
@@ -204,6 +235,9 @@ mod tests {
         );
         assert!(text.contains("/join?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=YAKINIKU"));
         assert!(text.contains("demo-cashier-books"));
+        assert!(text
+            .contains("/claim?issuer=http%3A%2F%2F127.0.0.1%3A8080&code=CAFE&claim=CAFE2STAMP01"));
+        assert!(text.contains("/v1/cashier/poster"));
         assert_eq!(banner("http://h:1", false).lines().count(), 1);
     }
 }

@@ -2,6 +2,7 @@
 //! names no handler (the router is `http::router`), so handlers can import it without a circle.
 
 use crate::clock::Clock;
+use crate::http::line_id::LineVerifier;
 use crate::http::rate_limit::WindowLimiter;
 use crate::loyalty::rules::RulesCache;
 use crate::store::merchants::CashierKeys;
@@ -24,6 +25,9 @@ pub const SYNC_WINDOW_SECS: u64 = 60;
 /// shared address carries many customers.
 pub const SYNCS_PER_ADDRESS_FACTOR: usize = 10;
 
+/// The links' address until `with_public_url` (the default listening address).
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
 #[derive(Clone)]
 pub struct AppState {
     /// The database: pooled reads, and write transactions in turn (`store::Store`).
@@ -43,6 +47,12 @@ pub struct AppState {
     pub rules: Arc<RulesCache>,
     /// Cashier keys found valid, kept for a few seconds.
     pub cashier_keys: Arc<CashierKeys>,
+    /// Where customers reach this server: the wallet's origin and the issuer of the links in
+    /// claim codes and join posters (this server serves both).
+    pub public_url: Arc<str>,
+    /// Verifies LINE ID tokens sent at enroll; `None`: no LINE channel configured (the token is
+    /// ignored).
+    pub line: Option<Arc<dyn LineVerifier>>,
 }
 
 impl AppState {
@@ -61,7 +71,21 @@ impl AppState {
             behind_proxy: false,
             rules: Arc::new(RulesCache::default()),
             cashier_keys: Arc::new(CashierKeys::default()),
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
+            line: None,
         }
+    }
+
+    /// LINE ID tokens at enroll are checked by `verifier` (`Config::line_channel_id`).
+    pub fn with_line_verifier(mut self, verifier: Arc<dyn LineVerifier>) -> Self {
+        self.line = Some(verifier);
+        self
+    }
+
+    /// The address in the links this server makes (`Config::public_url`).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
     }
 
     /// At most `per_minute` joins a minute from one client address (0: no limit). Only requests

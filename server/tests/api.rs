@@ -571,6 +571,7 @@ async fn a_member_whose_id_starts_with_mw_can_be_typed_at_the_till() {
         token: "mwt_conformance_mw_member",
         totp_secret: &enrolled.totp.secret,
         member_since: enrolled.membership.member_since,
+        line_user_id: None,
     };
     assert!(memberships::insert(&mut conn, &row).await.expect("insert"));
     drop(conn);

@@ -373,3 +373,66 @@ async fn a_cashier_key_is_made_shown_once_and_revoked_from_the_command_line() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no merchant"));
 }
+
+fn command(args: &[&str], database_url: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wallet-server"))
+        .args(args)
+        .args(["--database-url", database_url])
+        .output()
+        .expect("run wallet-server")
+}
+
+#[tokio::test]
+async fn claim_codes_and_posters_from_the_command_line() {
+    let db = TestDb::create().await;
+    // Seeded by a demo start (the banner's claim codes: serve.rs's tests).
+    let (server, _) = start(&db.url);
+    stop(server);
+
+    let public = ["--public-url", "https://loyalty.example.com"];
+    let made = command(
+        &[
+            &["claim-codes", "morning-cafe", "stamps:2", "3"][..],
+            &public[..],
+        ]
+        .concat(),
+        &db.url,
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let printed = String::from_utf8(made.stdout).expect("text");
+    assert_eq!(printed.lines().count(), 3, "{printed}");
+    assert!(printed.lines().all(|l| l.contains(
+        "https://loyalty.example.com/claim?issuer=https%3A%2F%2Floyalty.example.com&code=CAFE&claim="
+    )));
+    let refused = command(&["claim-codes", "alley-ramen", "stamps:2"], &db.url);
+    assert!(
+        !refused.status.success(),
+        "the ramen shop has no stamp card"
+    );
+    let bad = command(&["claim-codes", "morning-cafe", "points:5"], &db.url);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("stamps:N or ticket:CAMPAIGN_ID"));
+
+    let dir = common::TempDir::new();
+    let posters = dir.0.join("posters");
+    let wrote = command(
+        &[
+            &["posters", posters.to_str().expect("a path")][..],
+            &public[..],
+        ]
+        .concat(),
+        &db.url,
+    );
+    assert!(
+        wrote.status.success(),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
+    let cafe =
+        std::fs::read_to_string(posters.join("morning-cafe.svg")).expect("the café's poster");
+    assert!(cafe.starts_with("<svg") && cafe.contains(">CAFE</text>"));
+    assert_eq!(std::fs::read_dir(&posters).expect("the folder").count(), 4);
+}

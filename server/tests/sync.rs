@@ -106,14 +106,16 @@ async fn the_first_pull_is_a_snapshot_of_membership_and_merchant() {
     assert!(!first.more);
     assert!(first.results.is_empty());
     assert_eq!(first.last_processed_seq, 0);
-    // The card and its merchant, and the café's loyalty: an empty stamp card (tests/loyalty.rs).
+    // The card and its merchant, and the café's loyalty: an empty stamp card (tests/loyalty.rs),
+    // and the member's referral code (tests/referrals.rs).
     let kinds: Vec<&EntityKind> = first.changes.iter().map(|c| &c.kind).collect();
     assert_eq!(
         kinds,
         [
             &EntityKind::Membership,
             &EntityKind::Merchant,
-            &EntityKind::StampCard
+            &EntityKind::StampCard,
+            &EntityKind::Referral
         ],
         "{:?}",
         first.changes

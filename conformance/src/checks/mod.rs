@@ -5,12 +5,14 @@ mod cashier_code;
 mod cashier_coupons;
 mod cashier_requests;
 mod cashier_sync;
+mod claims;
 mod cors;
 mod enroll;
 mod errors;
 mod paging;
 mod pull;
 mod push;
+mod referrals;
 
 use crate::context::Context;
 
@@ -71,6 +73,21 @@ pub const ALL: &[Check] = &[
         "enroll.bad_body",
         "a body that is not an enroll request is 400 bad_request",
         enroll::bad_body,
+    ),
+    check(
+        "enroll.referral_friend_joins",
+        "a member's referral entity has a code; a friend enrolling with it gets a referral status",
+        referrals::friend_joins,
+    ),
+    check(
+        "enroll.referral_refusals",
+        "one's own referral code is 409 referral_self, an unknown one 404 referral_code_unknown",
+        referrals::refusals,
+    ),
+    check(
+        "enroll.line_id_token",
+        "a line_id_token that is no token is 422 line_id_token_invalid, 503 line_unavailable, or ignored",
+        referrals::line_token_is_checked_or_ignored,
     ),
     check(
         "cors.preflight_enroll",
@@ -271,6 +288,16 @@ pub const ALL: &[Check] = &[
         "cashier.redeem_race",
         "two tills redeeming one coupon at once: exactly one 200, the other 409 coupon_already_used",
         cashier_coupons::redeem_race,
+    ),
+    check(
+        "claims.claimed_once",
+        "a claim code staff created is claimed by one member, arrives in the same sync, and is claim_used for the next",
+        claims::claimed_once,
+    ),
+    check(
+        "claims.refusals",
+        "an unknown claim code is rejected claim_unknown; a bad staff request is 400, no key 401",
+        claims::refusals,
     ),
     // Last of the cashier checks: it spends failed attempts of the key too (section 8).
     check(

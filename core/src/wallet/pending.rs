@@ -52,7 +52,11 @@ impl PendingOverlay {
                 }
                 Ok(Intent::PlayTicket { ticket_id }) => overlay.played_tickets.push(ticket_id),
                 Ok(Intent::RotateSeed) => overlay.rotating_seed = true,
-                Ok(Intent::SetBirthday { .. }) | Ok(Intent::SetClientSeed { .. }) | Err(_) => {}
+                Ok(Intent::SetBirthday { .. })
+                | Ok(Intent::SetClientSeed { .. })
+                // What a claim gives is only known when the issuer answers.
+                | Ok(Intent::RedeemClaim { .. })
+                | Err(_) => {}
             }
         }
         overlay

@@ -35,6 +35,8 @@ impl RefusedAction {
             Ok(Intent::PlayTicket { .. }) => Self::TicketPlay,
             // The wallet sends these by itself; a refusal is nothing the customer asked for.
             Ok(Intent::SetClientSeed { .. }) | Ok(Intent::RotateSeed) => Self::Other,
+            // Shown with the issuer's message (claim_used, claim_expired...) by the scan page.
+            Ok(Intent::RedeemClaim { .. }) => Self::Other,
             // Refused as sent: what it was is still known by its name.
             Err(IntentError::InvalidArguments { name }) => match name {
                 reward_exchange::NAME => Self::Exchange { reward_id: None },

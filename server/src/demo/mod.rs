@@ -2,8 +2,10 @@
 //! the tests) can join and scan at once, and their loyalty rules (`loyalty`). Seeding adds
 //! only what is missing; running it on every start is safe.
 
+pub mod claims;
 pub mod games;
 pub mod loyalty;
+pub mod referrals;
 pub mod surveys;
 
 use crate::store::secrets::sha256_hex;
@@ -97,7 +99,9 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     }
     loyalty::seed(db).await?;
     surveys::seed(db).await?;
-    games::seed(db).await
+    games::seed(db).await?;
+    claims::seed(db).await?;
+    referrals::seed(db).await
 }
 
 /// The link a customer opens to join: the wallet page at `/join`, told which issuer to enroll

@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod enroll;
 pub mod error;
 pub mod json;
+pub mod line_id;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod static_files;
@@ -59,6 +60,11 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/v1/cashier/redeem", post(cashier::redeem::redeem))
         .route("/v1/cashier/adjust", post(cashier::adjust::adjust))
         .route("/v1/cashier/surveys", get(cashier::surveys::results))
+        .route(
+            "/v1/cashier/claim-codes",
+            post(cashier::claim_codes::create),
+        )
+        .route("/v1/cashier/poster", get(cashier::poster::poster))
         .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))

@@ -4,6 +4,7 @@
 
 use super::games;
 use super::points::{self, Change};
+use super::referrals::{self, Referral};
 use super::rules::{MerchantRules, RulesCache};
 use super::tiers::{self, Standing};
 use super::{rewards, stamps};
@@ -142,6 +143,7 @@ pub async fn join(
     membership: &NewMembership<'_>,
     merchant: &MerchantDisplay,
     link: Option<&Link>,
+    referral: Option<&Referral>,
 ) -> Result<bool, StoreError> {
     if !memberships::insert(tx, membership).await? {
         return Ok(false);
@@ -149,6 +151,11 @@ pub async fn join(
     let now = membership.member_since;
     entities::create_for_new_membership(tx, membership.id, merchant, now).await?;
     init_membership(tx, rules, membership.id, link, true, now).await?;
+    let (conn, batch) = tx.split();
+    referrals::open(conn, batch, rules, membership.id).await?;
+    if let Some(referral) = referral {
+        referrals::record(conn, batch, rules, membership.id, referral, now).await?;
+    }
     Ok(true)
 }
 

@@ -84,13 +84,14 @@ pub async fn issue_for(
 }
 
 /// One ticket of `campaign`: drawn now if the member's seed has its client seed, else waiting.
-async fn issue(
+/// Returns its id.
+pub async fn issue(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     campaign: &CampaignRule,
     membership_id: &str,
     now: i64,
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
     let seed = match current_seed(conn, membership_id).await? {
         Some(seed) => seed,
         None => new_seed(conn, batch, membership_id, now).await?,
@@ -125,7 +126,8 @@ async fn issue(
     if let Some(client_seed) = seed.client_seed.as_deref().and_then(ClientSeed::parse) {
         draw_ticket(conn, &seed, &client_seed, &mut ticket).await?;
     }
-    write_ticket(batch, campaign, &ticket)
+    write_ticket(batch, campaign, &ticket)?;
+    Ok(ticket.id)
 }
 
 /// Draws a waiting ticket with the seed's next nonce, and takes the drawn prize's stock: a prize

@@ -9,15 +9,20 @@
 
 pub mod adjust;
 pub mod campaign_rule;
+pub mod claims;
 pub mod coupon_template;
 pub mod coupons;
 pub mod enrollment;
 pub mod games;
 pub mod gifts;
 pub mod housekeeping;
+pub mod links;
 pub mod mutations;
 pub mod points;
+pub mod poster;
 pub mod purchase;
+pub mod referral_rule;
+pub mod referrals;
 pub mod rewards;
 pub mod rules;
 pub mod stamps;
@@ -42,10 +47,13 @@ pub struct MemberRow {
     pub tier_rank: i64,
     pub tier_since: i64,
     pub loyalty_ready: i64,
+    /// `pending` while a referral waits for this member's first purchase (`referrals`).
+    pub referral_state: Option<String>,
 }
 
 pub const MEMBER_COLUMNS: &str = "id, merchant_id, points_account_id, birthday_month, \
-    birthday_coupon_year, birthday_set_at, tier_rank, tier_since, loyalty_ready";
+    birthday_coupon_year, birthday_set_at, tier_rank, tier_since, loyalty_ready, \
+    referral_state";
 
 pub async fn member(
     conn: &mut AnyConnection,

@@ -6,13 +6,14 @@
 
 use super::rules::{MerchantRules, RulesCache};
 use super::MemberRow;
-use super::{games, housekeeping, member, rejected, rewards, surveys};
+use super::{claims, games, housekeeping, member, rejected, rewards, surveys};
 use crate::store::entities;
 use crate::store::StoreError;
 use crate::store::WriteTx;
 use serde_json::Value;
 use sqlx::AnyConnection;
 use std::sync::Arc;
+use wallet_core::claim::ClaimCode;
 use wallet_core::fair_draw::ClientSeed;
 use wallet_core::loyalty::profile_set_birthday;
 use wallet_core::sync::{EntityKind, MembershipData, Mutation, MutationOutcome};
@@ -52,6 +53,7 @@ pub async fn apply(
             game(tx, rules, membership_id, now, game_step).await
         }
         Intent::RotateSeed => game(tx, rules, membership_id, now, Game::Rotate).await,
+        Intent::RedeemClaim { code } => redeem_claim(tx, rules, membership_id, &code, now).await,
     }
 }
 
@@ -158,6 +160,18 @@ async fn answer_survey(
     let (conn, batch) = tx.split();
     let (member, rules) = member_and_rules(conn, rules, membership_id).await?;
     surveys::answer(conn, batch, &rules, &member, invitation_id, answers, now).await
+}
+
+/// `claim.redeem {"code": "..."}`: see `claims::redeem`.
+async fn redeem_claim(
+    tx: &mut WriteTx<'_>,
+    rules: &RulesCache,
+    membership_id: &str,
+    code: &ClaimCode,
+    now: i64,
+) -> Result<MutationOutcome, StoreError> {
+    let (mut member, rules) = member_and_rules(tx, rules, membership_id).await?;
+    claims::redeem(tx, &rules, &mut member, code, now).await
 }
 
 /// The member a mutation is for and its merchant's rules: both exist for a membership that syncs.

@@ -8,7 +8,7 @@ use super::rules::MerchantRules;
 use super::stamps::{self, Stamped};
 use super::tiers::{self, Standing};
 use super::MemberRow;
-use super::{games, surveys};
+use super::{games, referrals, surveys};
 use crate::store::entities;
 use crate::store::{StoreError, WriteTx};
 use sqlx::FromRow;
@@ -58,7 +58,7 @@ pub async fn use_code_step(
     const SQL: &str = concat!(
         "UPDATE memberships SET last_used_step = $5 WHERE id = $1 AND last_used_step < $5 \
          RETURNING id, merchant_id, points_account_id, birthday_month, birthday_coupon_year, \
-         birthday_set_at, tier_rank, tier_since, loyalty_ready, ",
+         birthday_set_at, tier_rank, tier_since, loyalty_ready, referral_state, ",
         due_columns!("memberships"),
         ", (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
            WHERE membership_id = memberships.id AND created_at >= $3) AS stamps_today, \
@@ -257,6 +257,8 @@ pub async fn record_purchase(
     let tier = tiers::recompute(conn, batch, rules, &member.id, &current, now).await?;
     let survey_invited =
         surveys::invite_after_purchase(conn, batch, rules, &member.id, now).await?;
+    // A friend's referral waiting for this first purchase rewards both sides now.
+    referrals::on_purchase(conn, batch, rules, member, now).await?;
     let occasion = games::Occasion::Purchase { amount };
     let tickets = games::issue_for(conn, batch, rules, &member.id, occasion, now).await?;
     Ok(PurchaseEffects {

@@ -5,6 +5,7 @@
 use super::campaign_rule::{self, CampaignRule};
 use super::coupon_template;
 pub use super::coupon_template::{template, CouponTemplate};
+use super::referral_rule::{self, ReferralRule};
 use super::survey_rule::{self, SurveyRule};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
@@ -33,6 +34,8 @@ pub struct MerchantRules {
     pub survey: Option<SurveyRule>,
     /// The active game campaigns, by id.
     pub campaigns: Vec<CampaignRule>,
+    /// What referring a friend gives, if the merchant runs a referral program.
+    pub referral: Option<ReferralRule>,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +43,8 @@ pub struct MerchantInfo {
     pub id: String,
     pub name: LocalizedText,
     pub utc_offset_min: i32,
+    /// The join code (upper case), for the links the merchant's members share.
+    pub join_code: String,
     pub group: Option<GroupInfo>,
     /// The brands sharing the points: every merchant of the group, or this merchant alone.
     pub points_merchants: Vec<MerchantRef>,
@@ -149,6 +154,7 @@ struct MerchantRow {
     group_name_en: Option<String>,
     birthday_template_id: Option<String>,
     birthday_wait_days: i64,
+    join_code: String,
 }
 
 #[derive(FromRow)]
@@ -215,7 +221,7 @@ pub async fn load(
     let merchant: Option<MerchantRow> = sqlx::query_as(
         "SELECT m.id, m.name_zh, m.name_en, m.utc_offset_min, m.group_id, \
          g.name_zh AS group_name_zh, g.name_en AS group_name_en, m.birthday_template_id, \
-         m.birthday_wait_days \
+         m.birthday_wait_days, m.join_code \
          FROM merchants m LEFT JOIN merchant_groups g ON g.id = m.group_id WHERE m.id = $1",
     )
     .bind(merchant_id)
@@ -293,6 +299,14 @@ pub async fn load(
 
     let survey = survey_rule::load(conn, merchant_id, &templates, points.is_some()).await?;
     let campaigns = campaign_rule::load(conn, merchant_id, &templates, points.is_some()).await?;
+    let referral = referral_rule::load(
+        conn,
+        merchant_id,
+        &templates,
+        points.is_some(),
+        stamps.is_some(),
+    )
+    .await?;
     let birthday = merchant
         .birthday_template_id
         .as_ref()
@@ -304,6 +318,7 @@ pub async fn load(
             name: LocalizedText::new(merchant.name_zh, merchant.name_en),
             utc_offset_min: i32::try_from(merchant.utc_offset_min.clamp(-14 * 60, 14 * 60))
                 .unwrap_or(0),
+            join_code: merchant.join_code,
             group,
             points_merchants: points_merchants
                 .into_iter()
@@ -320,6 +335,7 @@ pub async fn load(
         birthday_wait_days: u32::try_from(merchant.birthday_wait_days.clamp(0, 366)).unwrap_or(0),
         survey,
         campaigns,
+        referral,
     }))
 }
 

@@ -142,6 +142,8 @@ pub struct NewMembership<'a> {
     /// Base32, as the wallet is given it.
     pub totp_secret: &'a str,
     pub member_since: i64,
+    /// The LINE user id (`sub`) of a verified LINE ID token.
+    pub line_user_id: Option<&'a str>,
 }
 
 /// Inserts the membership; `false` when its id is taken (the caller picks another).
@@ -150,14 +152,15 @@ pub async fn insert(
     membership: &NewMembership<'_>,
 ) -> Result<bool, StoreError> {
     let inserted = sqlx::query(
-        "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO memberships (id, merchant_id, token_hash, totp_secret, member_since, \
+         line_user_id) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(membership.id)
     .bind(membership.merchant_id)
     .bind(sha256_hex(membership.token))
     .bind(membership.totp_secret)
     .bind(membership.member_since)
+    .bind(membership.line_user_id)
     .execute(conn)
     .await
     .map_err(StoreError::from);

@@ -81,6 +81,28 @@ pub async fn by_id(db: &AnyPool, id: &str) -> Result<Option<MerchantRow>, StoreE
     .await?)
 }
 
+/// The merchant's join code (stored upper-cased), for the links and posters that name it.
+pub async fn join_code(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT join_code FROM merchants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Every merchant's id and join code, by id (the posters).
+pub async fn join_codes(db: &AnyPool) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT id, join_code FROM merchants ORDER BY id")
+            .fetch_all(db)
+            .await?,
+    )
+}
+
 /// Every cashier key starts with this, so a leaked one is recognisable.
 pub const CASHIER_KEY_PREFIX: &str = "mwk_";
 

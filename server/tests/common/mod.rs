@@ -174,11 +174,21 @@ impl TestApp {
     }
 
     pub async fn with_dist(dist: &Path) -> Self {
+        Self::configured(dist, |state| state).await
+    }
+
+    /// With the state as `configure` makes it (a LINE verifier, a public URL...).
+    pub async fn with_state(configure: impl FnOnce(AppState) -> AppState) -> Self {
+        Self::configured(Path::new("/nonexistent-wallet-dist"), configure).await
+    }
+
+    async fn configured(dist: &Path, configure: impl FnOnce(AppState) -> AppState) -> Self {
         let db = TestDb::create().await;
         let pool = db::connect(&db.url).await.expect("connect and migrate");
         demo::seed(&pool).await.expect("seed the demo merchants");
         let clock = Arc::new(ManualClock::new(START_TIME));
-        let app = router(AppState::new(pool.clone(), clock.clone()), dist);
+        let state = configure(AppState::new(pool.clone(), clock.clone()));
+        let app = router(state, dist);
         Self {
             app,
             clock,

@@ -7,10 +7,12 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wallet_core::cashier::{AdjustResponse, AdjustStamps, PurchaseResponse};
+use wallet_core::claim::ClaimData;
 use wallet_core::loyalty::{
     CouponData, LedgerEntryData, PointsBalanceData, RewardData, StampCardData, StampCardState,
     TierData,
 };
+use wallet_core::referral::ReferralData;
 use wallet_core::sync::{Change, EntityKind, Mutation, MutationOutcome, SyncResponse};
 
 pub const STEP: u64 = 30;
@@ -293,6 +295,13 @@ impl Snapshot {
         }
         for (id, reward) in self.all::<RewardData>(EntityKind::Reward) {
             assert!(reward.validate(), "reward {id}: {reward:?}");
+        }
+        for (id, claim) in self.all::<ClaimData>(EntityKind::Claim) {
+            assert!(claim.validate(), "claim {id}: {claim:?}");
+            assert_eq!(claim.code.as_str(), id, "a claim's id is its code");
+        }
+        for (id, referral) in self.all::<ReferralData>(EntityKind::Referral) {
+            assert!(referral.validate(), "referral {id}: {referral:?}");
         }
     }
 }

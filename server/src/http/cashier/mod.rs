@@ -5,7 +5,9 @@
 
 pub mod adjust;
 pub mod answers;
+pub mod claim_codes;
 pub mod member_code;
+pub mod poster;
 pub mod purchase;
 pub mod redeem;
 pub mod scan;
