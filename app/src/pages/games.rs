@@ -63,6 +63,53 @@ fn ticket_title(props: &Value, ticket_id: &str, chinese: bool) -> Option<String>
         .map(str::to_owned)
 }
 
+thread_local! {
+    /// Actions being queued right now, as "membership name args".
+    static QUEUEING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Queues `intent` unless the same action is being queued or already waits in the outbox: a
+/// ticket is played once and a seed revealed once however often the module asks. (The router
+/// can keep an earlier games page's listeners on the element, so one event may be heard more
+/// than once; this makes that harmless.)
+async fn queue_once(
+    engine: SyncEngine,
+    membership_id: &str,
+    intent: Intent,
+) -> Result<(), StorageError> {
+    let (name, args) = (intent.name(), intent.args());
+    let key = format!("{membership_id} {name} {args}");
+    let fresh = QUEUEING.with(|q| {
+        let mut q = q.borrow_mut();
+        let fresh = !q.contains(&key);
+        if fresh {
+            q.push(key.clone());
+        }
+        fresh
+    });
+    if !fresh {
+        return Ok(());
+    }
+    let result = async {
+        let waiting = outbox::pending(membership_id).await?;
+        if !waiting.iter().any(|m| m.name == name && m.args == args) {
+            engine.queue(membership_id, intent).await?;
+        }
+        Ok(())
+    }
+    .await;
+    QUEUEING.with(|q| q.borrow_mut().retain(|k| *k != key));
+    result
+}
+
+/// Where the module stands on this page: mounted once, then updated in place.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    NotMounted,
+    Mounting,
+    Mounted,
+}
+
 #[component]
 pub fn GamesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -79,7 +126,7 @@ pub fn GamesPage() -> impl IntoView {
     } else {
         format!("/m/{membership_id}/games")
     };
-    let mounted = RwSignal::new(false);
+    let phase = StoredValue::new(Phase::NotMounted);
 
     // The first read mounts the module; each later one (stored data changed) updates it in
     // place, so a wheel mid-spin or a half-scratched card is not drawn again.
@@ -98,16 +145,27 @@ pub fn GamesPage() -> impl IntoView {
                 if let Some(name) = ticket_title(&props, &ticket_id, chinese) {
                     title.set(name);
                 }
-                if mounted.get_untracked() {
-                    later::send(&element, "mw:games-update", &props);
-                    return;
+                match phase.get_value() {
+                    Phase::Mounted => {
+                        later::send(&element, "mw:games-update", &props);
+                        return;
+                    }
+                    // That mount hands over a fresh read when it is done.
+                    Phase::Mounting => return,
+                    Phase::NotMounted => phase.set_value(Phase::Mounting),
                 }
                 element.set_inner_html("");
-                match later::mount_games(&element, &props.to_string()).await {
-                    Ok(()) => mounted.set(true),
-                    Err(error) => {
-                        web_sys::console::error_1(&error);
-                        problem.set(Some(t_string!(i18n, games_load_failed)));
+                if let Err(error) = later::mount_games(&element, &props.to_string()).await {
+                    web_sys::console::error_1(&error);
+                    problem.set(Some(t_string!(i18n, games_load_failed)));
+                    phase.set_value(Phase::NotMounted);
+                    return;
+                }
+                phase.set_value(Phase::Mounted);
+                // Stored data may have changed while the module loaded.
+                if let Ok(fresh) = self::props(&membership_id, &ticket_id, chinese).await {
+                    if fresh != props {
+                        later::send(&element, "mw:games-update", &fresh);
                     }
                 }
             });
@@ -124,7 +182,7 @@ pub fn GamesPage() -> impl IntoView {
                     let membership_id = membership_id.clone();
                     leptos::task::spawn_local(async move {
                         // The revision bump that queueing makes sends the module fresh props.
-                        if let Err(error) = engine.queue(&membership_id, intent).await {
+                        if let Err(error) = queue_once(engine, &membership_id, intent).await {
                             problem.set(Some(not_saved(i18n, logged(error))));
                         }
                     });

@@ -18,8 +18,8 @@ use wallet_core::Intent;
 
 /// What the card and the coupon box show: every loyalty kind but the points ledger, which may be
 /// 10,000 entries long (reading and parsing those on every sync took a long task), and the shop's
-/// survey invitations and messages (one read, one view type for the whole card).
-const WITHOUT_LEDGER: [EntityKind; 7] = [
+/// survey invitations, messages and games (one read, one view type for the whole card).
+const WITHOUT_LEDGER: [EntityKind; 9] = [
     EntityKind::StampCard,
     EntityKind::PointsBalance,
     EntityKind::Tier,
@@ -27,6 +27,8 @@ const WITHOUT_LEDGER: [EntityKind; 7] = [
     EntityKind::Reward,
     EntityKind::Survey,
     EntityKind::Message,
+    EntityKind::Ticket,
+    EntityKind::DrawSeed,
 ];
 
 /// What a view reads.

@@ -45,7 +45,14 @@ fn drawn_of(seed_id: &str, tickets: &[Ticket]) -> usize {
 #[component]
 pub fn FairPlay(page: Page, seeds: Signal<Vec<Seed>>, rotating: Signal<bool>) -> impl IntoView {
     let words = page.words;
-    let rotate = move |_| page.send(ROTATE, &serde_json::json!({}));
+    // Asked once per page: the app shows "will be revealed" from the outbox next.
+    let asked = RwSignal::new(false);
+    let rotate = move |_| {
+        if !asked.get_untracked() {
+            asked.set(true);
+            page.send(ROTATE, &serde_json::json!({}));
+        }
+    };
     view! {
         <section class="fair-play" data-testid="fair-play">
             <h2>{words.fair_title}</h2>
@@ -71,7 +78,7 @@ pub fn FairPlay(page: Page, seeds: Signal<Vec<Seed>>, rotating: Signal<bool>) ->
                                     } else {
                                         view! {
                                             <button type="button" class="button wide" data-testid="seed-rotate"
-                                                disabled=drawn == 0 on:click=rotate>
+                                                disabled=move || drawn == 0 || asked.get() on:click=rotate>
                                                 {words.fair_rotate}
                                             </button>
                                         }.into_any()

@@ -108,7 +108,6 @@ impl Page {
 pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let props: GamesProps =
         serde_json::from_str(props).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    style::ensure();
     let words = words::for_language(props.chinese);
     let chinese = props.chinese;
     let view_name = props.view.clone();
@@ -129,28 +128,30 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     // The element, and with it the listener, goes with the page.
     updates.forget();
     let target = root.clone();
-    let handle = mount_to(root, move || {
-        let page = Page {
-            words,
-            chinese,
-            membership_id: StoredValue::new(membership_id),
-            tickets: Memo::new(move |_| state.with(tickets)),
-            target: StoredValue::new_local(target),
-        };
-        let rotating = Signal::derive(move || state.with(|s| s.rotating));
-        let seeds = Signal::derive(move || state.with(|s| s.seeds.clone()));
-        if view_name == "play" {
-            view! { <play::PlayTicket page ticket_id /> }.into_any()
-        } else {
-            view! {
-                <list::TicketList page />
-                <fairness::FairPlay page seeds=Signal::derive(move || fairness::seeds(&seeds.get())) rotating />
+    style::then(move || {
+        let handle = mount_to(root, move || {
+            let page = Page {
+                words,
+                chinese,
+                membership_id: StoredValue::new(membership_id),
+                tickets: Memo::new(move |_| state.with(tickets)),
+                target: StoredValue::new_local(target),
+            };
+            let rotating = Signal::derive(move || state.with(|s| s.rotating));
+            let seeds = Signal::derive(move || state.with(|s| s.seeds.clone()));
+            if view_name == "play" {
+                view! { <play::PlayTicket page ticket_id /> }.into_any()
+            } else {
+                view! {
+                    <list::TicketList page />
+                    <fairness::FairPlay page seeds=Signal::derive(move || fairness::seeds(&seeds.get())) rotating />
+                }
+                .into_any()
             }
-            .into_any()
-        }
+        });
+        // The app clears the element when its page goes.
+        handle.forget();
     });
-    // The app clears the element when its page goes.
-    handle.forget();
     Ok(())
 }
 
