@@ -8,7 +8,7 @@ use super::campaign_rule::CampaignRule;
 use super::gifts::{self, Gift};
 use super::rules::MerchantRules;
 use super::{rejected, MemberRow};
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{self, new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::secrets::random_bytes;
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
@@ -109,21 +109,31 @@ async fn issue(
         issued_at: now,
         played_at: None,
     };
-    sqlx::query(&format!(
-        "INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL, NULL, \
-         'waiting', $7, NULL)"
-    ))
-    .bind(&ticket.id)
-    .bind(membership_id)
-    .bind(&campaign.id)
-    .bind(&seed.id)
-    .bind(&ticket.prize_table)
-    .bind(&ticket.prizes)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    if let Some(client_seed) = seed.client_seed.as_deref().and_then(ClientSeed::parse) {
-        draw_ticket(conn, &seed, &client_seed, &mut ticket).await?;
+    let insert = Statement::new(
+        concat!(
+            "INSERT INTO tickets (id, membership_id, campaign_id, seed_id, nonce, prize_table, \
+             prizes, drawn, awarded, state, issued_at, played_at) ",
+            "VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL, NULL, 'waiting', $7, NULL)"
+        ),
+        vec![
+            Param::from(ticket.id.as_str()),
+            Param::from(membership_id),
+            Param::from(campaign.id.as_str()),
+            Param::from(seed.id.as_str()),
+            Param::from(ticket.prize_table.as_str()),
+            Param::from(ticket.prizes.as_str()),
+            Param::from(now),
+        ],
+    );
+    match seed.client_seed.as_deref().and_then(ClientSeed::parse) {
+        Some(client_seed) => {
+            entities::run(conn, &insert).await?;
+            draw_ticket(conn, &seed, &client_seed, &mut ticket).await?;
+        }
+        // A waiting ticket is not read again in this transaction (a seed's waiting tickets are
+        // read by `draw.set_client_seed` and `draw.rotate_seed`, which issue none): sent with
+        // the entity rows.
+        None => batch.defer(insert),
     }
     write_ticket(batch, campaign, &ticket)
 }

@@ -9,7 +9,7 @@ use super::stamps::{self, Stamped};
 use super::tiers::{self, Standing};
 use super::MemberRow;
 use super::{games, surveys};
-use crate::store::entities;
+use crate::store::entities::{self, Param, Statement};
 use crate::store::{StoreError, WriteTx};
 use sqlx::FromRow;
 use wallet_core::cashier::IssuedCoupon;
@@ -234,20 +234,25 @@ pub async fn record_purchase(
         _ => None,
     };
 
-    let purchase_id = entities::new_id("pu")?;
-    sqlx::query(
+    let purchase = Statement::new(
         "INSERT INTO purchases (id, membership_id, merchant_id, amount, stamps, points, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(purchase_id)
-    .bind(&member.id)
-    .bind(&member.merchant_id)
-    .bind(amount)
-    .bind(i64::from(grant.map_or(0, |g| g.granted)))
-    .bind(points.as_ref().map_or(0, |p| p.earned))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+        vec![
+            Param::from(entities::new_id("pu")?),
+            Param::from(member.id.as_str()),
+            Param::from(member.merchant_id.as_str()),
+            Param::from(amount),
+            Param::from(i64::from(grant.map_or(0, |g| g.granted))),
+            Param::from(points.as_ref().map_or(0, |p| p.earned)),
+            Param::from(now),
+        ],
+    );
+    if rules.tiers.is_empty() {
+        // Nothing after this reads purchases (the tier would): sent with the entity rows.
+        batch.defer(purchase);
+    } else {
+        entities::run(conn, &purchase).await?;
+    }
 
     let current = Standing {
         rank: member.tier_rank,

@@ -8,7 +8,7 @@ use super::gifts::{self, Gift, Given};
 use super::rules::MerchantRules;
 use super::survey_rule::SurveyRule;
 use super::{rejected, MemberRow};
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::{CouponSource, LedgerReason};
@@ -90,17 +90,18 @@ pub async fn invite_after_purchase(
         expires_at: now + survey.open_secs,
         state: "open".into(),
     };
-    sqlx::query(
+    // Nothing after it in a purchase reads invitations: sent with the entity rows.
+    batch.defer(Statement::new(
         "INSERT INTO survey_invitations (id, survey_id, membership_id, issued_at, expires_at, state) \
          VALUES ($1, $2, $3, $4, $5, 'open')",
-    )
-    .bind(&invitation.id)
-    .bind(&survey.id)
-    .bind(membership_id)
-    .bind(invitation.issued_at)
-    .bind(invitation.expires_at)
-    .execute(&mut *conn)
-    .await?;
+        vec![
+            Param::from(invitation.id.as_str()),
+            Param::from(survey.id.as_str()),
+            Param::from(membership_id),
+            Param::from(invitation.issued_at),
+            Param::from(invitation.expires_at),
+        ],
+    ));
     write_invitation(
         batch,
         survey,
