@@ -21,13 +21,13 @@ use wallet_core::loyalty_rules::{day_start, local_day};
 use wallet_core::sync::{EntityKind, MutationOutcome};
 
 #[derive(Clone, FromRow)]
-struct SeedRow {
-    id: String,
-    seed: String,
-    commitment: String,
-    client_seed: Option<String>,
-    created_at: i64,
-    revealed_at: Option<i64>,
+pub(super) struct SeedRow {
+    pub(super) id: String,
+    pub(super) seed: String,
+    pub(super) commitment: String,
+    pub(super) client_seed: Option<String>,
+    pub(super) created_at: i64,
+    pub(super) revealed_at: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -58,12 +58,15 @@ pub enum Occasion {
 }
 
 /// Gives the member the tickets the merchant's campaigns give for `occasion`. Returns how many.
-pub async fn issue_for(
+/// `known`: the member's current seed, if the caller read it already in this transaction
+/// (`Some(None)`: there is none).
+pub(super) async fn issue_for(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     rules: &MerchantRules,
     membership_id: &str,
     occasion: Occasion,
+    mut known: Option<Option<SeedRow>>,
     now: i64,
 ) -> Result<u32, StoreError> {
     let mut issued = 0;
@@ -76,7 +79,9 @@ pub async fn issue_for(
             Occasion::SurveyAnswered => campaign.tickets_per_survey,
         };
         for _ in 0..count {
-            issue(conn, batch, campaign, membership_id, now).await?;
+            // The seed the ticket took (made if there was none) is the current one after it.
+            let seed = issue(conn, batch, campaign, membership_id, known.take(), now).await?;
+            known = Some(Some(seed));
             issued += 1;
         }
     }
@@ -89,9 +94,14 @@ async fn issue(
     batch: &mut EntityBatch,
     campaign: &CampaignRule,
     membership_id: &str,
+    known: Option<Option<SeedRow>>,
     now: i64,
-) -> Result<(), StoreError> {
-    let seed = match current_seed(conn, membership_id).await? {
+) -> Result<SeedRow, StoreError> {
+    let current = match known {
+        Some(known) => known,
+        None => current_seed(conn, membership_id).await?,
+    };
+    let seed = match current {
         Some(seed) => seed,
         None => new_seed(conn, batch, membership_id, now).await?,
     };
@@ -135,7 +145,8 @@ async fn issue(
         // the entity rows.
         None => batch.defer(insert),
     }
-    write_ticket(batch, campaign, &ticket)
+    write_ticket(batch, campaign, &ticket)?;
+    Ok(seed)
 }
 
 /// Draws a waiting ticket with the seed's next nonce, and takes the drawn prize's stock: a prize
