@@ -12,4 +12,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build --quiet --profile server -p wallet-server --example cashier_purchase
-exec target/server/examples/cashier_purchase "$@"
+exec "${CARGO_TARGET_DIR:-target}/server/examples/cashier_purchase" "$@"

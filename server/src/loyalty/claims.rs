@@ -175,7 +175,7 @@ pub async fn redeem(
     let gift = match (campaign, &rules.stamps) {
         (Some(campaign), _) => {
             let (conn, batch) = tx.split();
-            let ticket_id = games::issue(conn, batch, campaign, &member.id, now).await?;
+            let (ticket_id, _) = games::issue(conn, batch, campaign, &member.id, None, now).await?;
             ClaimGift::Ticket {
                 campaign_id: campaign.id.clone(),
                 ticket_id: Some(ticket_id),

@@ -8,7 +8,7 @@ use super::campaign_rule::CampaignRule;
 use super::gifts::{self, Gift};
 use super::rules::MerchantRules;
 use super::{rejected, MemberRow};
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{self, new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::secrets::random_bytes;
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
@@ -21,13 +21,13 @@ use wallet_core::loyalty_rules::{day_start, local_day};
 use wallet_core::sync::{EntityKind, MutationOutcome};
 
 #[derive(Clone, FromRow)]
-struct SeedRow {
-    id: String,
-    seed: String,
-    commitment: String,
-    client_seed: Option<String>,
-    created_at: i64,
-    revealed_at: Option<i64>,
+pub(super) struct SeedRow {
+    pub(super) id: String,
+    pub(super) seed: String,
+    pub(super) commitment: String,
+    pub(super) client_seed: Option<String>,
+    pub(super) created_at: i64,
+    pub(super) revealed_at: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -58,12 +58,15 @@ pub enum Occasion {
 }
 
 /// Gives the member the tickets the merchant's campaigns give for `occasion`. Returns how many.
-pub async fn issue_for(
+/// `known`: the member's current seed, if the caller read it already in this transaction
+/// (`Some(None)`: there is none).
+pub(super) async fn issue_for(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     rules: &MerchantRules,
     membership_id: &str,
     occasion: Occasion,
+    mut known: Option<Option<SeedRow>>,
     now: i64,
 ) -> Result<u32, StoreError> {
     let mut issued = 0;
@@ -76,7 +79,9 @@ pub async fn issue_for(
             Occasion::SurveyAnswered => campaign.tickets_per_survey,
         };
         for _ in 0..count {
-            issue(conn, batch, campaign, membership_id, now).await?;
+            // The seed the ticket took (made if there was none) is the current one after it.
+            let (_, seed) = issue(conn, batch, campaign, membership_id, known.take(), now).await?;
+            known = Some(Some(seed));
             issued += 1;
         }
     }
@@ -84,15 +89,20 @@ pub async fn issue_for(
 }
 
 /// One ticket of `campaign`: drawn now if the member's seed has its client seed, else waiting.
-/// Returns its id.
-pub async fn issue(
+/// Returns its id and the seed it is drawn from (a purchase's next ticket reuses that).
+pub(super) async fn issue(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     campaign: &CampaignRule,
     membership_id: &str,
+    known: Option<Option<SeedRow>>,
     now: i64,
-) -> Result<String, StoreError> {
-    let seed = match current_seed(conn, membership_id).await? {
+) -> Result<(String, SeedRow), StoreError> {
+    let current = match known {
+        Some(known) => known,
+        None => current_seed(conn, membership_id).await?,
+    };
+    let seed = match current {
         Some(seed) => seed,
         None => new_seed(conn, batch, membership_id, now).await?,
     };
@@ -110,24 +120,34 @@ pub async fn issue(
         issued_at: now,
         played_at: None,
     };
-    sqlx::query(&format!(
-        "INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL, NULL, \
-         'waiting', $7, NULL)"
-    ))
-    .bind(&ticket.id)
-    .bind(membership_id)
-    .bind(&campaign.id)
-    .bind(&seed.id)
-    .bind(&ticket.prize_table)
-    .bind(&ticket.prizes)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    if let Some(client_seed) = seed.client_seed.as_deref().and_then(ClientSeed::parse) {
-        draw_ticket(conn, &seed, &client_seed, &mut ticket).await?;
+    let insert = Statement::new(
+        concat!(
+            "INSERT INTO tickets (id, membership_id, campaign_id, seed_id, nonce, prize_table, \
+             prizes, drawn, awarded, state, issued_at, played_at) ",
+            "VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL, NULL, 'waiting', $7, NULL)"
+        ),
+        vec![
+            Param::from(ticket.id.as_str()),
+            Param::from(membership_id),
+            Param::from(campaign.id.as_str()),
+            Param::from(seed.id.as_str()),
+            Param::from(ticket.prize_table.as_str()),
+            Param::from(ticket.prizes.as_str()),
+            Param::from(now),
+        ],
+    );
+    match seed.client_seed.as_deref().and_then(ClientSeed::parse) {
+        Some(client_seed) => {
+            entities::run(conn, &insert).await?;
+            draw_ticket(conn, &seed, &client_seed, &mut ticket).await?;
+        }
+        // A waiting ticket is not read again in this transaction (a seed's waiting tickets are
+        // read by `draw.set_client_seed` and `draw.rotate_seed`, which issue none): sent with
+        // the entity rows.
+        None => batch.defer(insert),
     }
     write_ticket(batch, campaign, &ticket)?;
-    Ok(ticket.id)
+    Ok((ticket.id, seed))
 }
 
 /// Draws a waiting ticket with the seed's next nonce, and takes the drawn prize's stock: a prize

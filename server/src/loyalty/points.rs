@@ -6,7 +6,7 @@
 //! writes, so the balance read and the balance written belong to the same moment.
 
 use super::rules::MerchantRules;
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::{LedgerEntryData, LedgerReason, PointsBalanceData, PointsExpiry};
@@ -216,26 +216,27 @@ async fn record(
     .await?;
     let id = new_id("le")?;
     let merchant = &rules.merchant;
-    sqlx::query(
+    // No statement of a transaction reads the entries it made: sent with the entity rows.
+    batch.defer(Statement::new(
         "INSERT INTO ledger_entries (id, account_id, seq, merchant_id, membership_id, reason, \
          points, balance_after, amount, note_zh, note_en, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(&id)
-    .bind(change.account_id)
-    .bind(seq)
-    .bind(&merchant.id)
-    .bind(change.membership_id)
-    .bind(change.reason.as_str().to_owned())
-    .bind(delta)
-    .bind(balance_after)
-    .bind(change.amount)
-    .bind(change.note.as_ref().map(|n| n.zh_tw.clone()))
-    .bind(change.note.as_ref().map(|n| n.en.clone()))
-    .bind(now)
-    .bind(expires_at)
-    .execute(&mut *conn)
-    .await?;
+        vec![
+            Param::from(id.as_str()),
+            Param::from(change.account_id),
+            Param::from(seq),
+            Param::from(merchant.id.as_str()),
+            Param::from(change.membership_id.map(str::to_owned)),
+            Param::from(change.reason.as_str()),
+            Param::from(delta),
+            Param::from(balance_after),
+            Param::from(change.amount),
+            Param::from(change.note.as_ref().map(|n| n.zh_tw.clone())),
+            Param::from(change.note.as_ref().map(|n| n.en.clone())),
+            Param::from(now),
+            Param::from(expires_at),
+        ],
+    ));
     let data = LedgerEntryData {
         account_id: change.account_id.to_owned(),
         seq,

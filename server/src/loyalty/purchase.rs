@@ -9,7 +9,7 @@ use super::stamps::{self, Stamped};
 use super::tiers::{self, Standing};
 use super::MemberRow;
 use super::{games, referrals, surveys};
-use crate::store::entities;
+use crate::store::entities::{self, Param, Statement};
 use crate::store::{StoreError, WriteTx};
 use sqlx::FromRow;
 use wallet_core::cashier::IssuedCoupon;
@@ -32,6 +32,32 @@ macro_rules! active_card {
             $column,
             " FROM stamp_cards c WHERE c.membership_id = memberships.id AND c.program_id = $4 \
              AND c.state = 'active' ORDER BY c.serial DESC LIMIT 1) AS card_",
+            $column
+        )
+    };
+}
+
+/// The member's last invitation to the merchant's survey (`$6`), as `surveys` reads it.
+macro_rules! last_invitation {
+    ($column:literal) => {
+        concat!(
+            "(SELECT i.",
+            $column,
+            " FROM survey_invitations i WHERE i.membership_id = memberships.id \
+             AND i.survey_id = $6 ORDER BY i.issued_at DESC LIMIT 1) AS invitation_",
+            $column
+        )
+    };
+}
+
+/// The member's current draw seed, as `games` reads it.
+macro_rules! current_seed {
+    ($column:literal) => {
+        concat!(
+            "(SELECT s.",
+            $column,
+            " FROM draw_seeds s WHERE s.membership_id = memberships.id \
+             AND s.revealed_at IS NULL ORDER BY s.created_at DESC, s.id LIMIT 1) AS seed_",
             $column
         )
     };
@@ -81,6 +107,26 @@ pub async fn use_code_step(
         active_card!("expires_at"),
         ", ",
         active_card!("completed_at"),
+        ", ",
+        last_invitation!("id"),
+        ", ",
+        last_invitation!("survey_id"),
+        ", ",
+        last_invitation!("issued_at"),
+        ", ",
+        last_invitation!("expires_at"),
+        ", ",
+        last_invitation!("state"),
+        ", ",
+        current_seed!("id"),
+        ", ",
+        current_seed!("seed"),
+        ", ",
+        current_seed!("commitment"),
+        ", ",
+        current_seed!("client_seed"),
+        ", ",
+        current_seed!("created_at"),
     );
     let offset = rules.merchant.utc_offset_min;
     let today_start = day_start(local_day(now, offset), offset);
@@ -91,6 +137,12 @@ pub async fn use_code_step(
         .bind(today_start)
         .bind(program_id)
         .bind(step)
+        .bind(
+            rules
+                .survey
+                .as_ref()
+                .map_or("", |survey| survey.id.as_str()),
+        )
         .fetch_optional(&mut **tx)
         .await?;
     Ok(row.map(|row| Buyer {
@@ -141,9 +193,42 @@ struct PurchaseContext {
     card_last_stamp_at: Option<i64>,
     card_expires_at: Option<i64>,
     card_completed_at: Option<i64>,
+    invitation_id: Option<String>,
+    invitation_survey_id: Option<String>,
+    invitation_issued_at: Option<i64>,
+    invitation_expires_at: Option<i64>,
+    invitation_state: Option<String>,
+    seed_id: Option<String>,
+    seed_seed: Option<String>,
+    seed_commitment: Option<String>,
+    seed_client_seed: Option<String>,
+    seed_created_at: Option<i64>,
 }
 
 impl PurchaseContext {
+    /// The last invitation to the merchant's survey, as read with the code's step.
+    fn last_invitation(&mut self) -> Option<surveys::InvitationRow> {
+        Some(surveys::InvitationRow {
+            id: self.invitation_id.take()?,
+            survey_id: self.invitation_survey_id.take()?,
+            issued_at: self.invitation_issued_at?,
+            expires_at: self.invitation_expires_at?,
+            state: self.invitation_state.take()?,
+        })
+    }
+
+    /// The current draw seed, as read with the code's step.
+    fn current_seed(&mut self) -> Option<games::SeedRow> {
+        Some(games::SeedRow {
+            id: self.seed_id.take()?,
+            seed: self.seed_seed.take()?,
+            commitment: self.seed_commitment.take()?,
+            client_seed: self.seed_client_seed.take(),
+            created_at: self.seed_created_at?,
+            revealed_at: None,
+        })
+    }
+
     fn card(&self, membership_id: &str, program_id: &str) -> Option<stamps::CardRow> {
         Some(stamps::CardRow {
             id: self.card_id.clone()?,
@@ -234,20 +319,25 @@ pub async fn record_purchase(
         _ => None,
     };
 
-    let purchase_id = entities::new_id("pu")?;
-    sqlx::query(
+    let purchase = Statement::new(
         "INSERT INTO purchases (id, membership_id, merchant_id, amount, stamps, points, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(purchase_id)
-    .bind(&member.id)
-    .bind(&member.merchant_id)
-    .bind(amount)
-    .bind(i64::from(grant.map_or(0, |g| g.granted)))
-    .bind(points.as_ref().map_or(0, |p| p.earned))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+        vec![
+            Param::from(entities::new_id("pu")?),
+            Param::from(member.id.as_str()),
+            Param::from(member.merchant_id.as_str()),
+            Param::from(amount),
+            Param::from(i64::from(grant.map_or(0, |g| g.granted))),
+            Param::from(points.as_ref().map_or(0, |p| p.earned)),
+            Param::from(now),
+        ],
+    );
+    if rules.tiers.is_empty() {
+        // Nothing after this reads purchases (the tier would): sent with the entity rows.
+        batch.defer(purchase);
+    } else {
+        entities::run(conn, &purchase).await?;
+    }
 
     let current = Standing {
         rank: member.tier_rank,
@@ -255,12 +345,17 @@ pub async fn record_purchase(
         spend_12m: 0,
     };
     let tier = tiers::recompute(conn, batch, rules, &member.id, &current, now).await?;
+    // Read with the code's step; nothing since wrote invitations or seeds.
+    let last_invitation = context.last_invitation();
     let survey_invited =
-        surveys::invite_after_purchase(conn, batch, rules, &member.id, now).await?;
+        surveys::invite_after_purchase(conn, batch, rules, &member.id, Some(last_invitation), now)
+            .await?;
     // A friend's referral waiting for this first purchase rewards both sides now.
     referrals::on_purchase(conn, batch, rules, member, now).await?;
     let occasion = games::Occasion::Purchase { amount };
-    let tickets = games::issue_for(conn, batch, rules, &member.id, occasion, now).await?;
+    let seed = context.current_seed();
+    let tickets =
+        games::issue_for(conn, batch, rules, &member.id, occasion, Some(seed), now).await?;
     Ok(PurchaseEffects {
         grant,
         stamped,

@@ -4,7 +4,7 @@
 
 use super::coupons::{self, NewCoupon};
 use super::rules::{MerchantRules, StampProgram};
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{self, new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::cashier::IssuedCoupon;
@@ -86,22 +86,26 @@ impl CardRow {
         Ok(())
     }
 
-    async fn save(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
-        sqlx::query(
+    fn save_statement(&self) -> Statement {
+        Statement::new(
             "UPDATE stamp_cards SET stamps = $1, stamps_reached = $2, state = $3, \
              first_stamp_at = $4, last_stamp_at = $5, expires_at = $6, completed_at = $7 \
              WHERE id = $8",
+            vec![
+                Param::from(self.stamps),
+                Param::from(self.stamps_reached),
+                Param::from(self.state.as_str()),
+                Param::from(self.first_stamp_at),
+                Param::from(self.last_stamp_at),
+                Param::from(self.expires_at),
+                Param::from(self.completed_at),
+                Param::from(self.id.as_str()),
+            ],
         )
-        .bind(self.stamps)
-        .bind(self.stamps_reached)
-        .bind(self.state.as_str())
-        .bind(self.first_stamp_at)
-        .bind(self.last_stamp_at)
-        .bind(self.expires_at)
-        .bind(self.completed_at)
-        .bind(&self.id)
-        .execute(conn)
-        .await?;
+    }
+
+    async fn save(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        entities::run(conn, &self.save_statement()).await?;
         Ok(())
     }
 }
@@ -335,7 +339,13 @@ pub async fn add_stamps(
             card.completed_at = Some(now);
             card.expires_at = None;
         }
-        card.save(conn).await?;
+        if fills.len() == 1 && card.state == StampCardState::Active {
+            // The card's last write in this transaction (no card follows it, and what runs after
+            // stamps reads no stamp card): sent with the entity rows.
+            batch.defer(card.save_statement());
+        } else {
+            card.save(conn).await?;
+        }
         card.write(batch, rules, program)?;
     }
     if card.state != StampCardState::Active {

@@ -8,7 +8,7 @@ use super::gifts::{self, Gift, Given};
 use super::rules::MerchantRules;
 use super::survey_rule::SurveyRule;
 use super::{rejected, MemberRow};
-use crate::store::entities::{new_id, to_data, Audience, EntityBatch};
+use crate::store::entities::{new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::{CouponSource, LedgerReason};
@@ -21,12 +21,12 @@ use wallet_core::sync::{EntityKind, MutationOutcome};
 use wallet_core::LocalizedText;
 
 #[derive(FromRow)]
-struct InvitationRow {
-    id: String,
-    survey_id: String,
-    issued_at: i64,
-    expires_at: i64,
-    state: String,
+pub(super) struct InvitationRow {
+    pub(super) id: String,
+    pub(super) survey_id: String,
+    pub(super) issued_at: i64,
+    pub(super) expires_at: i64,
+    pub(super) state: String,
 }
 
 impl InvitationRow {
@@ -43,25 +43,33 @@ const INVITATION_COLUMNS: &str = "id, survey_id, issued_at, expires_at, state";
 
 /// After a purchase: invites the member to the merchant's survey unless an invitation is still
 /// open, or (for a survey sent at most every N days) one was issued less than N days ago. An
-/// open invitation past its time is marked expired first. Returns whether it invited.
-pub async fn invite_after_purchase(
+/// open invitation past its time is marked expired first. Returns whether it invited. `known`:
+/// the member's last invitation to the merchant's survey, if the caller read it already in this
+/// transaction (`Some(None)`: there is none).
+pub(super) async fn invite_after_purchase(
     conn: &mut AnyConnection,
     batch: &mut EntityBatch,
     rules: &MerchantRules,
     membership_id: &str,
+    known: Option<Option<InvitationRow>>,
     now: i64,
 ) -> Result<bool, StoreError> {
     let Some(survey) = &rules.survey else {
         return Ok(false);
     };
-    let last: Option<InvitationRow> = sqlx::query_as(&format!(
-        "SELECT {INVITATION_COLUMNS} FROM survey_invitations \
-         WHERE membership_id = $1 AND survey_id = $2 ORDER BY issued_at DESC LIMIT 1"
-    ))
-    .bind(membership_id)
-    .bind(&survey.id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let last: Option<InvitationRow> = match known {
+        Some(known) => known.filter(|row| row.survey_id == survey.id),
+        None => {
+            sqlx::query_as(&format!(
+                "SELECT {INVITATION_COLUMNS} FROM survey_invitations \
+                 WHERE membership_id = $1 AND survey_id = $2 ORDER BY issued_at DESC LIMIT 1"
+            ))
+            .bind(membership_id)
+            .bind(&survey.id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
     if let Some(last) = &last {
         let open = last.state() == InvitationState::Open;
         if open && now < last.expires_at {
@@ -90,17 +98,18 @@ pub async fn invite_after_purchase(
         expires_at: now + survey.open_secs,
         state: "open".into(),
     };
-    sqlx::query(
+    // Nothing after it in a purchase reads invitations: sent with the entity rows.
+    batch.defer(Statement::new(
         "INSERT INTO survey_invitations (id, survey_id, membership_id, issued_at, expires_at, state) \
          VALUES ($1, $2, $3, $4, $5, 'open')",
-    )
-    .bind(&invitation.id)
-    .bind(&survey.id)
-    .bind(membership_id)
-    .bind(invitation.issued_at)
-    .bind(invitation.expires_at)
-    .execute(&mut *conn)
-    .await?;
+        vec![
+            Param::from(invitation.id.as_str()),
+            Param::from(survey.id.as_str()),
+            Param::from(membership_id),
+            Param::from(invitation.issued_at),
+            Param::from(invitation.expires_at),
+        ],
+    ));
     write_invitation(
         batch,
         survey,
@@ -220,7 +229,7 @@ pub async fn answer(
     )?;
     give_reward(conn, batch, rules, survey, member, now).await?;
     let occasion = games::Occasion::SurveyAnswered;
-    games::issue_for(conn, batch, rules, &member.id, occasion, now).await?;
+    games::issue_for(conn, batch, rules, &member.id, occasion, None, now).await?;
     if let Some(rating) = rating.filter(|r| *r <= survey.recovery_at_most) {
         let comment = first_text(&answers, survey);
         open_recovery_case(

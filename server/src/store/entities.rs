@@ -269,6 +269,136 @@ pub struct EntityBatch {
     writes: Vec<(Audience, EntityKind, String, Value)>,
     /// Memberships of points accounts the caller already knows (saves a query at `flush`).
     accounts: Vec<(String, Vec<String>)>,
+    /// Writes whose result no one reads, sent at `flush` before the entity rows (`defer`).
+    deferred: Vec<Statement>,
+}
+
+/// A parameter of a `Statement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Param {
+    fn from(value: i64) -> Self {
+        Self::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Param {
+    fn from(value: Option<i64>) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Self::Text(Some(value.to_owned()))
+    }
+}
+
+impl From<String> for Param {
+    fn from(value: String) -> Self {
+        Self::Text(Some(value))
+    }
+}
+
+impl From<Option<String>> for Param {
+    fn from(value: Option<String>) -> Self {
+        Self::Text(value)
+    }
+}
+
+/// One SQL statement (parameters `$1`..`$n`) and its parameters, to run later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: &'static str,
+    pub params: Vec<Param>,
+}
+
+impl Statement {
+    pub fn new(sql: &'static str, params: Vec<Param>) -> Self {
+        Self { sql, params }
+    }
+}
+
+/// Statements sent as one (SQLite runs them in order in one round trip to its thread): each
+/// statement's `$n` renumbered after the parameters before it.
+#[derive(Default)]
+struct Combined {
+    sql: String,
+    params: Vec<Param>,
+}
+
+impl Combined {
+    fn push(&mut self, statement: Statement) {
+        self.push_sql(statement.sql, statement.params);
+    }
+
+    fn push_sql(&mut self, sql: &str, params: Vec<Param>) {
+        if !self.sql.is_empty() {
+            self.sql.push_str("; ");
+        }
+        renumber_into(&mut self.sql, sql, self.params.len());
+        self.params.extend(params);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sql.is_empty()
+    }
+
+    fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        bind_all(sqlx::query(&self.sql), &self.params)
+    }
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    params: &'q [Param],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for param in params {
+        query = match param {
+            Param::Int(value) => query.bind(*value),
+            Param::Text(value) => query.bind(value.as_deref()),
+        };
+    }
+    query
+}
+
+/// `sql` with every `$n` as `$(n + offset)`, appended to `out` (our statements have no `$` in
+/// their string literals).
+fn renumber_into(out: &mut String, sql: &str, offset: usize) {
+    if offset == 0 {
+        out.push_str(sql);
+        return;
+    }
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut number = 0usize;
+        let mut digits = false;
+        while let Some(&(_, d)) = chars.peek() {
+            let Some(value) = d.to_digit(10) else { break };
+            number = number * 10 + value as usize;
+            digits = true;
+            chars.next();
+        }
+        if digits {
+            out.push_str(&(number + offset).to_string());
+        }
+    }
+}
+
+/// Runs a statement now.
+pub async fn run(conn: &mut AnyConnection, statement: &Statement) -> Result<u64, StoreError> {
+    Ok(bind_all(sqlx::query(statement.sql), &statement.params)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 impl EntityBatch {
@@ -295,7 +425,14 @@ impl EntityBatch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.writes.is_empty()
+        self.writes.is_empty() && self.deferred.is_empty()
+    }
+
+    /// Queues a write whose result no one reads, to be sent at `flush`, before the entity rows:
+    /// only for a row no statement of this transaction reads or writes again before `flush`
+    /// (it is not there until then). On SQLite it shares `flush`'s round trip.
+    pub fn defer(&mut self, statement: Statement) {
+        self.deferred.push(statement);
     }
 
     /// Tells `flush` which memberships share a points account, when the caller knows.
@@ -310,9 +447,66 @@ impl EntityBatch {
     /// else the versions in one statement and the rows per 100. A merchant-wide write is one
     /// `INSERT ... SELECT`.
     pub async fn flush(self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        self.flush_then(conn, None).await.map(drop)
+    }
+
+    /// `flush`, then `last` (an `INSERT ... RETURNING`, say) in the same round trip where the
+    /// database takes several statements at once (SQLite): the rows `last` returned.
+    pub async fn flush_then(
+        self,
+        conn: &mut AnyConnection,
+        last: Option<Statement>,
+    ) -> Result<usize, StoreError> {
+        let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+        let mut combined = Combined::default();
+        for statement in self.deferred {
+            if sqlite {
+                combined.push(statement);
+            } else {
+                run(conn, &statement).await?;
+            }
+        }
+        let writes = Self {
+            writes: self.writes,
+            accounts: self.accounts,
+            deferred: Vec::new(),
+        };
+        if let Some(entities) = writes.flush_entities(conn, sqlite).await? {
+            combined.push_sql(&entities.sql, entities.params);
+        } else if !combined.is_empty() {
+            combined.query().execute(&mut *conn).await?;
+            combined = Combined::default();
+        }
+        match last {
+            Some(last) if sqlite => combined.push(last),
+            Some(last) => {
+                if !combined.is_empty() {
+                    combined.query().execute(&mut *conn).await?;
+                }
+                let rows = bind_all(sqlx::query(last.sql), &last.params)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                return Ok(rows.len());
+            }
+            None => {}
+        }
+        if combined.is_empty() {
+            return Ok(0);
+        }
+        // Only `last` returns rows.
+        Ok(combined.query().fetch_all(&mut *conn).await?.len())
+    }
+
+    /// Stores the entity writes; on SQLite, when they fit one statement pair, returns it to be
+    /// sent with others instead.
+    async fn flush_entities(
+        self,
+        conn: &mut AnyConnection,
+        sqlite: bool,
+    ) -> Result<Option<Combined>, StoreError> {
         let count = self.writes.len();
         if count == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let mut rows = Vec::new();
         let mut merchant_wide = Vec::new();
@@ -348,7 +542,11 @@ impl EntityBatch {
             }
         }
         if merchant_wide.is_empty() && rows.len() <= STORE_CHUNK {
-            return store_rows_with_versions(conn, count, &rows).await;
+            if sqlite {
+                return Ok(Some(sqlite_rows_with_versions(count, &rows)));
+            }
+            store_rows_with_versions(conn, count, &rows).await?;
+            return Ok(None);
         }
         let last = next_versions(conn, count).await?;
         for (merchant_id, kind, id, back, data) in merchant_wide {
@@ -357,8 +555,31 @@ impl EntityBatch {
         for chunk in rows.chunks(STORE_CHUNK) {
             store_rows(conn, last, chunk).await?;
         }
-        Ok(())
+        Ok(None)
     }
+}
+
+/// SQLite's `store_rows_with_versions`, as statements to send with others: the versions as the
+/// counter stands after its update, the statement before.
+fn sqlite_rows_with_versions(count: usize, rows: &[Row]) -> Combined {
+    let values = row_values(rows.len(), 2, |back| {
+        format!("(SELECT version FROM sync_state WHERE id = 1) - {back}")
+    });
+    let sql = format!(
+        "UPDATE sync_state SET version = version + $1 WHERE id = 1; \
+         INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {values} \
+         {UPSERT}"
+    );
+    let mut params = Vec::with_capacity(1 + rows.len() * 5);
+    params.push(Param::from(i64::try_from(count).unwrap_or(i64::MAX)));
+    for (membership_id, kind, id, back, data) in rows {
+        params.push(Param::from(membership_id.as_str()));
+        params.push(Param::from(kind.as_str()));
+        params.push(Param::from(id.as_str()));
+        params.push(Param::from(*back));
+        params.push(Param::from(data.to_string()));
+    }
+    Combined { sql, params }
 }
 
 /// Rows per multi-row insert: 6 parameters each stays far below both databases' limits.
@@ -379,37 +600,23 @@ pub async fn next_versions(conn: &mut AnyConnection, count: usize) -> Result<i64
     Ok(last)
 }
 
-/// Takes `count` versions and stores the rows with theirs, in one round trip: on SQLite two
-/// statements sent as one, on PostgreSQL one statement (the counter's update as a data-modifying
-/// `WITH`).
+/// Takes `count` versions and stores the rows with theirs, in one statement on PostgreSQL (the
+/// counter's update as a data-modifying `WITH`); SQLite's is `sqlite_rows_with_versions`.
 async fn store_rows_with_versions(
     conn: &mut AnyConnection,
     count: usize,
     rows: &[Row],
 ) -> Result<(), StoreError> {
     let count = i64::try_from(count).unwrap_or(i64::MAX);
-    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
-    let sql = if sqlite {
-        // The versions as the counter stands after its update, the statement before.
-        let values = row_values(rows.len(), 2, |back| {
-            format!("(SELECT version FROM sync_state WHERE id = 1) - {back}")
-        });
-        format!(
-            "UPDATE sync_state SET version = version + $1 WHERE id = 1; \
-             INSERT INTO entities (membership_id, kind, id, version, deleted, data) VALUES {values} \
-             {UPSERT}"
-        )
-    } else {
-        let values = row_values(rows.len(), 2, |back| format!("CAST({back} AS BIGINT)"));
-        format!(
-            "WITH taken AS (UPDATE sync_state SET version = version + $1 WHERE id = 1 \
-             RETURNING version) \
-             INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
-             SELECT r.membership_id, r.kind, r.id, taken.version - r.back, 0, r.data \
-             FROM taken, (VALUES {values}) AS r (membership_id, kind, id, back, deleted, data) \
-             {UPSERT}"
-        )
-    };
+    let values = row_values(rows.len(), 2, |back| format!("CAST({back} AS BIGINT)"));
+    let sql = format!(
+        "WITH taken AS (UPDATE sync_state SET version = version + $1 WHERE id = 1 \
+         RETURNING version) \
+         INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
+         SELECT r.membership_id, r.kind, r.id, taken.version - r.back, 0, r.data \
+         FROM taken, (VALUES {values}) AS r (membership_id, kind, id, back, deleted, data) \
+         {UPSERT}"
+    );
     let mut query = sqlx::query(&sql).bind(count);
     for (membership_id, kind, id, back, data) in rows {
         query = query

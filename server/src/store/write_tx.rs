@@ -9,7 +9,7 @@
 //! versions are committed in the order they were given out (see `entities`). Entity writes are
 //! collected in the transaction's batch and stored by `commit` (or `flush`), each with its version.
 
-use super::entities::EntityBatch;
+use super::entities::{EntityBatch, Statement};
 use super::write_gate::{WriteGate, Writer};
 use super::StoreError;
 use sqlx::pool::PoolConnection;
@@ -69,6 +69,14 @@ impl<'s> WriteTx<'s> {
     pub async fn flush(&mut self) -> Result<(), StoreError> {
         std::mem::take(&mut self.batch)
             .flush(&mut self.writer)
+            .await
+    }
+
+    /// `flush`, then `last` in the same round trip where the database allows (SQLite): the rows
+    /// `last` returned (see `EntityBatch::flush_then`).
+    pub async fn flush_then(&mut self, last: Statement) -> Result<usize, StoreError> {
+        std::mem::take(&mut self.batch)
+            .flush_then(&mut self.writer, Some(last))
             .await
     }
 
