@@ -10,6 +10,8 @@
 #   warm-start.mjs         offline start from the service worker cache to a scannable QR, median
 #                          of 10, then again with the CPU slowed 4x
 #   card-first-visit.mjs   bytes fetched before the QR on a member card, first visit, brotli
+#   game-frames.mjs        frame times while scratching a card and spinning the wheel, 1x and 4x
+#                          (starts what it needs)
 #   startup-trace.mjs      where a 4x warm start's time goes, phase by phase, from a Chrome trace,
 #                          and whether the wasm came from V8's code cache
 #   sync-apply.sh, sync-roundtrip.sh, cashier-purchase.sh   (the sync and server figures; each
@@ -70,6 +72,7 @@ figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
 figure node bench/startup-trace.mjs "$url" --runs 3 --cpu 4
 figure node bench/card-first-visit.mjs --dist "$tmp/dist"
+figure node bench/game-frames.mjs
 kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 server_pid=""

@@ -166,8 +166,12 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|query| query.matches())
 }
 
-/// A prize's chance as the customer reads it, e.g. `12.5%` or `0.01%`.
+/// A prize's chance as the customer reads it, e.g. `12.5%`, `0.01%`, or `<0.01%` for a chance
+/// that is there but rounds to nothing (never a "0%" that is not true).
 pub fn percent(chance_ppm: u32) -> String {
+    if (1..100).contains(&chance_ppm) {
+        return "<0.01%".to_owned();
+    }
     let text = format!("{:.2}", f64::from(chance_ppm) / 10_000.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}%")

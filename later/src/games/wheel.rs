@@ -63,10 +63,12 @@ pub fn PrizeWheel(
             let (from, to) = (index as f64 * segment, (index + 1) as f64 * segment);
             let label = short(prize.label.get(page.chinese));
             let middle = from + segment / 2.0;
+            // Read from the rim inwards on the left half, so no label is upside down.
+            let (turn, along) = if middle > 180.0 { (middle + 90.0, -58) } else { (middle - 90.0, 58) };
             view! {
                 <g data-segment=index.to_string()>
                     <path d=sector(from, to) fill=FILLS[index % FILLS.len()] stroke="#1c1b1a" stroke-width="0.6"></path>
-                    <text transform=format!("rotate({:.3}) translate(58 0)", middle - 90.0)
+                    <text transform=format!("rotate({turn:.3}) translate({along} 0)")
                         text-anchor="middle" dominant-baseline="central" font-size="9" fill="#1c1b1a">
                         {label}
                     </text>

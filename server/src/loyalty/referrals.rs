@@ -195,6 +195,8 @@ pub async fn on_purchase(
     if member.referral_state.as_deref() != Some("pending") {
         return Ok(());
     }
+    // The gifts read what the purchase wrote (its stamp card, its points).
+    batch.run_deferred(conn).await?;
     let state = if rules.referral.is_some() {
         "rewarded"
     } else {

@@ -435,6 +435,16 @@ impl EntityBatch {
         self.deferred.push(statement);
     }
 
+    /// Sends the deferred writes now, in their order: for a step that reads rows a deferred write
+    /// holds (a friend's referral gift at the first purchase adds stamps to the card the purchase
+    /// just stamped, say).
+    pub async fn run_deferred(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        for statement in std::mem::take(&mut self.deferred) {
+            run(conn, &statement).await?;
+        }
+        Ok(())
+    }
+
     /// Tells `flush` which memberships share a points account, when the caller knows.
     pub fn know_account(&mut self, account_id: &str, memberships: Vec<String>) {
         self.accounts.retain(|(a, _)| a != account_id);
