@@ -273,3 +273,60 @@ async fn a_win_pays_out_once_and_plays_stop_at_the_daily_limit() {
         MutationOutcome::Applied
     );
 }
+
+#[tokio::test]
+async fn ending_a_campaign_reveals_the_seeds_of_its_players_and_issues_no_more_tickets() {
+    let app = TestApp::start().await;
+    let member = app.enroll("YAKINIKU").await;
+    set_client_seed(&app, &member, 1).await;
+    buy(&app, &member, 600, YAKINIKU.cashier_key).await; // a wheel ticket
+    let (old_id, committed) = current_seed(&app, &member).await;
+
+    let path = format!("/v1/cashier/campaigns/{WHEEL}/end");
+    let ended = cashier_post(&app, &path, json!({}), YAKINIKU.cashier_key, None).await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
+    assert_eq!(ended.json()["seeds_revealed"], 1);
+
+    // The member's seed is revealed without asking, and every draw of it checks out.
+    let after = snapshot(&app, &member).await;
+    let (_, revealed) = seeds(&after)
+        .into_iter()
+        .find(|(id, _)| *id == old_id)
+        .expect("the old seed");
+    let drawn: Vec<_> = tickets(&after)
+        .iter()
+        .filter(|(_, t)| t.seed_id == old_id)
+        .filter_map(|(_, t)| t.drawn_ticket())
+        .collect();
+    assert_eq!(drawn.len(), 1);
+    let client = ClientSeed::parse(CLIENT_SEED).unwrap();
+    let seed = revealed
+        .revealed_seed
+        .expect("revealed at the campaign's end");
+    assert!(verify_seed(&seed, &committed.commitment, &client, &drawn).all_verified());
+    assert_ne!(
+        current_seed(&app, &member).await.0,
+        old_id,
+        "a new seed committed"
+    );
+
+    // Ended twice: nothing more; and a purchase brings no ticket of it.
+    let again = cashier_post(&app, &path, json!({}), YAKINIKU.cashier_key, None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["seeds_revealed"], 0);
+    buy(&app, &member, 600, YAKINIKU.cashier_key).await;
+    assert_eq!(tickets(&snapshot(&app, &member).await).len(), 1);
+
+    // Another shop's key, or a campaign that does not exist: not found.
+    for (path, key) in [
+        (path.as_str(), BOOKS.cashier_key),
+        (
+            "/v1/cashier/campaigns/no-such-campaign/end",
+            YAKINIKU.cashier_key,
+        ),
+    ] {
+        let refused = cashier_post(&app, path, json!({}), key, None).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(refused.json()["error"]["code"], "campaign_unknown");
+    }
+}

@@ -65,6 +65,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             post(cashier::claim_codes::create),
         )
         .route("/v1/cashier/poster", get(cashier::poster::poster))
+        .route(
+            "/v1/cashier/campaigns/{id}/end",
+            post(cashier::campaign_end::end),
+        )
         .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))

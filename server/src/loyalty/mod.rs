@@ -8,6 +8,7 @@
 //! failure.
 
 pub mod adjust;
+pub mod campaign_end;
 pub mod campaign_rule;
 pub mod claims;
 pub mod coupon_template;

@@ -5,6 +5,7 @@
 
 pub mod adjust;
 pub mod answers;
+pub mod campaign_end;
 pub mod claim_codes;
 pub mod member_code;
 pub mod poster;
