@@ -55,4 +55,4 @@ while IFS= read -r -d '' f; do
 done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) ! -name sw.js -print0)
 echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$total_br")"
 echo "[build-app]   a member card's QR (html+css+counter), brotli: $(kb "$card_br")"
-echo "[build-app]   features loaded later (wallet-later, the survey form), brotli: $(kb "$later_br")"
+echo "[build-app]   features loaded later (wallet-later: the survey form, the games), brotli: $(kb "$later_br")"

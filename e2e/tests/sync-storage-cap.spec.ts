@@ -25,7 +25,7 @@ type Stored = { membership_id: string; kind: string; id: string; data?: unknown 
  * counts them (id, kind, and `data` as JSON). */
 async function usageOf(page: Page, membershipId: string) {
   const mine = (await storeRecords<Stored>(page, 'entities')).filter((e) => e.membership_id === membershipId);
-  const known = ['membership', 'merchant', 'stamp_card', 'points_balance', 'ledger_entry', 'tier', 'coupon', 'reward', 'survey', 'ticket', 'message', 'draw_seed'];
+  const known = ['membership', 'merchant', 'stamp_card', 'points_balance', 'ledger_entry', 'tier', 'coupon', 'reward', 'survey', 'ticket', 'message', 'draw_seed', 'claim', 'referral'];
   return {
     unknownKinds: mine.filter((e) => !known.includes(e.kind)).length,
     bytes: mine.reduce((sum, e) => sum + e.id.length + e.kind.length + (e.data == null ? 0 : Buffer.byteLength(JSON.stringify(e.data))), 0),
