@@ -330,3 +330,44 @@ async fn ending_a_campaign_reveals_the_seeds_of_its_players_and_issues_no_more_t
         assert_eq!(refused.json()["error"]["code"], "campaign_unknown");
     }
 }
+
+#[tokio::test]
+async fn a_campaign_grant_gives_every_member_one_ticket_once_per_request() {
+    let app = TestApp::start().await;
+    let first = app.enroll("YAKINIKU").await;
+    let second = app.enroll("YAKINIKU").await;
+    let bookworm = app.enroll("BOOKS").await;
+    set_client_seed(&app, &first, 1).await;
+
+    let path = format!("/v1/cashier/campaigns/{WHEEL}/grant");
+    let body = json!({ "request_id": "grant-opening-day" });
+    let granted = cashier_post(&app, &path, body.clone(), YAKINIKU.cashier_key, None).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+    assert_eq!(granted.json()["tickets_issued"], 2);
+    // Sent again (a lost answer): the same answer, no second round of tickets.
+    let again = cashier_post(&app, &path, body, YAKINIKU.cashier_key, None).await;
+    assert_eq!(again.json()["tickets_issued"], 2);
+
+    // Drawn for the member whose seed has its client seed, waiting for the other; none for
+    // another shop's member.
+    let first_tickets = tickets(&snapshot(&app, &first).await);
+    let second_tickets = tickets(&snapshot(&app, &second).await);
+    assert_eq!(first_tickets.len(), 1);
+    assert_eq!(first_tickets[0].1.state, TicketState::Ready);
+    assert_eq!(first_tickets[0].1.campaign_id, WHEEL);
+    assert_eq!(second_tickets.len(), 1);
+    assert_eq!(second_tickets[0].1.state, TicketState::Waiting);
+    assert!(tickets(&snapshot(&app, &bookworm).await).is_empty());
+
+    let unknown = json!({ "request_id": "grant-nothing" });
+    let refused = cashier_post(
+        &app,
+        "/v1/cashier/campaigns/no-such-campaign/grant",
+        unknown,
+        YAKINIKU.cashier_key,
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(refused.json()["error"]["code"], "campaign_unknown");
+}

@@ -69,6 +69,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             "/v1/cashier/campaigns/{id}/end",
             post(cashier::campaign_end::end),
         )
+        .route(
+            "/v1/cashier/campaigns/{id}/grant",
+            post(cashier::campaign_grant::grant),
+        )
         .route("/v1/sync", post(sync::sync))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))

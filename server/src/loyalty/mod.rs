@@ -9,6 +9,7 @@
 
 pub mod adjust;
 pub mod campaign_end;
+pub mod campaign_grant;
 pub mod campaign_rule;
 pub mod claims;
 pub mod coupon_template;

@@ -6,6 +6,7 @@
 pub mod adjust;
 pub mod answers;
 pub mod campaign_end;
+pub mod campaign_grant;
 pub mod claim_codes;
 pub mod member_code;
 pub mod poster;
