@@ -63,45 +63,6 @@ fn ticket_title(props: &Value, ticket_id: &str, chinese: bool) -> Option<String>
         .map(str::to_owned)
 }
 
-thread_local! {
-    /// Actions being queued right now, as "membership name args".
-    static QUEUEING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Queues `intent` unless the same action is being queued or already waits in the outbox: a
-/// ticket is played once and a seed revealed once however often the module asks. (The router
-/// can keep an earlier games page's listeners on the element, so one event may be heard more
-/// than once; this makes that harmless.)
-async fn queue_once(
-    engine: SyncEngine,
-    membership_id: &str,
-    intent: Intent,
-) -> Result<(), StorageError> {
-    let (name, args) = (intent.name(), intent.args());
-    let key = format!("{membership_id} {name} {args}");
-    let fresh = QUEUEING.with(|q| {
-        let mut q = q.borrow_mut();
-        let fresh = !q.contains(&key);
-        if fresh {
-            q.push(key.clone());
-        }
-        fresh
-    });
-    if !fresh {
-        return Ok(());
-    }
-    let result = async {
-        let waiting = outbox::pending(membership_id).await?;
-        if !waiting.iter().any(|m| m.name == name && m.args == args) {
-            engine.queue(membership_id, intent).await?;
-        }
-        Ok(())
-    }
-    .await;
-    QUEUEING.with(|q| q.borrow_mut().retain(|k| *k != key));
-    result
-}
-
 /// Where the module stands on this page: mounted once, then updated in place.
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {
@@ -127,6 +88,8 @@ pub fn GamesPage() -> impl IntoView {
         format!("/m/{membership_id}/games")
     };
     let phase = StoredValue::new(Phase::NotMounted);
+    // Stored data changed while the module was loading: hand over a fresh read once it is up.
+    let missed = StoredValue::new(false);
 
     // The first read mounts the module; each later one (stored data changed) updates it in
     // place, so a wheel mid-spin or a half-scratched card is not drawn again.
@@ -150,8 +113,10 @@ pub fn GamesPage() -> impl IntoView {
                         later::send(&element, "mw:games-update", &props);
                         return;
                     }
-                    // That mount hands over a fresh read when it is done.
-                    Phase::Mounting => return,
+                    Phase::Mounting => {
+                        missed.set_value(true);
+                        return;
+                    }
                     Phase::NotMounted => phase.set_value(Phase::Mounting),
                 }
                 element.set_inner_html("");
@@ -162,9 +127,9 @@ pub fn GamesPage() -> impl IntoView {
                     return;
                 }
                 phase.set_value(Phase::Mounted);
-                // Stored data may have changed while the module loaded.
-                if let Ok(fresh) = self::props(&membership_id, &ticket_id, chinese).await {
-                    if fresh != props {
+                if missed.get_value() {
+                    missed.set_value(false);
+                    if let Ok(fresh) = self::props(&membership_id, &ticket_id, chinese).await {
                         later::send(&element, "mw:games-update", &fresh);
                     }
                 }
@@ -182,7 +147,7 @@ pub fn GamesPage() -> impl IntoView {
                     let membership_id = membership_id.clone();
                     leptos::task::spawn_local(async move {
                         // The revision bump that queueing makes sends the module fresh props.
-                        if let Err(error) = queue_once(engine, &membership_id, intent).await {
+                        if let Err(error) = engine.queue(&membership_id, intent).await {
                             problem.set(Some(not_saved(i18n, logged(error))));
                         }
                     });

@@ -54,12 +54,20 @@ pub async fn mount_games(root: &web_sys::HtmlElement, props: &str) -> Result<(),
 }
 
 /// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
-/// `element`, for as long as the page.
+/// `element`, for as long as the page. One handler per element and event name: a page that
+/// listens again (the router may hand a new page the element of an earlier one) replaces the
+/// earlier handler, so an event is heard once.
 pub fn listen(
     element: &web_sys::HtmlElement,
     name: &str,
     handler: impl Fn(serde_json::Value) + 'static,
 ) {
+    let slot = JsValue::from_str(&format!("__mw_listener_{name}"));
+    if let Ok(earlier) = js_sys::Reflect::get(element, &slot) {
+        if let Some(earlier) = earlier.dyn_ref::<js_sys::Function>() {
+            let _ = element.remove_event_listener_with_callback(name, earlier);
+        }
+    }
     let listener =
         Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
             let detail = event
@@ -71,6 +79,7 @@ pub fn listen(
             }
         });
     let _ = element.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    let _ = js_sys::Reflect::set(element, &slot, listener.as_ref());
     // The element, and with it the listener, goes with the page.
     listener.forget();
 }

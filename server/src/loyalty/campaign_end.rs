@@ -7,23 +7,14 @@ use super::member;
 use super::rules::MerchantRules;
 use crate::store::{StoreError, WriteTx};
 
-/// What ending a campaign did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ended {
-    /// The merchant runs no campaign with this id.
-    Unknown,
-    /// Ended now; the seeds of this many members were revealed.
-    Now { seeds_revealed: usize },
-    /// Ended before: nothing changed.
-    Already,
-}
-
+/// Ends `campaign_id` in the caller's transaction. `None`: the merchant runs no campaign with
+/// this id. Else the number of members whose seed this revealed (0 when it had ended before).
 pub async fn end_campaign(
     tx: &mut WriteTx<'_>,
     rules: &MerchantRules,
     campaign_id: &str,
     now: i64,
-) -> Result<Ended, StoreError> {
+) -> Result<Option<usize>, StoreError> {
     let (conn, batch) = tx.split();
     let active: Option<i64> =
         sqlx::query_scalar("SELECT active FROM campaigns WHERE id = $1 AND merchant_id = $2")
@@ -32,8 +23,8 @@ pub async fn end_campaign(
             .fetch_optional(&mut *conn)
             .await?;
     match active {
-        None => return Ok(Ended::Unknown),
-        Some(0) => return Ok(Ended::Already),
+        None => return Ok(None),
+        Some(0) => return Ok(Some(0)),
         Some(_) => {}
     }
     sqlx::query("UPDATE campaigns SET active = 0 WHERE id = $1")
@@ -57,5 +48,5 @@ pub async fn end_campaign(
             seeds_revealed += 1;
         }
     }
-    Ok(Ended::Now { seeds_revealed })
+    Ok(Some(seeds_revealed))
 }

@@ -71,11 +71,7 @@ pub async fn adjust(
     if let Some(stored) = cashier.replay_earlier(&state, &mut conn, &claim).await? {
         return Ok(stored);
     }
-    let rules = state
-        .rules
-        .get(&mut conn, merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+    let rules = cashier.rules(&state, &mut conn).await?;
     let now = state.now();
 
     let mut tx = state.store.write_after(conn).await?;

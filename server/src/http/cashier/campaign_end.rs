@@ -5,9 +5,8 @@
 use super::claim_codes::CAMPAIGN_UNKNOWN;
 use super::Cashier;
 use crate::http::error::ApiError;
-use crate::loyalty::campaign_end::{end_campaign, Ended};
+use crate::loyalty::campaign_end::end_campaign;
 use crate::state::AppState;
-use crate::store::merchants;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -25,27 +24,16 @@ pub async fn end(
     cashier: Cashier,
     Path(campaign_id): Path<String>,
 ) -> Result<Json<CampaignEnded>, ApiError> {
-    let merchant_id = cashier.merchant_id.as_str();
-    let mut conn = state.store.read().await?;
-    let checked = merchants::cashier_key_checked(&mut conn, merchant_id, &cashier.key_hash).await?;
-    cashier.still_valid(&state, checked)?;
-    let rules = state
-        .rules
-        .get(&mut conn, merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+    let mut conn = cashier.checked_read(&state).await?;
+    let rules = cashier.rules(&state, &mut conn).await?;
     let now = state.now();
     let mut tx = state.store.write_after(conn).await?;
-    let seeds_revealed = match end_campaign(&mut tx, &rules, &campaign_id, now).await? {
-        Ended::Unknown => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                CAMPAIGN_UNKNOWN,
-                "this shop runs no game campaign with this id",
-            ))
-        }
-        Ended::Now { seeds_revealed } => seeds_revealed,
-        Ended::Already => 0,
+    let Some(seeds_revealed) = end_campaign(&mut tx, &rules, &campaign_id, now).await? else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            CAMPAIGN_UNKNOWN,
+            "this shop runs no game campaign with this id",
+        ));
     };
     tx.commit().await?;
     // Purchases read the campaigns from the rules: the ended one goes at once, not in a few

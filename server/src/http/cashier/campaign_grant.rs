@@ -40,18 +40,13 @@ pub async fn grant(
     ApiJson(request): ApiJson<GrantRequest>,
 ) -> Result<Response, ApiError> {
     let request_id = answers::request_id(&headers, request.request_id.as_deref())?;
-    let merchant_id = cashier.merchant_id.as_str();
     let fingerprint = format!("{ENDPOINT}:{campaign_id}");
     let claim = cashier.claim(&request_id, ENDPOINT, &fingerprint);
     let mut conn = state.store.read().await?;
     if let Some(stored) = cashier.replay_earlier(&state, &mut conn, &claim).await? {
         return Ok(stored);
     }
-    let rules = state
-        .rules
-        .get(&mut conn, merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+    let rules = cashier.rules(&state, &mut conn).await?;
     let now = state.now();
     let mut tx = state.store.write_after(conn).await?;
     let Some(tickets_issued) = grant_to_all(&mut tx, &rules, &campaign_id, now).await? else {

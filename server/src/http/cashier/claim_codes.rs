@@ -27,14 +27,8 @@ pub async fn create(
         return Err(ApiError::bad_request(problem));
     }
     let merchant_id = cashier.merchant_id.as_str();
-    let mut conn = state.store.read().await?;
-    let checked = merchants::cashier_key_checked(&mut conn, merchant_id, &cashier.key_hash).await?;
-    cashier.still_valid(&state, checked)?;
-    let rules = state
-        .rules
-        .get(&mut conn, merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+    let mut conn = cashier.checked_read(&state).await?;
+    let rules = cashier.rules(&state, &mut conn).await?;
     let join_code = merchants::join_code(&mut conn, merchant_id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no join code")))?;

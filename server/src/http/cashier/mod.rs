@@ -20,15 +20,18 @@ pub use answers::REPLAYED_HEADER;
 use super::auth::bearer_token;
 use super::client_address::client_key_of;
 use super::error::ApiError;
+use crate::loyalty::rules::MerchantRules;
 use crate::state::AppState;
 use crate::store::idempotency::{self, Claim};
 use crate::store::secrets::sha256_hex;
-use crate::store::KeyChecked;
+use crate::store::{merchants, KeyChecked};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
-use sqlx::AnyConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
+use std::sync::Arc;
 use wallet_core::protocol::error_code;
 use wallet_core::MemberCode;
 
@@ -71,6 +74,30 @@ impl Cashier {
             idempotency::stored_for_key(conn, claim.merchant_id, &self.key_hash, claim.request_id);
         let earlier = self.still_valid(state, read.await?)?;
         answers::replay(earlier, claim)
+    }
+
+    /// The first read of a request that stores no answer (results, a poster, a campaign's end):
+    /// a connection, with the key checked on it.
+    pub async fn checked_read(&self, state: &AppState) -> Result<PoolConnection<Any>, ApiError> {
+        let mut conn = state.store.read().await?;
+        let checked =
+            merchants::cashier_key_checked(&mut conn, &self.merchant_id, &self.key_hash).await?;
+        self.still_valid(state, checked)?;
+        Ok(conn)
+    }
+
+    /// The merchant's rules (`loyalty::rules`, cached a few seconds).
+    pub async fn rules(
+        &self,
+        state: &AppState,
+        conn: &mut AnyConnection,
+    ) -> Result<Arc<MerchantRules>, ApiError> {
+        let merchant_id = &self.merchant_id;
+        state
+            .rules
+            .get(conn, merchant_id)
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))
     }
 
     /// `Err(401)` when the first read found the key revoked or replaced since it was cached;

@@ -5,16 +5,12 @@ use super::Cashier;
 use crate::http::error::ApiError;
 use crate::loyalty::poster;
 use crate::state::AppState;
-use crate::store::merchants;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 pub async fn poster(State(state): State<AppState>, cashier: Cashier) -> Result<Response, ApiError> {
-    let mut conn = state.store.read().await?;
-    let checked =
-        merchants::cashier_key_checked(&mut conn, &cashier.merchant_id, &cashier.key_hash).await?;
-    cashier.still_valid(&state, checked)?;
+    let conn = cashier.checked_read(&state).await?;
     drop(conn);
     let svg = poster::of_merchant(&state.store.pool, &state.public_url, &cashier.merchant_id)
         .await?

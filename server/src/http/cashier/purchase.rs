@@ -73,11 +73,7 @@ pub async fn purchase(
             return Err(refuse(&state, &cashier, &member_code, clock, refusal));
         }
     };
-    let rules = state
-        .rules
-        .get(&mut conn, merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("merchant {merchant_id} has no row")))?;
+    let rules = cashier.rules(&state, &mut conn).await?;
 
     let mut tx = state.store.write_after(conn).await?;
     let membership_id = checked.membership_id.as_str();
