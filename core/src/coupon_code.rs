@@ -9,6 +9,7 @@
 //! once. The 60 random bits make it unguessable; the issuer's conditional write makes it single use.
 
 use crate::model::CROCKFORD;
+use crate::short_code;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -117,14 +118,8 @@ impl CouponCode {
 
     /// A person typing reads `0` as `O` and `1` as `I` or `L`: Crockford's decoding forgives that.
     fn parse_typed(input: &str) -> Result<Self, CouponCodeError> {
-        let code: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-            .map(|c| match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                other => other,
-            })
+        let code: String = short_code::without_separators(input)
+            .map(short_code::forgiving)
             .collect();
         Self::from_canonical(&code).ok_or(CouponCodeError::NotACouponCode)
     }

@@ -6,6 +6,7 @@
 //! `7K3D 9QX2 M4PA 492 039`. docs/protocol.md is the normative description.
 
 use crate::model::{MembershipId, CROCKFORD, MEMBERSHIP_ID_LEN};
+use crate::short_code;
 use std::fmt;
 
 pub const PREFIX: &str = "MW";
@@ -96,23 +97,13 @@ impl MemberCode {
 
     /// A person typing reads `0` as `O` and `1` as `I` or `L`: Crockford's decoding forgives that.
     fn parse_typed(input: &str) -> Result<Self, MemberCodeError> {
-        let compact: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-            .collect();
+        let compact: String = short_code::without_separators(input).collect();
         if compact.len() <= MEMBERSHIP_ID_LEN || !compact.bytes().all(|b| b.is_ascii_alphanumeric())
         {
             return Err(MemberCodeError::NotAMemberCode);
         }
         let (id_part, code) = compact.split_at(MEMBERSHIP_ID_LEN);
-        let id: String = id_part
-            .chars()
-            .map(|c| match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                other => other,
-            })
-            .collect();
+        let id: String = id_part.chars().map(short_code::forgiving).collect();
         if !id.bytes().all(|b| CROCKFORD.contains(&b)) {
             return Err(MemberCodeError::BadMembershipId);
         }

@@ -17,17 +17,25 @@ pub fn read_forgiving(input: &str, len: usize) -> Option<String> {
     if input.len() > len * 3 + 8 {
         return None;
     }
-    let code: String = input
-        .trim()
+    let code: String = without_separators(input.trim()).map(forgiving).collect();
+    (code.len() == len && code.bytes().all(|b| CROCKFORD.contains(&b))).then_some(code)
+}
+
+/// What a person typed without the separators they may add: spaces, hyphens, ideographic spaces.
+pub fn without_separators(input: &str) -> impl Iterator<Item = char> + '_ {
+    input
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            other => other,
-        })
-        .collect();
-    (code.len() == len && code.bytes().all(|b| CROCKFORD.contains(&b))).then_some(code)
+}
+
+/// One typed character in upper case, with Crockford's forgiveness: `O` is `0`, `I` and `L` are
+/// `1` (a person reads them alike).
+pub fn forgiving(c: char) -> char {
+    match c.to_ascii_uppercase() {
+        'O' => '0',
+        'I' | 'L' => '1',
+        other => other,
+    }
 }
 
 /// `K7Q2 M4PA 9X3D`: groups of four, as a person reads it aloud.
