@@ -78,7 +78,10 @@ test('points exchanged offline are pending, then become a coupon; the balance dr
   });
   await page.reload();
   await expect(page.getByTestId('expiring')).toContainText('抹茶冰淇淋');
-  expect(await page.evaluate(() => (window as any).__stripWithList), 'the strip is there when the list appears').toBe(true);
+  // The strip may be drawn before the list (it reads less): wait until the list has appeared.
+  await expect
+    .poll(() => page.evaluate(() => (window as any).__stripWithList), { message: 'the strip is there when the list appears' })
+    .toBe(true);
 });
 
 test('two cashiers redeem one coupon at the same moment: one succeeds, one hears it is used', async ({ page, context, baseURL }) => {
