@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
-use wallet_core::loyalty::LinkedEnrollRequest;
+use wallet_core::loyalty::EnrollBody;
 use wallet_core::protocol::{error_code, EnrollResponse, ErrorBody};
 use wallet_core::sync::{SyncRequest, SyncResponse};
 use wallet_core::IssuerUrl;
@@ -48,18 +48,11 @@ impl fmt::Display for IssuerError {
     }
 }
 
-/// `link_tokens`: the tokens of memberships the wallet already holds at this same issuer, so a
-/// brand of the same merchant group can share their points (an issuer without groups ignores them).
-pub async fn enroll(
-    issuer: &IssuerUrl,
-    join_code: &str,
-    link_tokens: Vec<String>,
-) -> Result<EnrollResponse, IssuerError> {
-    let request = LinkedEnrollRequest {
-        join_code: join_code.to_owned(),
-        link_tokens,
-    };
-    let response: EnrollResponse = post_json(&issuer.endpoint("enroll"), None, &request).await?;
+/// `body.link_tokens`: the tokens of memberships the wallet already holds at this same issuer, so
+/// a brand of the same merchant group can share their points (an issuer without groups ignores
+/// them); `referral_code` and `line_id_token` as the join came with them (protocol.md §4.3, §16).
+pub async fn enroll(issuer: &IssuerUrl, body: &EnrollBody) -> Result<EnrollResponse, IssuerError> {
+    let response: EnrollResponse = post_json(&issuer.endpoint("enroll"), None, body).await?;
     // A membership we cannot show or compute a code for is no membership.
     response.validate().map_err(|_| IssuerError::Garbage)?;
     Ok(response)

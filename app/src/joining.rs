@@ -5,8 +5,9 @@ use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::state::WalletState;
 use leptos::prelude::*;
-use wallet_core::loyalty::MAX_LINK_TOKENS;
+use wallet_core::loyalty::{EnrollBody, MAX_LINK_TOKENS};
 use wallet_core::protocol::error_code;
+use wallet_core::referral::{error_code as referral_error, ReferralCode};
 use wallet_core::{JoinLinkError, JoinRequest, MembershipId};
 
 /// Why joining did not happen. In every case nothing was stored.
@@ -24,6 +25,22 @@ pub enum JoinFailure {
     TooMany,
     Storage,
     Conflict,
+    /// The link's `ref=` is not a referral code.
+    BadReferral,
+    /// The friend's referral code is no member's of this shop.
+    ReferralUnknown,
+    /// The referral code is one of this wallet's own memberships.
+    ReferralSelf,
+    /// In LINE: the issuer did not accept LINE's sign-in (expired or not LINE's).
+    LineSignIn,
+}
+
+/// What a join carries besides the link: a friend's referral code (`ref=` in the link), and in
+/// LINE's browser the LIFF ID token. Both go to the issuer once, with the enroll request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JoinExtras {
+    pub referral: Option<ReferralCode>,
+    pub line_id_token: Option<String>,
 }
 
 impl JoinFailure {
@@ -37,7 +54,11 @@ impl JoinFailure {
 }
 
 /// Joins, or opens the membership this same join link made before.
-pub async fn join(state: WalletState, request: JoinRequest) -> Result<MembershipId, JoinFailure> {
+pub async fn join(
+    state: WalletState,
+    request: JoinRequest,
+    extras: JoinExtras,
+) -> Result<MembershipId, JoinFailure> {
     // The wallet may still be loading when a deep link opens the app.
     state.reload().await.map_err(|_| JoinFailure::Storage)?;
     let existing = state.memberships.with_untracked(|all| {
@@ -56,7 +77,13 @@ pub async fn join(state: WalletState, request: JoinRequest) -> Result<Membership
             .map(|m| m.token.clone())
             .collect()
     });
-    let response = issuer_client::enroll(&request.issuer, &request.code, link_tokens)
+    let body = EnrollBody {
+        join_code: request.code.clone(),
+        link_tokens,
+        referral_code: extras.referral.map(|code| code.as_str().to_owned()),
+        line_id_token: extras.line_id_token,
+    };
+    let response = issuer_client::enroll(&request.issuer, &body)
         .await
         .map_err(|error| failure(error, &request))?;
     if state.contains(&response.membership.id) {
@@ -86,6 +113,11 @@ fn failure(error: IssuerError, request: &JoinRequest) -> JoinFailure {
         IssuerError::Garbage | IssuerError::Unauthorized => JoinFailure::Garbage,
         rejected if rejected.is_code(error_code::JOIN_CODE_UNKNOWN) => JoinFailure::UnknownCode,
         rejected if rejected.is_code(error_code::RATE_LIMITED) => JoinFailure::TooMany,
+        rejected if rejected.is_code(referral_error::REFERRAL_CODE_UNKNOWN) => {
+            JoinFailure::ReferralUnknown
+        }
+        rejected if rejected.is_code(referral_error::REFERRAL_SELF) => JoinFailure::ReferralSelf,
+        rejected if rejected.is_code(error_code::LINE_ID_TOKEN_INVALID) => JoinFailure::LineSignIn,
         IssuerError::Rejected { status, .. } if status >= 500 => JoinFailure::Server,
         // A 4xx we did not expect means the issuer and we disagree on the protocol.
         IssuerError::Rejected { .. } => JoinFailure::Garbage,

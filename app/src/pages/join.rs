@@ -1,12 +1,13 @@
 //! `/join`: join a merchant from a deep link (`?issuer=...&code=...`) or a pasted code or link.
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::joining::{self, JoinFailure};
+use crate::joining::{self, JoinExtras, JoinFailure};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wallet_components::PageHeader;
+use wallet_core::referral::ReferralCode;
 use wallet_core::wallet::is_new_issuer;
 use wallet_core::{IssuerUrlError, JoinLinkError, JoinRequest};
 
@@ -36,50 +37,51 @@ pub fn JoinPage() -> impl IntoView {
     let input = RwSignal::new(String::new());
     // `asked`: the customer acted on this page (typed, pasted, or tapped Join on a link that
     // was waiting); otherwise it came in a link, and a link to an issuer never joined asks first.
-    let start = move |parsed: Result<JoinRequest, JoinLinkError>, asked: bool| {
-        let request = match parsed {
-            Ok(request) => request,
-            Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
+    let start =
+        move |parsed: Result<JoinRequest, JoinLinkError>, extras: JoinExtras, asked: bool| {
+            let request = match parsed {
+                Ok(request) => request,
+                Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
+            };
+            let host = request.issuer.host().to_owned();
+            status.set(JoinStatus::Joining { host: host.clone() });
+            let navigate = navigate.clone();
+            let own_origin = window().location().origin().unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                if !asked && is_new(state, &request, &own_origin).await {
+                    input.try_set(window().location().href().unwrap_or_default());
+                    status.try_set(JoinStatus::Confirm { host });
+                    return;
+                }
+                match joining::join(state, request, extras).await {
+                    Ok(id) => {
+                        // The first pull brings what the issuer knows of the new membership.
+                        engine.request();
+                        // A customer who tapped back while joining stays where they went: the
+                        // new card is in the wallet anyway.
+                        if !still_on_join_page() {
+                            return;
+                        }
+                        navigate(
+                            &format!("/m/{id}"),
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        )
+                    }
+                    // try_set: the page (and its signals) may be gone by now.
+                    Err(failure) => {
+                        // A link that failed for a passing reason is kept in the form (it holds
+                        // the issuer too), so one tap on Join tries again.
+                        if failure.is_worth_retrying() && input.get_untracked().is_empty() {
+                            input.try_set(window().location().href().unwrap_or_default());
+                        }
+                        status.try_set(JoinStatus::Failed(failure));
+                    }
+                }
+            });
         };
-        let host = request.issuer.host().to_owned();
-        status.set(JoinStatus::Joining { host: host.clone() });
-        let navigate = navigate.clone();
-        let own_origin = window().location().origin().unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            if !asked && is_new(state, &request, &own_origin).await {
-                input.try_set(window().location().href().unwrap_or_default());
-                status.try_set(JoinStatus::Confirm { host });
-                return;
-            }
-            match joining::join(state, request).await {
-                Ok(id) => {
-                    // The first pull brings what the issuer knows of the new membership.
-                    engine.request();
-                    // A customer who tapped back while joining stays where they went: the
-                    // new card is in the wallet anyway.
-                    if !still_on_join_page() {
-                        return;
-                    }
-                    navigate(
-                        &format!("/m/{id}"),
-                        NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    )
-                }
-                // try_set: the page (and its signals) may be gone by now.
-                Err(failure) => {
-                    // A link that failed for a passing reason is kept in the form (it holds
-                    // the issuer too), so one tap on Join tries again.
-                    if failure.is_worth_retrying() && input.get_untracked().is_empty() {
-                        input.try_set(window().location().href().unwrap_or_default());
-                    }
-                    status.try_set(JoinStatus::Failed(failure));
-                }
-            }
-        });
-    };
 
     // A deep link joins at once (the customer scanned the shop's QR to do exactly that), but
     // for an issuer never joined: then it asks first.
@@ -90,7 +92,18 @@ pub fn JoinPage() -> impl IntoView {
             query.get("code").as_deref(),
             &own_origin,
         );
-        start(parsed, false);
+        let referral = query.get("ref");
+        match referral.as_deref().map(ReferralCode::parse) {
+            Some(None) => status.set(JoinStatus::Failed(JoinFailure::BadReferral)),
+            referral => start(
+                parsed,
+                JoinExtras {
+                    referral: referral.flatten(),
+                    ..JoinExtras::default()
+                },
+                false,
+            ),
+        }
     }
 
     let submit = {
@@ -100,6 +113,7 @@ pub fn JoinPage() -> impl IntoView {
             event.prevent_default();
             start(
                 JoinRequest::from_pasted(&input.get_untracked(), &own_origin),
+                JoinExtras::default(),
                 true,
             );
         }
@@ -206,5 +220,9 @@ fn failure_text(
         JoinFailure::TooMany => t_string!(i18n, join_error_too_many).into(),
         JoinFailure::Storage => t_string!(i18n, join_error_storage).into(),
         JoinFailure::Conflict => t_string!(i18n, join_error_conflict).into(),
+        JoinFailure::BadReferral => t_string!(i18n, join_error_bad_referral).into(),
+        JoinFailure::ReferralUnknown => t_string!(i18n, join_error_referral_unknown).into(),
+        JoinFailure::ReferralSelf => t_string!(i18n, join_error_referral_self).into(),
+        JoinFailure::LineSignIn => t_string!(i18n, join_error_line_sign_in).into(),
     }
 }
