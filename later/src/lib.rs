@@ -4,10 +4,14 @@
 //! back through DOM events on that element; it reads no storage and sends nothing itself, so the
 //! app's one IndexedDB connection, outbox and sync engine stay the only ones.
 //!
-//! Today: the survey form (`mount_survey`) and the games page (`mount_games`).
+//! Today: the survey form (`mount_survey`), the games page (`mount_games`), the scanner
+//! (`mount_scanner`) and the invitation page (`mount_invite`).
 
 mod events;
 mod games;
+mod invite;
+mod scanner;
+mod style;
 mod survey_form;
 mod words;
 
@@ -84,4 +88,18 @@ pub fn mount_survey(root: web_sys::HtmlElement, props: &str) -> Result<(), JsVal
 #[wasm_bindgen]
 pub fn mount_games(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     games::mount(root, props)
+}
+
+/// Shows the scanner in `root` (`scanner::mount`): camera, photo, typed code. It dispatches
+/// `mw:scan-open` (`{"path": …}`) for a wallet link and turns the camera off on `mw:scan-close`.
+#[wasm_bindgen]
+pub fn mount_scanner(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    scanner::mount(root, props)
+}
+
+/// Shows the invitation page in `root` (`invite::mount`): the referral link as a QR code, the
+/// gifts, the tally, and sharing (`mw:share-line` asks the app to share through LINE).
+#[wasm_bindgen]
+pub fn mount_invite(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    invite::mount(root, props)
 }

@@ -8,7 +8,7 @@ mod fairness;
 mod list;
 mod play;
 mod scratch;
-mod style;
+
 mod wheel;
 
 use crate::words::{self, Words};
@@ -128,7 +128,7 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     // The element, and with it the listener, goes with the page.
     updates.forget();
     let target = root.clone();
-    style::then(move || {
+    crate::style::then(crate::style::GAMES, move || {
         let handle = mount_to(root, move || {
             let page = Page {
                 words,

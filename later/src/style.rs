@@ -1,21 +1,23 @@
-//! The games' styles are a file of their own (later/wallet-later-games.css, copied to dist/ and
-//! precached), not part of the first screen's stylesheet: linked when the games page first opens.
-//! The page is drawn once they apply, since the scratch card's canvas takes its size from them.
-//! (A `<style>` element would be simpler, and the Content-Security-Policy rightly refuses it.)
+//! A later page's styles are a file of their own (later/wallet-later-*.css, copied to dist/ and
+//! precached), not part of the first screen's stylesheet: linked when the page first opens. The
+//! page is drawn once they apply (the scratch card's canvas takes its size from them). (A
+//! `<style>` element would be simpler, and the Content-Security-Policy rightly refuses it.)
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-const HREF: &str = "/wallet-later-games.css";
-const ID: &str = "mw-games-style";
+/// The games page's styles.
+pub const GAMES: &str = "/wallet-later-games.css";
+/// The scanner's and the invitation page's.
+pub const SCAN: &str = "/wallet-later-scan.css";
 
 /// Calls `then` once the styles apply (at once if they already do; also if they fail to load,
 /// since an unstyled page beats none).
-pub fn then(then: impl FnOnce() + 'static) {
+pub fn then(href: &'static str, then: impl FnOnce() + 'static) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return then();
     };
-    if document.get_element_by_id(ID).is_some() {
+    if document.get_element_by_id(href).is_some() {
         return then();
     }
     let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) else {
@@ -33,8 +35,9 @@ pub fn then(then: impl FnOnce() + 'static) {
     let _ = link.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
     on_load.forget();
     on_error.forget();
-    link.set_id(ID);
+    // The href is the id: one link per file.
+    link.set_id(href);
     let _ = link.set_attribute("rel", "stylesheet");
-    let _ = link.set_attribute("href", HREF);
+    let _ = link.set_attribute("href", href);
     let _ = head.append_child(&link);
 }

@@ -1,0 +1,192 @@
+//! Our bindings to `html5-qrcode` 2.3.8 (npm, vendored byte for byte as
+//! app/vendor/html5-qrcode-2.3.8.min.js, copied to dist/ and precached): the camera scanner and
+//! the still-image decoder, with the browser's own `BarcodeDetector` used through it where there
+//! is one. The library is a classic script that defines the global `__Html5QrcodeLibrary__`, so it
+//! is added as a `<script>` (the Content-Security-Policy allows the app's own files) the first
+//! time the scanner opens, never before.
+
+use std::cell::RefCell;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+const SCRIPT: &str = "/html5-qrcode-2.3.8.min.js";
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Html5Qrcode`: one scanner drawn into the element with the id given.
+    #[wasm_bindgen(js_namespace = __Html5QrcodeLibrary__)]
+    pub type Html5Qrcode;
+
+    #[wasm_bindgen(constructor, js_namespace = __Html5QrcodeLibrary__)]
+    fn new(element_id: &str, config: &JsValue) -> Html5Qrcode;
+
+    /// Starts the camera; settles once it shows (rejects with the browser's refusal).
+    #[wasm_bindgen(method, catch)]
+    fn start(
+        this: &Html5Qrcode,
+        camera: &JsValue,
+        config: &JsValue,
+        on_success: &js_sys::Function,
+        on_failure: &js_sys::Function,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn stop(this: &Html5Qrcode) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(method, getter, js_name = isScanning)]
+    fn is_scanning(this: &Html5Qrcode) -> bool;
+
+    /// Decodes a still image; the promise gives the text.
+    #[wasm_bindgen(method, catch, js_name = scanFile)]
+    fn scan_file(
+        this: &Html5Qrcode,
+        file: &web_sys::File,
+        show_image: bool,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+thread_local! {
+    /// The script's loading, shared by every opening of the scanner on this page.
+    static LOADED: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Adds the library's script once, and waits for it.
+pub async fn load() -> Result<(), JsValue> {
+    let promise = LOADED.with(|loaded| loaded.borrow_mut().get_or_insert_with(add_script).clone());
+    let result = JsFuture::from(promise).await.map(|_| ());
+    if result.is_err() {
+        // Offline without the service worker's copy: the next opening tries again.
+        LOADED.with(|loaded| loaded.borrow_mut().take());
+    }
+    result
+}
+
+fn add_script() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            let _ = reject.call1(&JsValue::NULL, &"no document".into());
+            return;
+        };
+        let (Ok(script), Some(head)) = (document.create_element("script"), document.head()) else {
+            let _ = reject.call1(&JsValue::NULL, &"no head".into());
+            return;
+        };
+        let _ = script.add_event_listener_with_callback("load", &resolve);
+        let _ = script.add_event_listener_with_callback("error", &reject);
+        let _ = script.set_attribute("src", SCRIPT);
+        let _ = head.append_child(&script);
+    })
+}
+
+/// Why the camera did not start, as the customer can act on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraProblem {
+    /// The customer (or a setting) refused the camera.
+    Denied,
+    /// This device has no camera.
+    Missing,
+    /// A camera exists but would not start (in use by another app, a broken driver, no secure
+    /// context, the library failed to load).
+    Failed,
+}
+
+impl CameraProblem {
+    /// The browser's refusal, by its `DOMException` name (the library passes it through, as an
+    /// error or inside its message).
+    fn of(error: &JsValue) -> Self {
+        let name = js_sys::Reflect::get(error, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_default();
+        let text = format!("{name} {}", error.as_string().unwrap_or_default());
+        if text.contains("NotAllowedError") || text.contains("Permission") {
+            Self::Denied
+        } else if text.contains("NotFoundError") || text.contains("OverconstrainedError") {
+            Self::Missing
+        } else {
+            Self::Failed
+        }
+    }
+}
+
+/// The scanner in the element `element_id`, reading QR codes only.
+pub struct Scanner {
+    inner: Html5Qrcode,
+    /// The decode callbacks, alive while the scanner is.
+    _on_text: Closure<dyn FnMut(String)>,
+    _on_no_code: Closure<dyn FnMut(JsValue)>,
+}
+
+fn config() -> JsValue {
+    let config = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&config, &key.into(), &value);
+    };
+    set("verbose", false.into());
+    // Html5QrcodeSupportedFormats.QR_CODE is 0.
+    set("formatsToSupport", js_sys::Array::of1(&0.into()).into());
+    set("useBarCodeDetectorIfSupported", true.into());
+    config.into()
+}
+
+impl Scanner {
+    /// The camera scanner: `on_text` gets each decoded text (several times while the code is in
+    /// view; the caller stops at the first). Call after `load`.
+    pub async fn start(
+        element_id: &str,
+        on_text: impl FnMut(String) + 'static,
+    ) -> Result<Scanner, CameraProblem> {
+        let has_camera_api = web_sys::window()
+            .map(|w| w.navigator())
+            .and_then(|n| js_sys::Reflect::get(&n, &"mediaDevices".into()).ok())
+            .is_some_and(|devices| !devices.is_undefined());
+        if !has_camera_api {
+            return Err(CameraProblem::Failed);
+        }
+        let inner = Html5Qrcode::new(element_id, &config());
+        let on_success = Closure::<dyn FnMut(String)>::new(on_text);
+        // Called for every frame with no code in it: nothing to say.
+        let on_failure = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+        let camera = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&camera, &"facingMode".into(), &"environment".into());
+        let scan = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&scan, &"fps".into(), &10.into());
+        let started = inner.start(
+            &camera,
+            &scan,
+            on_success.as_ref().unchecked_ref(),
+            on_failure.as_ref().unchecked_ref(),
+        );
+        match started {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .map_err(|error| CameraProblem::of(&error))?,
+            Err(error) => return Err(CameraProblem::of(&error)),
+        };
+        Ok(Scanner {
+            inner,
+            _on_text: on_success,
+            _on_no_code: on_failure,
+        })
+    }
+
+    /// Turns the camera off (its light too).
+    pub async fn stop(&self) {
+        if !self.inner.is_scanning() {
+            return;
+        }
+        if let Ok(promise) = self.inner.stop() {
+            let _ = JsFuture::from(promise).await;
+        }
+    }
+}
+
+/// Decodes a photo with the same library (in the hidden element `element_id`). `Err` when the
+/// image holds no QR code the library can read.
+pub async fn scan_photo(element_id: &str, file: &web_sys::File) -> Result<String, JsValue> {
+    let decoder = Html5Qrcode::new(element_id, &config());
+    let text = JsFuture::from(decoder.scan_file(file, false)?).await?;
+    text.as_string().ok_or_else(|| JsValue::from_str("no text"))
+}
