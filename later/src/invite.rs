@@ -63,73 +63,60 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let target = root.clone();
     crate::style::then(crate::style::SCAN, move || {
         let handle = mount_to(root, move || {
-            let (page, referral, target) = (props, referral, StoredValue::new_local(target));
-            view! { <Invite page referral words shared target /> }
+            let target = StoredValue::new_local(target);
+            view! { <Invite props referral words shared target /> }
         });
         handle.forget();
     });
     Ok(())
 }
 
-/// "2 stamps and 50 points and Free Latte", or `None` for a gift of nothing.
-fn gift_text(gift: &ReferralGift, words: &Words, chinese: bool) -> Option<String> {
-    let mut parts = Vec::new();
-    if gift.stamps > 0 {
-        parts.push(fill(
-            words.invite_gift_stamps,
-            "n",
-            &gift.stamps.to_string(),
-        ));
-    }
-    if gift.points > 0 {
-        parts.push(fill(
-            words.invite_gift_points,
-            "n",
-            &gift.points.to_string(),
-        ));
-    }
-    if let Some(title) = &gift.coupon_title {
-        parts.push(title.get(chinese).to_owned());
-    }
+/// "2 stamps and 50 points and Free Latte", or `None` for a gift of nothing: what one side of a
+/// referral gets, or what the member has earned so far.
+fn gift_words(words: &Words, stamps: i64, points: i64, more: Option<String>) -> Option<String> {
+    let parts: Vec<String> = [
+        (stamps > 0).then(|| fill(words.invite_gift_stamps, "n", &stamps.to_string())),
+        (points > 0).then(|| fill(words.invite_gift_points, "n", &points.to_string())),
+        more,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     (!parts.is_empty()).then(|| parts.join(words.invite_and))
 }
 
-/// What the member has earned so far, as a gift.
+fn gift_text(gift: &ReferralGift, words: &Words, chinese: bool) -> Option<String> {
+    let coupon = gift
+        .coupon_title
+        .as_ref()
+        .map(|t| t.get(chinese).to_owned());
+    gift_words(words, gift.stamps.into(), gift.points, coupon)
+}
+
 fn earned(referral: &ReferralData, words: &Words) -> Option<String> {
-    let mut parts = Vec::new();
-    if referral.earned_stamps > 0 {
-        parts.push(fill(
-            words.invite_gift_stamps,
-            "n",
-            &referral.earned_stamps.to_string(),
-        ));
-    }
-    if referral.earned_points > 0 {
-        parts.push(fill(
-            words.invite_gift_points,
-            "n",
-            &referral.earned_points.to_string(),
-        ));
-    }
-    if referral.earned_coupons > 0 {
-        parts.push(fill(
+    let coupons = (referral.earned_coupons > 0).then(|| {
+        fill(
             words.invite_gift_coupons,
             "n",
             &referral.earned_coupons.to_string(),
-        ));
-    }
-    (!parts.is_empty()).then(|| parts.join(words.invite_and))
+        )
+    });
+    gift_words(
+        words,
+        referral.earned_stamps,
+        referral.earned_points,
+        coupons,
+    )
 }
 
 #[component]
 fn Invite(
-    page: InvitePage,
+    props: InvitePage,
     referral: ReferralData,
     words: &'static Words,
     shared: RwSignal<Shared>,
     target: StoredValue<web_sys::HtmlElement, LocalStorage>,
 ) -> impl IntoView {
-    let props = page;
     let chinese = props.chinese;
     let qr = wallet_core::card_face::qr_svg(&props.link).unwrap_or_default();
     let friend_gets = gift_text(&referral.friend_gift, words, chinese)

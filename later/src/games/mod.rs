@@ -8,7 +8,6 @@ mod fairness;
 mod list;
 mod play;
 mod scratch;
-
 mod wheel;
 
 use crate::words::{self, Words};
