@@ -4,10 +4,12 @@ use crate::issuer_client::{self, IssuerError};
 use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::state::WalletState;
+use crate::storage::sync_store;
 use leptos::prelude::*;
 use wallet_core::loyalty::{EnrollBody, MAX_LINK_TOKENS};
 use wallet_core::protocol::error_code;
 use wallet_core::referral::{error_code as referral_error, ReferralCode};
+use wallet_core::sync::EntityKind;
 use wallet_core::{JoinLinkError, JoinRequest, MembershipId};
 
 /// Why joining did not happen. In every case nothing was stored.
@@ -27,10 +29,15 @@ pub enum JoinFailure {
     Conflict,
     /// The link's `ref=` is not a referral code.
     BadReferral,
+    /// A claim link whose `claim=` is not a claim code.
+    BadClaim,
     /// The friend's referral code is no member's of this shop.
     ReferralUnknown,
     /// The referral code is one of this wallet's own memberships.
     ReferralSelf,
+    /// A friend's link to a shop whose card is in the wallet already: a friend's gift is for new
+    /// members (the card is not joined again).
+    ReferralAlreadyMember,
     /// In LINE: the issuer did not accept LINE's sign-in (expired or not LINE's).
     LineSignIn,
 }
@@ -67,7 +74,13 @@ pub async fn join(
             .map(|m| m.id.clone())
     });
     if let Some(id) = existing {
-        return Ok(id);
+        return match extras.referral {
+            Some(code) if own_referral_code(&id).await.as_deref() == Some(code.as_str()) => {
+                Err(JoinFailure::ReferralSelf)
+            }
+            Some(_) => Err(JoinFailure::ReferralAlreadyMember),
+            None => Ok(id),
+        };
     }
 
     let link_tokens = state.memberships.with_untracked(|all| {
@@ -101,6 +114,15 @@ pub async fn join(
         JoinFailure::Storage
     })?;
     Ok(id)
+}
+
+/// The membership's own referral code, as its issuer last sent it.
+async fn own_referral_code(id: &MembershipId) -> Option<String> {
+    let records = sync_store::entities_of_kinds(id.as_str(), &[EntityKind::Referral])
+        .await
+        .ok()?;
+    let data = records.into_iter().find(|r| !r.deleted)?.data?;
+    Some(data.get("code")?.as_str()?.to_owned())
 }
 
 fn failure(error: IssuerError, request: &JoinRequest) -> JoinFailure {

@@ -34,6 +34,10 @@ pub struct LoyaltyView {
     pub tickets_ready: usize,
     /// Any ticket or draw seed at all: the card links to the games page.
     pub has_games: bool,
+    /// The shop runs a referral programme for this member: the card links to the invitation
+    /// page. Read from the raw `active` alone, like the tickets (the page, loaded later, checks
+    /// the rest).
+    pub invites: bool,
     /// What the outbox holds that the issuer has not answered yet.
     pub pending: PendingOverlay,
     /// Per stamp card (same order), how many of its stamps are new to the customer: filled in
@@ -97,6 +101,10 @@ impl LoyaltyView {
                     {
                         ready_tickets.push(&record.id);
                     }
+                }
+                EntityKind::Referral => {
+                    view.invites = record.data.as_ref().and_then(|d| d.get("active"))
+                        == Some(&serde_json::Value::Bool(true))
                 }
                 _ => {}
             }

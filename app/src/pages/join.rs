@@ -1,4 +1,7 @@
-//! `/join`: join a merchant from a deep link (`?issuer=...&code=...`) or a pasted code or link.
+//! `/join`: join a merchant from a deep link (`?issuer=...&code=...`, with a friend's `ref=`) or a
+//! pasted code or link. `/claim` (`?issuer=...&code=...&claim=...`, a code a shop printed): joins
+//! the same way when the card is not in the wallet yet, then queues `claim.redeem` and opens the
+//! card; what the code gave (or why not) arrives with the next sync.
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::joining::{self, JoinExtras, JoinFailure};
@@ -7,9 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wallet_components::PageHeader;
+use wallet_core::claim::ClaimCode;
 use wallet_core::referral::ReferralCode;
 use wallet_core::wallet::is_new_issuer;
-use wallet_core::{IssuerUrlError, JoinLinkError, JoinRequest};
+use wallet_core::{Intent, IssuerUrlError, JoinLinkError, JoinRequest};
 
 #[derive(Clone, Debug, PartialEq)]
 enum JoinStatus {
@@ -25,6 +29,16 @@ enum JoinStatus {
     Failed(JoinFailure),
 }
 
+/// What the link that opened the page carries besides the join: kept while the page asks the
+/// customer to confirm, so a tap on Join still sends the friend's code and claims the shop's code.
+#[derive(Clone, Debug, Default)]
+struct LinkExtras {
+    /// The link, as put in the form to confirm.
+    href: String,
+    join: JoinExtras,
+    claim: Option<ClaimCode>,
+}
+
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -35,10 +49,11 @@ pub fn JoinPage() -> impl IntoView {
     let own_origin = window().location().origin().unwrap_or_default();
 
     let input = RwSignal::new(String::new());
+    let from_link = StoredValue::new(LinkExtras::default());
     // `asked`: the customer acted on this page (typed, pasted, or tapped Join on a link that
     // was waiting); otherwise it came in a link, and a link to an issuer never joined asks first.
     let start =
-        move |parsed: Result<JoinRequest, JoinLinkError>, extras: JoinExtras, asked: bool| {
+        move |parsed: Result<JoinRequest, JoinLinkError>, extras: LinkExtras, asked: bool| {
             let request = match parsed {
                 Ok(request) => request,
                 Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
@@ -53,8 +68,19 @@ pub fn JoinPage() -> impl IntoView {
                     status.try_set(JoinStatus::Confirm { host });
                     return;
                 }
-                match joining::join(state, request, extras).await {
+                match joining::join(state, request, extras.join).await {
                     Ok(id) => {
+                        if let Some(code) = extras.claim {
+                            // Queued, the claim survives going offline or closing the tab.
+                            if let Err(error) = engine
+                                .queue(id.as_str(), Intent::RedeemClaim { code })
+                                .await
+                            {
+                                web_sys::console::error_1(&error.to_string().into());
+                                status.try_set(JoinStatus::Failed(JoinFailure::Storage));
+                                return;
+                            }
+                        }
                         // The first pull brings what the issuer knows of the new membership.
                         engine.request();
                         // A customer who tapped back while joining stays where they went: the
@@ -93,16 +119,25 @@ pub fn JoinPage() -> impl IntoView {
             &own_origin,
         );
         let referral = query.get("ref");
+        let claiming = is_claim_page();
+        let claim = query.get("claim").as_deref().and_then(ClaimCode::parse);
         match referral.as_deref().map(ReferralCode::parse) {
             Some(None) => status.set(JoinStatus::Failed(JoinFailure::BadReferral)),
-            referral => start(
-                parsed,
-                JoinExtras {
-                    referral: referral.flatten(),
-                    ..JoinExtras::default()
-                },
-                false,
-            ),
+            _ if claiming && claim.is_none() => {
+                status.set(JoinStatus::Failed(JoinFailure::BadClaim))
+            }
+            referral => {
+                let extras = LinkExtras {
+                    href: window().location().href().unwrap_or_default(),
+                    join: JoinExtras {
+                        referral: referral.flatten(),
+                        ..JoinExtras::default()
+                    },
+                    claim: claim.filter(|_| claiming),
+                };
+                from_link.set_value(extras.clone());
+                start(parsed, extras, false)
+            }
         }
     }
 
@@ -111,11 +146,13 @@ pub fn JoinPage() -> impl IntoView {
         let own_origin = own_origin.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            start(
-                JoinRequest::from_pasted(&input.get_untracked(), &own_origin),
-                JoinExtras::default(),
-                true,
-            );
+            let typed = input.get_untracked();
+            // The link that opened the page, confirmed: with what else it carries.
+            let extras = from_link
+                .with_value(|link| link.href == typed)
+                .then(|| from_link.get_value())
+                .unwrap_or_default();
+            start(JoinRequest::from_pasted(&typed, &own_origin), extras, true);
         }
     };
     let joining = move || matches!(status.get(), JoinStatus::Joining { .. });
@@ -193,7 +230,14 @@ fn still_on_join_page() -> bool {
     window()
         .location()
         .pathname()
-        .is_ok_and(|path| path == "/join")
+        .is_ok_and(|path| path == "/join" || path == "/claim")
+}
+
+fn is_claim_page() -> bool {
+    window()
+        .location()
+        .pathname()
+        .is_ok_and(|path| path == "/claim")
 }
 
 fn failure_text(
@@ -221,8 +265,10 @@ fn failure_text(
         JoinFailure::Storage => t_string!(i18n, join_error_storage).into(),
         JoinFailure::Conflict => t_string!(i18n, join_error_conflict).into(),
         JoinFailure::BadReferral => t_string!(i18n, join_error_bad_referral).into(),
+        JoinFailure::BadClaim => t_string!(i18n, join_error_bad_claim).into(),
         JoinFailure::ReferralUnknown => t_string!(i18n, join_error_referral_unknown).into(),
         JoinFailure::ReferralSelf => t_string!(i18n, join_error_referral_self).into(),
+        JoinFailure::ReferralAlreadyMember => t_string!(i18n, join_error_referral_member).into(),
         JoinFailure::LineSignIn => t_string!(i18n, join_error_line_sign_in).into(),
     }
 }

@@ -18,8 +18,8 @@ use wallet_core::Intent;
 
 /// What the card and the coupon box show: every loyalty kind but the points ledger, which may be
 /// 10,000 entries long (reading and parsing those on every sync took a long task), and the shop's
-/// survey invitations, messages and games (one read, one view type for the whole card).
-const WITHOUT_LEDGER: [EntityKind; 9] = [
+/// survey invitations, messages, games and referral (one read, one view type for the whole card).
+const WITHOUT_LEDGER: [EntityKind; 10] = [
     EntityKind::StampCard,
     EntityKind::PointsBalance,
     EntityKind::Tier,
@@ -29,6 +29,7 @@ const WITHOUT_LEDGER: [EntityKind; 9] = [
     EntityKind::Message,
     EntityKind::Ticket,
     EntityKind::DrawSeed,
+    EntityKind::Referral,
 ];
 
 /// What a view reads.
@@ -221,6 +222,13 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
             </a>
         });
 
+        let invite_link = view.invites.then(|| view! {
+            <a class="panel panel-row" href=format!("/m/{membership_id}/invite") data-testid="invite-link">
+                {t!(i18n, invite_cta)}
+                <span aria-hidden="true">"›"</span>
+            </a>
+        });
+
         let rewards = (!view.rewards.is_empty()).then(|| {
             let items = view
                 .rewards
@@ -293,6 +301,7 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                 {tier}
                 {coupons_link}
                 {rewards}
+                {invite_link}
             </div>
         }
     }

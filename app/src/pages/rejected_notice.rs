@@ -85,6 +85,7 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
             (RefusedAction::Birthday, _) => t_string!(i18n, rejected_birthday).to_owned(),
             (RefusedAction::SurveyAnswer, _) => t_string!(i18n, rejected_survey).to_owned(),
             (RefusedAction::TicketPlay, _) => t_string!(i18n, rejected_ticket).to_owned(),
+            (RefusedAction::Claim, _) => t_string!(i18n, rejected_claim).to_owned(),
             (RefusedAction::Other, _) => return None,
         })
     };
@@ -105,6 +106,11 @@ pub fn RejectedNotice(membership_id: String) -> impl IntoView {
                 t_string!(i18n, reject_ticket_not_playable).to_owned()
             }
             RefusalReason::PlayLimit => t_string!(i18n, reject_play_limit).to_owned(),
+            RefusalReason::ClaimUnknown => t_string!(i18n, reject_claim_unknown).to_owned(),
+            RefusalReason::ClaimUsed => t_string!(i18n, reject_claim_used).to_owned(),
+            RefusalReason::ClaimExpired => t_string!(i18n, reject_claim_expired).to_owned(),
+            RefusalReason::ClaimLimit => t_string!(i18n, reject_claim_limit).to_owned(),
+            RefusalReason::ClaimUnavailable => t_string!(i18n, reject_claim_unavailable).to_owned(),
             RefusalReason::UnknownMutation => t_string!(i18n, reject_unknown_mutation).to_owned(),
             RefusalReason::InvalidArguments => t_string!(i18n, reject_invalid_arguments).to_owned(),
             RefusalReason::Issuer(message) => {

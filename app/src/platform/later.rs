@@ -53,6 +53,16 @@ pub async fn mount_games(root: &web_sys::HtmlElement, props: &str) -> Result<(),
     mount("mount_games", root, props).await
 }
 
+/// Shows the scanner (`wallet_later::mount_scanner`) in `root`.
+pub async fn mount_scanner(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_scanner", root, props).await
+}
+
+/// Shows the invitation page's body (`wallet_later::mount_invite`) in `root`.
+pub async fn mount_invite(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_invite", root, props).await
+}
+
 /// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
 /// `element`, for as long as the page. One handler per element and event name: a page that
 /// listens again (the router may hand a new page the element of an earlier one) replaces the

@@ -2,6 +2,7 @@
 //! (a rejection is final). Codes the protocol defines get the wallet's own words; for a code it
 //! does not know, the issuer's free text is all there is.
 
+use crate::claim::claim_redeem;
 use crate::games::ticket_play;
 use crate::loyalty::{profile_set_birthday, reward_exchange};
 use crate::mutation::{Intent, IntentError};
@@ -20,6 +21,8 @@ pub enum RefusedAction {
     Birthday,
     SurveyAnswer,
     TicketPlay,
+    /// A code the customer scanned or typed at a shop (bonus stamps, a game ticket).
+    Claim,
     Other,
 }
 
@@ -35,8 +38,7 @@ impl RefusedAction {
             Ok(Intent::PlayTicket { .. }) => Self::TicketPlay,
             // The wallet sends these by itself; a refusal is nothing the customer asked for.
             Ok(Intent::SetClientSeed { .. }) | Ok(Intent::RotateSeed) => Self::Other,
-            // Shown with the issuer's message (claim_used, claim_expired...) by the scan page.
-            Ok(Intent::RedeemClaim { .. }) => Self::Other,
+            Ok(Intent::RedeemClaim { .. }) => Self::Claim,
             // Refused as sent: what it was is still known by its name.
             Err(IntentError::InvalidArguments { name }) => match name {
                 reward_exchange::NAME => Self::Exchange { reward_id: None },
@@ -44,6 +46,7 @@ impl RefusedAction {
                 profile_set_birthday::NAME => Self::Birthday,
                 survey_answer::NAME => Self::SurveyAnswer,
                 ticket_play::NAME => Self::TicketPlay,
+                claim_redeem::NAME => Self::Claim,
                 _ => Self::Other,
             },
             Err(IntentError::UnknownName(_)) => Self::Other,
@@ -66,6 +69,15 @@ pub enum RefusalReason {
     TicketNotPlayable,
     /// Today's plays of the campaign are used up.
     PlayLimit,
+    /// No such code at this shop.
+    ClaimUnknown,
+    /// Claimed already (a code is claimed once, by whoever is first).
+    ClaimUsed,
+    ClaimExpired,
+    /// Too many codes tried today.
+    ClaimLimit,
+    /// What the code gives is not offered any more (no stamp card, the game ended).
+    ClaimUnavailable,
     UnknownMutation,
     InvalidArguments,
     /// A code this wallet does not know: the issuer's own words.
@@ -74,6 +86,7 @@ pub enum RefusalReason {
 
 impl RefusalReason {
     pub fn of(code: &str, message: &str) -> Self {
+        use claim_redeem::rejection as claim;
         use reward_exchange::rejection;
         match code {
             rejection::INSUFFICIENT_POINTS => Self::InsufficientPoints,
@@ -87,6 +100,11 @@ impl RefusalReason {
             | ticket_play::TICKET_WAITING
             | ticket_play::TICKET_UNKNOWN => Self::TicketNotPlayable,
             ticket_play::PLAY_LIMIT => Self::PlayLimit,
+            claim::CLAIM_UNKNOWN => Self::ClaimUnknown,
+            claim::CLAIM_USED => Self::ClaimUsed,
+            claim::CLAIM_EXPIRED => Self::ClaimExpired,
+            claim::CLAIM_LIMIT => Self::ClaimLimit,
+            claim::CLAIM_UNAVAILABLE => Self::ClaimUnavailable,
             error_code::UNKNOWN_MUTATION => Self::UnknownMutation,
             error_code::INVALID_ARGUMENTS => Self::InvalidArguments,
             _ => Self::Issuer(message.to_owned()),
@@ -125,6 +143,15 @@ mod tests {
             RefusedAction::SurveyAnswer
         );
         assert_eq!(
+            RefusedAction::of("claim.redeem", &json!({"code": "K7Q2M4PA9X3D"})),
+            RefusedAction::Claim
+        );
+        assert_eq!(
+            RefusedAction::of("claim.redeem", &Value::Null),
+            RefusedAction::Claim,
+            "refused as sent, a claim is still a claim"
+        );
+        assert_eq!(
             RefusedAction::of("game.cheat", &Value::Null),
             RefusedAction::Other
         );
@@ -145,6 +172,11 @@ mod tests {
             ("invalid_answers", RefusalReason::InvalidAnswers),
             ("ticket_played", RefusalReason::TicketNotPlayable),
             ("play_limit", RefusalReason::PlayLimit),
+            ("claim_unknown", RefusalReason::ClaimUnknown),
+            ("claim_used", RefusalReason::ClaimUsed),
+            ("claim_expired", RefusalReason::ClaimExpired),
+            ("claim_limit", RefusalReason::ClaimLimit),
+            ("claim_unavailable", RefusalReason::ClaimUnavailable),
         ] {
             assert_eq!(RefusalReason::of(code, "ignored"), reason, "{code}");
         }

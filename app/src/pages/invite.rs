@@ -1,0 +1,104 @@
+//! `/m/:id/invite`: the member's referral link as a QR code, the gifts, how many friends joined
+//! and what they earned, and sharing. The body is the module loaded later (`mount_invite`); this
+//! page reads the `referral` entity (raw: the module checks it, so the first screen carries no
+//! referral parser) and builds the link a friend opens: this wallet's `/join` with the shop's
+//! join code and the member's `ref=`.
+
+use super::storage_words::{logged, not_saved};
+use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::platform::later;
+use crate::state::WalletState;
+use crate::storage::sync_store;
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde_json::{json, Value};
+use wallet_components::PageHeader;
+use wallet_core::referral::ReferralCode;
+use wallet_core::sync::EntityKind;
+use wallet_core::JoinRequest;
+use wasm_bindgen::JsCast;
+
+/// The friend's link for this referral, if the entity names a code and a join code.
+fn referral_link(state: WalletState, membership_id: &str, referral: &Value) -> Option<String> {
+    let membership = state.find(membership_id)?;
+    let code = ReferralCode::parse(referral["code"].as_str()?)?;
+    let join = JoinRequest {
+        issuer: membership.issuer,
+        code: referral["join_code"].as_str()?.to_owned(),
+    };
+    let origin = window().location().origin().ok()?;
+    Some(join.to_referral_link(&origin, &code))
+}
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<WalletState>();
+    let membership_id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    let problem = RwSignal::new(None::<&'static str>);
+    let root = NodeRef::<Div>::new();
+    let chinese = is_chinese(i18n.get_locale_untracked());
+    let back_href = format!("/m/{membership_id}");
+
+    root.on_load(move |element| {
+        let element: web_sys::HtmlElement = element.unchecked_into();
+        leptos::task::spawn_local(async move {
+            let _ = state.reload().await;
+            let records = match sync_store::entities_of_kinds(
+                &membership_id,
+                &[EntityKind::Referral],
+            )
+            .await
+            {
+                Ok(records) => records,
+                Err(error) => {
+                    problem.try_set(Some(not_saved(i18n, logged(error))));
+                    return;
+                }
+            };
+            let referral = records
+                .into_iter()
+                .filter(|r| !r.deleted)
+                .find_map(|r| r.data)
+                .unwrap_or(Value::Null);
+            let (Some(link), Some(membership)) = (
+                referral_link(state, &membership_id, &referral),
+                state.find(&membership_id),
+            ) else {
+                problem.try_set(Some(t_string!(i18n, invite_none)));
+                element.set_inner_html("");
+                return;
+            };
+            let props = json!({
+                "link": link,
+                "shop": membership.merchant.name.get(chinese),
+                "referral": referral,
+                "chinese": chinese,
+                "line": false,
+            });
+            element.set_inner_html("");
+            if let Err(error) = later::mount_invite(&element, &props.to_string()).await {
+                web_sys::console::error_1(&error);
+                problem.try_set(Some(t_string!(i18n, invite_load_failed)));
+            }
+        });
+    });
+
+    view! {
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, invite_title).to_owned())
+            back_href=back_href
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
+        <main class="page invite-page" data-testid="invite-page">
+            <div node_ref=root class="invite-root"><p class="muted">{t!(i18n, invite_loading)}</p></div>
+            {move || problem.get().map(|text| view! {
+                <p class="notice error" role="alert" data-testid="invite-problem">{text}</p>
+            })}
+        </main>
+    }
+}

@@ -1,0 +1,74 @@
+//! `/scan`: the camera, a photo or a typed code, all in the module loaded later (the scanner and
+//! html5-qrcode weigh nothing on the first screen). A wallet link read there opens its page here
+//! (join, join with a friend's code, claim a shop's code); anything else the module refuses itself,
+//! with nothing stored. The camera goes off when the page goes.
+
+use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::platform::later;
+use crate::state::WalletState;
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use serde_json::json;
+use wallet_components::PageHeader;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn ScanPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<WalletState>();
+    let navigate = use_navigate();
+    let problem = RwSignal::new(None::<&'static str>);
+    let root = NodeRef::<Div>::new();
+    let mounted = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let chinese = is_chinese(i18n.get_locale_untracked());
+
+    root.on_load(move |element| {
+        let element: web_sys::HtmlElement = element.unchecked_into();
+        later::listen(&element, "mw:scan-open", move |detail| {
+            if let Some(path) = detail["path"].as_str().filter(|p| p.starts_with('/')) {
+                navigate(path, Default::default());
+            }
+        });
+        mounted.set_value(Some(element.clone()));
+        leptos::task::spawn_local(async move {
+            // A wallet just opened may still be reading: its own member codes must be known.
+            let _ = state.reload().await;
+            let held: Vec<String> = state
+                .memberships
+                .with_untracked(|all| all.iter().map(|m| m.id.as_str().to_owned()).collect());
+            let props = json!({
+                "own_origin": window().location().origin().unwrap_or_default(),
+                "held": held,
+                "chinese": chinese,
+            });
+            element.set_inner_html("");
+            if let Err(error) = later::mount_scanner(&element, &props.to_string()).await {
+                web_sys::console::error_1(&error);
+                problem.try_set(Some(t_string!(i18n, scan_load_failed)));
+            }
+        });
+    });
+    on_cleanup(move || {
+        if let Some(element) = mounted.try_get_value().flatten() {
+            later::send(&element, "mw:scan-close", &json!({}));
+        }
+    });
+
+    view! {
+        <PageHeader
+            title=Signal::derive(move || t_string!(i18n, scan_title).to_owned())
+            back_href="/"
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
+        <main class="page scan-page" data-testid="scan-page">
+            <div node_ref=root class="scan-root"><p class="muted">{t!(i18n, scan_loading)}</p></div>
+            {move || problem.get().map(|text| view! {
+                <div class="notice error" role="alert" data-testid="scan-load-failed">
+                    <p>{text}</p>
+                    <a class="button wide" href="/join">{t!(i18n, join_title)}</a>
+                </div>
+            })}
+        </main>
+    }
+}
