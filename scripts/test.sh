@@ -36,9 +36,10 @@ suite_setup() {
   free_gb=$(($(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
   echo "[setup] ${free_gb} GB free on the disk holding $ROOT"
   ((free_gb >= 20)) || echo "[setup] warning: under 20 GB free; the builds may run out of disk"
-  # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes.
-  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3
-  npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs"
+  # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes. ffmpeg: the
+  # scanner's e2e films a QR code for Chromium's fake camera (a y4m video).
+  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3 ffmpeg
+  npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs, qrcode"
 }
 
 # --no-fail-fast everywhere: cargo otherwise stops at the first failing test binary, and the

@@ -1,0 +1,49 @@
+// What the scanner tests need: QR images of any text (npm qrcode), a fake camera that films one
+// (Chromium's --use-file-for-fake-video-capture, a y4m made by Debian's ffmpeg) and a browser
+// launched with it on a profile that survives relaunches (the wallet's IndexedDB stays).
+import { chromium, type BrowserContext } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import QRCode from 'qrcode';
+import { chromiumArgs } from './playwright.config';
+
+/** A QR code of `text` as PNG bytes, with the quiet zone a printed code has. */
+export function qrPng(text: string | Buffer): Promise<Buffer> {
+  const content = typeof text === 'string' ? text : [{ data: text, mode: 'byte' as const }];
+  return QRCode.toBuffer(content as any, { margin: 4, width: 360, errorCorrectionLevel: 'M' });
+}
+
+/** A video (y4m, 2 s at 10 fps, looped by Chromium) of the QR code of `text` held still. */
+export async function qrVideo(text: string, dir: string, name: string): Promise<string> {
+  const png = path.join(dir, `${name}.png`);
+  await QRCode.toFile(png, text, { margin: 4, width: 360 });
+  const video = path.join(dir, `${name}.y4m`);
+  execFileSync('ffmpeg', [
+    '-loglevel', 'error', '-y', '-loop', '1', '-i', png, '-t', '2', '-r', '10',
+    '-vf', 'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white', '-pix_fmt', 'yuv420p', video,
+  ]);
+  return video;
+}
+
+/**
+ * Chromium with a fake camera filming `video`, on the profile in `profileDir` (the same dir
+ * relaunched keeps the wallet), at the suite's phone viewport and language.
+ */
+export function launchWithCamera(profileDir: string, video: string, baseURL: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      ...chromiumArgs,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-TW',
+    timezoneId: 'Asia/Taipei',
+  });
+}
