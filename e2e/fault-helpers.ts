@@ -334,3 +334,10 @@ export class RestartableServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The LINE user each membership is linked to (table `memberships`), null where none. */
+export function lineUserIds(databaseUrl: string): (string | null)[] {
+  return sqlite(databaseUrl, 'SELECT line_user_id FROM memberships ORDER BY member_since, id').map(
+    (row: { line_user_id: string | null }) => row.line_user_id,
+  );
+}

@@ -42,16 +42,18 @@ done < <(find dist -type f \( -name '*.wasm' -o -name '*.js' \) -print0 | sort -
 # The first screen needs wasm + js + css + html (DESIGN.md section 9 budgets this, brotli); the
 # service worker (sw.js) is fetched after it, so it does not count, nor does the counter
 # (wallet-counter*, loaded on a member card only), nor the features loaded later (wallet-later*,
-# loaded when a page that needs them opens), nor html5-qrcode (loaded when the scanner opens).
-# On a card, the QR needs html + css + counter.
+# loaded when a page that needs them opens), nor html5-qrcode (loaded when the scanner opens),
+# nor LINE's SDK (liff-*, inside LINE only). On a card, the QR needs html + css + counter.
 card_br=0
 later_br=0
 scanner_br=0
+liff_br=0
 while IFS= read -r -d '' f; do
   case "$f" in
     dist/wallet-counter*) card_br=$((card_br + $(size "$f.br"))) ;;
     dist/wallet-later*) later_br=$((later_br + $(size "$f.br"))) ;;
     dist/html5-qrcode*) scanner_br=$((scanner_br + $(size "$f.br"))) ;;
+    dist/liff-*) liff_br=$((liff_br + $(size "$f.br"))) ;;
     *.css | *.html) card_br=$((card_br + $(size "$f.br"))); total_br=$((total_br + $(size "$f.br"))) ;;
     *) total_br=$((total_br + $(size "$f.br"))) ;;
   esac
@@ -60,3 +62,4 @@ echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$to
 echo "[build-app]   a member card's QR (html+css+counter), brotli: $(kb "$card_br")"
 echo "[build-app]   features loaded later (wallet-later: survey, games, scanner, invitation), brotli: $(kb "$later_br")"
 echo "[build-app]   the scanner's library (html5-qrcode, loaded when the scanner opens), brotli: $(kb "$scanner_br")"
+echo "[build-app]   LINE's LIFF SDK (loaded inside LINE only, with a LIFF id), brotli: $(kb "$liff_br")"

@@ -31,7 +31,9 @@ fn Shell() -> impl IntoView {
     Effect::new(move |_| i18n.set_locale(initial));
     // Service worker and install offers (optional, never block the start); before the router
     // reads the address, because the "Show my code" shortcut (/m/last) is resolved here.
+    crate::platform::liff::follow_deep_link();
     pwa::provide();
+    crate::platform::liff::provide();
     let state = WalletState::provide();
     crate::platform::shell::dismiss_when_ready(state);
     SyncEngine::start(state);

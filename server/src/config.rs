@@ -67,6 +67,9 @@ Options (a flag wins over its environment variable):
                        with LINE (env LINE_CHANNEL_ID; unset: tokens are ignored)
   --line-verify-url U  where ID tokens are verified (env LINE_VERIFY_URL, default
                        https://api.line.me/oauth2/v2.1/verify)
+  --liff-id ID         the LIFF app (its endpoint URL: this server's public URL) the wallet
+                       starts in LINE, served to it as /liff-config.json (env LIFF_ID; unset:
+                       the wallet runs in LINE as in any browser)
   --demo               add the demo merchants if they are missing
   -h, --help           show this help";
 
@@ -119,6 +122,8 @@ pub struct Config {
     /// The LINE channel whose ID tokens enroll verifies; `None`: LINE tokens are ignored.
     pub line_channel_id: Option<String>,
     pub line_verify_url: String,
+    /// The LIFF app the wallet starts inside LINE (`/liff-config.json`); `None`: no LIFF mode.
+    pub liff_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,6 +138,7 @@ pub enum ConfigError {
         value: String,
     },
     Empty(&'static str),
+    BadLiffId(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -146,6 +152,11 @@ impl fmt::Display for ConfigError {
                 write!(f, "{flag} must be a whole number, not {value:?}")
             }
             Self::Empty(what) => write!(f, "the {what} must not be empty"),
+            Self::BadLiffId(value) => write!(
+                f,
+                "--liff-id must be a LIFF id as LINE's console shows it (digits, '-', letters and \
+                 digits, e.g. 1657000000-AbCdEfGh), not {value:?}"
+            ),
         }
     }
 }
@@ -170,6 +181,7 @@ impl Config {
         let mut public_url = None;
         let mut line_channel_id = None;
         let mut line_verify_url = None;
+        let mut liff_id = None;
         let mut demo = false;
         let mut command = Command::Serve;
         let mut behind_proxy = false;
@@ -203,6 +215,7 @@ impl Config {
                 "--public-url" => &mut public_url,
                 "--line-channel-id" => &mut line_channel_id,
                 "--line-verify-url" => &mut line_verify_url,
+                "--liff-id" => &mut liff_id,
                 "backup" if command == Command::Serve && inline_value.is_none() => {
                     let to = args
                         .next()
@@ -314,8 +327,29 @@ impl Config {
             line_verify_url: line_verify_url
                 .or_else(|| env("LINE_VERIFY_URL"))
                 .unwrap_or_else(|| DEFAULT_LINE_VERIFY_URL.into()),
+            liff_id: match liff_id
+                .or_else(|| env("LIFF_ID"))
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+            {
+                Some(id) if !is_liff_id(&id) => return Err(ConfigError::BadLiffId(id)),
+                id => id,
+            },
         })
     }
+}
+
+/// A LIFF id as LINE's console shows it: the channel id, `-`, letters and digits
+/// (`1657000000-AbCdEfGh`). Checked so what `/liff-config.json` serves is one.
+fn is_liff_id(id: &str) -> bool {
+    let Some((channel, app)) = id.split_once('-') else {
+        return false;
+    };
+    !channel.is_empty()
+        && channel.bytes().all(|b| b.is_ascii_digit())
+        && !app.is_empty()
+        && app.bytes().all(|b| b.is_ascii_alphanumeric())
+        && id.len() <= 64
 }
 
 /// The flag's value, else the environment's, as a whole number.
@@ -386,6 +420,7 @@ mod tests {
                 public_url: None,
                 line_channel_id: None,
                 line_verify_url: "https://api.line.me/oauth2/v2.1/verify".into(),
+                liff_id: None,
             }
         );
     }
@@ -541,5 +576,29 @@ mod tests {
             parse(&["--host", " "], &[]),
             Err(ConfigError::Empty("host"))
         );
+    }
+
+    #[test]
+    fn liff_id() {
+        assert_eq!(
+            parse(&["--liff-id", "1657000000-AbCd1234"], &[])
+                .unwrap()
+                .liff_id
+                .as_deref(),
+            Some("1657000000-AbCd1234")
+        );
+        assert_eq!(
+            parse(&[], &[("LIFF_ID", "42-x")])
+                .unwrap()
+                .liff_id
+                .as_deref(),
+            Some("42-x")
+        );
+        for bad in ["abc", "-x", "42-", "42-a/b", "42-<script>"] {
+            assert_eq!(
+                parse(&["--liff-id", bad], &[]),
+                Err(ConfigError::BadLiffId(bad.into()))
+            );
+        }
     }
 }

@@ -64,7 +64,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let state = AppState::new(pool.clone(), Arc::new(SystemClock))
         .with_enroll_limit(config.enroll_limit)
         .with_sync_limit(config.sync_limit)
-        .behind_proxy(config.behind_proxy);
+        .behind_proxy(config.behind_proxy)
+        .with_liff_id(config.liff_id.as_deref());
     let state = match &config.line_channel_id {
         Some(channel_id) => state.with_line_verifier(Arc::new(LineVerifyEndpoint {
             url: config.line_verify_url.clone(),

@@ -53,6 +53,8 @@ pub struct AppState {
     /// Verifies LINE ID tokens sent at enroll; `None`: no LINE channel configured (the token is
     /// ignored).
     pub line: Option<Arc<dyn LineVerifier>>,
+    /// The LIFF app the wallet starts inside LINE (`/liff-config.json`); `None`: no LIFF mode.
+    pub liff_id: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -73,12 +75,19 @@ impl AppState {
             cashier_keys: Arc::new(CashierKeys::default()),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             line: None,
+            liff_id: None,
         }
     }
 
     /// LINE ID tokens at enroll are checked by `verifier` (`Config::line_channel_id`).
     pub fn with_line_verifier(mut self, verifier: Arc<dyn LineVerifier>) -> Self {
         self.line = Some(verifier);
+        self
+    }
+
+    /// The wallet it serves starts the LIFF app `liff_id` inside LINE (`Config::liff_id`).
+    pub fn with_liff_id(mut self, liff_id: Option<&str>) -> Self {
+        self.liff_id = liff_id.map(Arc::from);
         self
     }
 

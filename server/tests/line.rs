@@ -216,3 +216,17 @@ async fn without_a_line_channel_the_token_is_ignored() {
     let response = app.post("/v1/enroll", &body.to_string(), None).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text());
 }
+
+#[tokio::test]
+async fn the_liff_id_is_served_to_the_wallet_only_when_configured() {
+    let app = TestApp::with_state(|state| state.with_liff_id(Some("1650000000-AbCd1234"))).await;
+    let response = app.get("/liff-config.json", &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.json(), json!({ "liff_id": "1650000000-AbCd1234" }));
+    assert_eq!(response.headers["cache-control"], "no-cache");
+
+    // Unset: the path is an ordinary one (a file of dist/, else the app), never a LIFF id.
+    let app = TestApp::start().await;
+    let response = app.get("/liff-config.json", &[]).await;
+    assert!(!response.text().contains("liff_id"), "{}", response.text());
+}

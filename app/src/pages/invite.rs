@@ -2,11 +2,12 @@
 //! and what they earned, and sharing. The body is the module loaded later (`mount_invite`); this
 //! page reads the `referral` entity (raw: the module checks it, so the first screen carries no
 //! referral parser) and builds the link a friend opens: this wallet's `/join` with the shop's
-//! join code and the member's `ref=`.
+//! join code and the member's `ref=`. In LINE the module asks this page to share through LINE's
+//! share target picker (`mw:share-line`), and hears back in `mw:share-result`.
 
 use super::storage_words::{logged, not_saved};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
-use crate::platform::later;
+use crate::platform::{later, liff};
 use crate::state::WalletState;
 use crate::storage::sync_store;
 use leptos::html::Div;
@@ -46,6 +47,20 @@ pub fn InvitePage() -> impl IntoView {
 
     root.on_load(move |element| {
         let element: web_sys::HtmlElement = element.unchecked_into();
+        let answer_to = element.clone();
+        later::listen(&element, "mw:share-line", move |detail| {
+            let text = detail["text"].as_str().unwrap_or_default().to_owned();
+            let answer_to = answer_to.clone();
+            leptos::task::spawn_local(async move {
+                let shared = liff::share_target_picker(&text)
+                    .await
+                    .unwrap_or_else(|error| {
+                        web_sys::console::warn_2(&"[liff] share failed".into(), &error);
+                        false
+                    });
+                later::send(&answer_to, "mw:share-result", &json!({ "shared": shared }));
+            });
+        });
         leptos::task::spawn_local(async move {
             let _ = state.reload().await;
             let records = match sync_store::entities_of_kinds(
@@ -78,7 +93,7 @@ pub fn InvitePage() -> impl IntoView {
                 "shop": membership.merchant.name.get(chinese),
                 "referral": referral,
                 "chinese": chinese,
-                "line": false,
+                "line": liff::ready().await,
             });
             element.set_inner_html("");
             if let Err(error) = later::mount_invite(&element, &props.to_string()).await {

@@ -53,7 +53,7 @@ pub fn JoinPage() -> impl IntoView {
     // `asked`: the customer acted on this page (typed, pasted, or tapped Join on a link that
     // was waiting); otherwise it came in a link, and a link to an issuer never joined asks first.
     let start =
-        move |parsed: Result<JoinRequest, JoinLinkError>, extras: LinkExtras, asked: bool| {
+        move |parsed: Result<JoinRequest, JoinLinkError>, mut extras: LinkExtras, asked: bool| {
             let request = match parsed {
                 Ok(request) => request,
                 Err(error) => return status.set(JoinStatus::Failed(JoinFailure::Link(error))),
@@ -67,6 +67,11 @@ pub fn JoinPage() -> impl IntoView {
                     input.try_set(window().location().href().unwrap_or_default());
                     status.try_set(JoinStatus::Confirm { host });
                     return;
+                }
+                // Inside LINE: the ID token, so the shop can link the LINE user (it verifies the
+                // token with LINE; the profile shown here is never sent).
+                if extras.join.line_id_token.is_none() {
+                    extras.join.line_id_token = crate::platform::liff::id_token().await;
                 }
                 match joining::join(state, request, extras.join).await {
                     Ok(id) => {
@@ -186,6 +191,7 @@ pub fn JoinPage() -> impl IntoView {
                 }
                 .into_any(),
             }}
+            <LineIdentity joining=true />
             <form class="join-form" on:submit=submit>
                 <p>{t!(i18n, join_intro)}</p>
                 <label for="join-code">{t!(i18n, join_code_label)}</label>
@@ -204,6 +210,29 @@ pub fn JoinPage() -> impl IntoView {
                 </button>
             </form>
         </main>
+    }
+}
+
+/// Inside LINE: "Joining as <LINE name>" (`joining`) or "Your LINE: <name>", with the LINE
+/// picture; nothing elsewhere.
+#[component]
+pub fn LineIdentity(#[prop(optional)] joining: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let liff = use_context::<crate::platform::liff::Liff>();
+    move || {
+        let profile = liff.and_then(|l| l.profile.get())?;
+        Some(view! {
+            <p class="line-identity" data-testid="line-identity">
+                {profile.picture.map(|src| view! {
+                    <img class="line-picture" src=src alt="" width="32" height="32" referrerpolicy="no-referrer" />
+                })}
+                <span>{if joining {
+                    t_string!(i18n, line_joining_as, name = profile.name).to_string()
+                } else {
+                    t_string!(i18n, line_signed_in_as, name = profile.name).to_string()
+                }}</span>
+            </p>
+        })
     }
 }
 

@@ -105,6 +105,7 @@ pub fn MemberProfile(membership_id: String) -> impl IntoView {
                 <p class="notice error" role="status" data-testid="storage-cap">{t!(i18n, storage_cap_reached)}</p>
             </Show>
             <h2>{t!(i18n, profile_title)}</h2>
+            <super::join::LineIdentity />
             {move || current().unreadable.then(|| view! { <NotRead /> })}
             <p class="profile-name" data-testid="display-name">
                 {move || {

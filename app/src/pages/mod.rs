@@ -5,7 +5,7 @@ mod coupons;
 mod expiring_strip;
 mod games;
 mod invite;
-mod join;
+pub(crate) mod join;
 mod ledger;
 mod loyalty_sections;
 mod member_card;

@@ -1,10 +1,11 @@
 //! `/scan`: the camera, a photo or a typed code, all in the module loaded later (the scanner and
 //! html5-qrcode weigh nothing on the first screen). A wallet link read there opens its page here
 //! (join, join with a friend's code, claim a shop's code); anything else the module refuses itself,
-//! with nothing stored. The camera goes off when the page goes.
+//! with nothing stored. The camera goes off when the page goes. In LINE, LINE's own scanner
+//! (`liff.scanCodeV2`) is asked first when LINE offers it; what it read is checked the same way.
 
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
-use crate::platform::later;
+use crate::platform::{later, liff};
 use crate::state::WalletState;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -37,10 +38,16 @@ pub fn ScanPage() -> impl IntoView {
             let held: Vec<String> = state
                 .memberships
                 .with_untracked(|all| all.iter().map(|m| m.id.as_str().to_owned()).collect());
+            // LINE's scanner, where LINE offers it; closed or failed, the wallet's own.
+            let scanned = match liff::scan_code().await {
+                Some(Ok(text)) if !text.is_empty() => Some(text),
+                _ => None,
+            };
             let props = json!({
                 "own_origin": window().location().origin().unwrap_or_default(),
                 "held": held,
                 "chinese": chinese,
+                "scanned": scanned,
             });
             element.set_inner_html("");
             if let Err(error) = later::mount_scanner(&element, &props.to_string()).await {

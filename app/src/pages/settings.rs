@@ -101,6 +101,16 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="settings-group" data-testid="settings-storage">{storage}</section>
             <section class="settings-group">{offline}</section>
+            {crate::platform::liff::in_line().then(|| view! {
+                // Inside LINE: its browser keeps a wallet of its own (no service worker, no
+                // install), so the customer learns where their other cards are and how to move.
+                <section class="settings-group" data-testid="settings-line">
+                    <h2>{move || t_string!(i18n, settings_line)}</h2>
+                    <p>{move || t_string!(i18n, settings_line_separate)}</p>
+                    <p>{move || t_string!(i18n, settings_line_offline)}</p>
+                    <p class="muted">{move || t_string!(i18n, settings_line_move)}</p>
+                </section>
+            })}
             <section class="settings-group">
                 <h2>{move || t_string!(i18n, settings_version)}</h2>
                 <p class="mono" data-testid="app-version">{VERSION}</p>

@@ -5,6 +5,7 @@ pub mod counter;
 pub mod dates;
 pub mod install;
 pub mod later;
+pub mod liff;
 pub mod persistence;
 pub mod service_worker;
 pub mod shell;

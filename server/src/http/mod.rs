@@ -91,8 +91,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         ));
 
     let files = StaticFiles::new(dist);
-    let mut router = Router::new()
-        .route("/healthz", get(health))
+    let mut router = Router::new().route("/healthz", get(health));
+    // The wallet's LIFF setting (README "LINE"), asked for only inside LINE. Unset: the path is
+    // left to the files, so a wallet served elsewhere can ship its own `liff-config.json`.
+    if let Some(liff_id) = state.liff_id.clone() {
+        router = router.route(LIFF_CONFIG_PATH, get(move || liff_config(liff_id.clone())));
+    }
+    let mut router = router
         .merge(v1)
         .fallback(move |request: Request| files.clone().serve(request))
         .with_state(state);
@@ -107,6 +112,19 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         // response that already has a Content-Encoding, so .br/.gz files are sent as they are.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Where the wallet reads its LIFF id (app/src/platform/liff.rs).
+pub const LIFF_CONFIG_PATH: &str = "/liff-config.json";
+
+async fn liff_config(liff_id: std::sync::Arc<str>) -> impl axum::response::IntoResponse {
+    (
+        [(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(static_files::NO_CACHE),
+        )],
+        axum::Json(serde_json::json!({ "liff_id": &*liff_id })),
+    )
 }
 
 /// `ok` while the database answers; `503` otherwise, so a load balancer stops sending requests

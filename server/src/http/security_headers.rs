@@ -10,7 +10,9 @@
 //! and list positions that way, and a style attribute cannot run code. `connect-src` is as wide as
 //! "any issuer" needs: any https origin, plus plain http on loopback, as `IssuerUrl` accepts
 //! (but for `http://[::1]` and `http://127.0.0.2`...: a CSP source cannot name an IPv6 address
-//! or a range of addresses, so only `localhost` and `127.0.0.1` are listed).
+//! or a range of addresses, so only `localhost` and `127.0.0.1` are listed). Images may also come
+//! from LINE's profile picture host (`profile.line-scdn.net`): inside LINE the join screen and
+//! the profile show the customer's LINE picture (app/src/platform/liff.rs).
 
 use axum::http::{header, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
@@ -36,7 +38,8 @@ pub fn content_security_policy(index_html: &str) -> HeaderValue {
         .collect();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; \
+         img-src 'self' data: blob: https://profile.line-scdn.net; \
          connect-src 'self' https: http://localhost:* http://*.localhost:* \
          http://127.0.0.1:*; worker-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
