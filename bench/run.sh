@@ -9,6 +9,8 @@
 #   lighthouse.sh          Lighthouse 12.8.2 mobile on `/` (median of LH_RUNS=3)
 #   warm-start.mjs         offline start from the service worker cache to a scannable QR, median
 #                          of 10, then again with the CPU slowed 4x
+#   scanner-open.mjs       tap on "Scan a shop's code" to the scanner drawn and the camera running,
+#                          offline from the service worker cache, median of 10
 #   card-first-visit.mjs   bytes fetched before the QR on a member card, first visit, brotli
 #   game-frames.mjs        frame times while scratching a card and spinning the wheel, 1x and 4x
 #                          (starts what it needs)
@@ -70,6 +72,7 @@ figure bench/wasm-size.sh
 figure bench/lighthouse.sh "$url"
 figure node bench/warm-start.mjs "$url" --runs 10
 figure node bench/warm-start.mjs "$url" --runs 10 --cpu 4
+figure node bench/scanner-open.mjs "$url" --runs 10
 figure node bench/startup-trace.mjs "$url" --runs 3 --cpu 4
 figure node bench/card-first-visit.mjs --dist "$tmp/dist"
 figure node bench/game-frames.mjs

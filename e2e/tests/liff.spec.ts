@@ -71,7 +71,7 @@ async function inLine(context: BrowserContext, mock: Record<string, unknown>): P
       contentType: 'text/javascript',
       body: `import liff from '/__e2e/liff-real.js';
 import '/__e2e/liff-mock.js';
-liff.use(new self.liffMock.LiffMockPlugin());
+liff.use(new self.liffMock()); // the UMD build's global is the plugin class
 const init = liff.init.bind(liff);
 liff.init = (config) => init({ ...config, mock: true }).then(() => {
   liff.$mock.set((p) => ({ ...p, ...self.__liffMockData }));
