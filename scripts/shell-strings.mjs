@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 // In the order app/index.html uses them.
 const KEYS = ['wallet_title', 'switch_language', 'sync_now', 'wallet_empty_title',
-  'wallet_empty_body', 'join_cta'];
+  'wallet_empty_body', 'scan_cta', 'join_cta'];
 const MARKER = '/* shell-strings */ null';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -32,6 +32,7 @@ fn Shell() -> impl IntoView {
     // Service worker and install offers (optional, never block the start); before the router
     // reads the address, because the "Show my code" shortcut (/m/last) is resolved here.
     crate::platform::liff::follow_deep_link();
+    crate::pages::join::claim_link_to_join_page();
     pwa::provide();
     crate::platform::liff::provide();
     let state = WalletState::provide();
@@ -50,7 +51,6 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
                 <Route path=path!("/m/:id/invite") view=InvitePage />
                 <Route path=path!("/join") view=JoinPage />
-                <Route path=path!("/claim") view=JoinPage />
                 <Route path=path!("/scan") view=ScanPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

@@ -30,13 +30,17 @@ test('a first visit sees the welcome before the app has loaded, and nothing move
   await expect(shell.getByText('還沒有會員卡')).toBeVisible();
   await expect(shell.getByText('加入會員')).toBeVisible();
   await expect.poll(wasm.waiting).toBe(1);
-  const before = await shell.locator('.button').boundingBox();
+  await expect(shell.getByText('掃描店家的 QR 碼')).toBeVisible();
+  const scanBefore = await shell.getByText('掃描店家的 QR 碼').boundingBox();
+  const joinBefore = await shell.getByText('加入會員').boundingBox();
 
   await wasm.release();
   await expect(shell).toHaveCount(0);
+  const scan = page.getByRole('link', { name: '掃描店家的 QR 碼' });
   const join = page.getByRole('link', { name: '加入會員' });
   await expect(join).toBeVisible();
-  expect(await join.boundingBox()).toEqual(before);
+  expect(await scan.boundingBox()).toEqual(scanBefore);
+  expect(await join.boundingBox()).toEqual(joinBefore);
 });
 
 test.describe('an English browser', () => {

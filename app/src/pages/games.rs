@@ -5,8 +5,9 @@
 //! issuer confirmed a prize, a seed was revealed), and queues `ticket.play` and
 //! `draw.rotate_seed` when the module asks (offline too: the outbox sends them when online).
 
+use super::later_page::LaterPageFrame;
 use super::storage_words::{logged, not_saved};
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::later;
 use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
@@ -14,7 +15,6 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::{json, Value};
-use wallet_components::PageHeader;
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::{PendingOverlay, QueuedAction};
 use wallet_core::Intent;
@@ -122,7 +122,7 @@ pub fn GamesPage() -> impl IntoView {
                 element.set_inner_html("");
                 if let Err(error) = later::mount_games(&element, &props.to_string()).await {
                     web_sys::console::error_1(&error);
-                    problem.set(Some(t_string!(i18n, games_load_failed)));
+                    problem.set(Some(t_string!(i18n, page_load_failed)));
                     phase.set_value(Phase::NotMounted);
                     return;
                 }
@@ -179,14 +179,12 @@ pub fn GamesPage() -> impl IntoView {
     });
 
     view! {
-        <PageHeader
+        <LaterPageFrame
             title=Signal::derive(move || title.get())
-            back_href=back_href
-            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+            back_href
+            name="games-page"
+            root
+            problem
         />
-        <main class="page games-page" data-testid="games-page">
-            <div node_ref=root class="games-root"><p class="muted">{t!(i18n, games_loading)}</p></div>
-            {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
-        </main>
     }
 }

@@ -5,8 +5,9 @@
 //! join code and the member's `ref=`. In LINE the module asks this page to share through LINE's
 //! share target picker (`mw:share-line`), and hears back in `mw:share-result`.
 
+use super::later_page::LaterPageFrame;
 use super::storage_words::{logged, not_saved};
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{later, liff};
 use crate::state::WalletState;
 use crate::storage::sync_store;
@@ -14,7 +15,6 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::{json, Value};
-use wallet_components::PageHeader;
 use wallet_core::referral::ReferralCode;
 use wallet_core::sync::EntityKind;
 use wallet_core::JoinRequest;
@@ -98,22 +98,18 @@ pub fn InvitePage() -> impl IntoView {
             element.set_inner_html("");
             if let Err(error) = later::mount_invite(&element, &props.to_string()).await {
                 web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, invite_load_failed)));
+                problem.try_set(Some(t_string!(i18n, page_load_failed)));
             }
         });
     });
 
     view! {
-        <PageHeader
+        <LaterPageFrame
             title=Signal::derive(move || t_string!(i18n, invite_title).to_owned())
-            back_href=back_href
-            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+            back_href
+            name="invite-page"
+            root
+            problem
         />
-        <main class="page invite-page" data-testid="invite-page">
-            <div node_ref=root class="invite-root"><p class="muted">{t!(i18n, invite_loading)}</p></div>
-            {move || problem.get().map(|text| view! {
-                <p class="notice error" role="alert" data-testid="invite-problem">{text}</p>
-            })}
-        </main>
     }
 }

@@ -1,7 +1,8 @@
 //! `/join`: join a merchant from a deep link (`?issuer=...&code=...`, with a friend's `ref=`) or a
-//! pasted code or link. `/claim` (`?issuer=...&code=...&claim=...`, a code a shop printed): joins
-//! the same way when the card is not in the wallet yet, then queues `claim.redeem` and opens the
-//! card; what the code gave (or why not) arrives with the next sync.
+//! pasted code or link. A claim link (`/claim?issuer=...&code=...&claim=...`, a code a shop
+//! printed) opens here too, as `/join?...&claim=...` (one route, not two: each route is code on
+//! the first screen): it joins the same way when the card is not in the wallet yet, then queues
+//! `claim.redeem` and opens the card; what the code gave (or why not) arrives with the next sync.
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::joining::{self, JoinExtras, JoinFailure};
@@ -14,6 +15,7 @@ use wallet_core::claim::ClaimCode;
 use wallet_core::referral::ReferralCode;
 use wallet_core::wallet::is_new_issuer;
 use wallet_core::{Intent, IssuerUrlError, JoinLinkError, JoinRequest};
+use wasm_bindgen::JsValue;
 
 #[derive(Clone, Debug, PartialEq)]
 enum JoinStatus {
@@ -124,8 +126,9 @@ pub fn JoinPage() -> impl IntoView {
             &own_origin,
         );
         let referral = query.get("ref");
-        let claiming = is_claim_page();
-        let claim = query.get("claim").as_deref().and_then(ClaimCode::parse);
+        let claim_param = query.get("claim");
+        let claiming = claim_param.is_some();
+        let claim = claim_param.as_deref().and_then(ClaimCode::parse);
         match referral.as_deref().map(ReferralCode::parse) {
             Some(None) => status.set(JoinStatus::Failed(JoinFailure::BadReferral)),
             _ if claiming && claim.is_none() => {
@@ -138,7 +141,7 @@ pub fn JoinPage() -> impl IntoView {
                         referral: referral.flatten(),
                         ..JoinExtras::default()
                     },
-                    claim: claim.filter(|_| claiming),
+                    claim,
                 };
                 from_link.set_value(extras.clone());
                 start(parsed, extras, false)
@@ -153,10 +156,11 @@ pub fn JoinPage() -> impl IntoView {
             event.prevent_default();
             let typed = input.get_untracked();
             // The link that opened the page, confirmed: with what else it carries.
-            let extras = from_link
-                .with_value(|link| link.href == typed)
-                .then(|| from_link.get_value())
-                .unwrap_or_default();
+            let extras = if from_link.with_value(|link| link.href == typed) {
+                from_link.get_value()
+            } else {
+                LinkExtras::default()
+            };
             start(JoinRequest::from_pasted(&typed, &own_origin), extras, true);
         }
     };
@@ -209,6 +213,7 @@ pub fn JoinPage() -> impl IntoView {
                     {t!(i18n, join_submit)}
                 </button>
             </form>
+            <a class="button wide join-scan" href="/scan" data-testid="join-scan">{t!(i18n, scan_cta)}</a>
         </main>
     }
 }
@@ -259,14 +264,7 @@ fn still_on_join_page() -> bool {
     window()
         .location()
         .pathname()
-        .is_ok_and(|path| path == "/join" || path == "/claim")
-}
-
-fn is_claim_page() -> bool {
-    window()
-        .location()
-        .pathname()
-        .is_ok_and(|path| path == "/claim")
+        .is_ok_and(|path| path == "/join")
 }
 
 fn failure_text(
@@ -299,5 +297,27 @@ fn failure_text(
         JoinFailure::ReferralSelf => t_string!(i18n, join_error_referral_self).into(),
         JoinFailure::ReferralAlreadyMember => t_string!(i18n, join_error_referral_member).into(),
         JoinFailure::LineSignIn => t_string!(i18n, join_error_line_sign_in).into(),
+    }
+}
+
+/// The page that opens `path`: a claim link (`/claim?…`, docs/protocol.md §4.1.1) opens on the
+/// join page as `/join?…` (its query holds the `claim`); any other path is itself.
+pub fn page_of(path: &str) -> String {
+    match path.strip_prefix("/claim") {
+        Some(query) if query.is_empty() || query.starts_with('?') => format!("/join{query}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// A claim link that opened the app becomes `/join?…`, replacing the address before the router
+/// reads it.
+pub fn claim_link_to_join_page() {
+    let location = window().location();
+    if location.pathname().is_ok_and(|path| path == "/claim") {
+        let search = location.search().unwrap_or_default();
+        let page = page_of(&format!("/claim{search}"));
+        let _ = window()
+            .history()
+            .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&page)));
     }
 }

@@ -6,6 +6,7 @@ mod expiring_strip;
 mod games;
 mod invite;
 pub(crate) mod join;
+mod later_page;
 mod ledger;
 mod loyalty_sections;
 mod member_card;

@@ -4,14 +4,14 @@
 //! with nothing stored. The camera goes off when the page goes. In LINE, LINE's own scanner
 //! (`liff.scanCodeV2`) is asked first when LINE offers it; what it read is checked the same way.
 
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use super::later_page::LaterPageFrame;
+use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{later, liff};
 use crate::state::WalletState;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde_json::json;
-use wallet_components::PageHeader;
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -28,7 +28,7 @@ pub fn ScanPage() -> impl IntoView {
         let element: web_sys::HtmlElement = element.unchecked_into();
         later::listen(&element, "mw:scan-open", move |detail| {
             if let Some(path) = detail["path"].as_str().filter(|p| p.starts_with('/')) {
-                navigate(path, Default::default());
+                navigate(&super::join::page_of(path), Default::default());
             }
         });
         mounted.set_value(Some(element.clone()));
@@ -52,7 +52,7 @@ pub fn ScanPage() -> impl IntoView {
             element.set_inner_html("");
             if let Err(error) = later::mount_scanner(&element, &props.to_string()).await {
                 web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, scan_load_failed)));
+                problem.try_set(Some(t_string!(i18n, page_load_failed)));
             }
         });
     });
@@ -63,19 +63,12 @@ pub fn ScanPage() -> impl IntoView {
     });
 
     view! {
-        <PageHeader
+        <LaterPageFrame
             title=Signal::derive(move || t_string!(i18n, scan_title).to_owned())
             back_href="/"
-            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+            name="scan-page"
+            root
+            problem
         />
-        <main class="page scan-page" data-testid="scan-page">
-            <div node_ref=root class="scan-root"><p class="muted">{t!(i18n, scan_loading)}</p></div>
-            {move || problem.get().map(|text| view! {
-                <div class="notice error" role="alert" data-testid="scan-load-failed">
-                    <p>{text}</p>
-                    <a class="button wide" href="/join">{t!(i18n, join_title)}</a>
-                </div>
-            })}
-        </main>
     }
 }

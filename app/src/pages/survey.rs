@@ -4,15 +4,15 @@
 //! as the customer types, and queues `survey.answer` when they send it (offline too: the outbox
 //! sends it when the wallet is online).
 
+use super::later_page::LaterPageFrame;
 use super::storage_words::{logged, not_saved};
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{clock, later};
 use crate::storage::{drafts, outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use wallet_components::PageHeader;
 use wallet_core::survey::{InvitationState, SurveyInvitationSummary};
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::{PendingOverlay, QueuedAction};
@@ -114,7 +114,7 @@ pub fn SurveyPage() -> impl IntoView {
                 element.set_inner_html("");
                 if let Err(error) = later::mount_survey(&element, &props.to_string()).await {
                     web_sys::console::error_1(&error);
-                    problem.set(Some(t_string!(i18n, survey_load_failed)));
+                    problem.set(Some(t_string!(i18n, page_load_failed)));
                 }
             });
         };
@@ -166,14 +166,12 @@ pub fn SurveyPage() -> impl IntoView {
     }
 
     view! {
-        <PageHeader
+        <LaterPageFrame
             title=Signal::derive(move || title.get())
             back_href=format!("/m/{membership_id}")
-            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+            name="survey-page"
+            root
+            problem
         />
-        <main class="page survey-page" data-testid="survey-page">
-            <div node_ref=root class="survey-root"><p class="muted">{t!(i18n, survey_loading)}</p></div>
-            {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
-        </main>
     }
 }

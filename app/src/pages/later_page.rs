@@ -1,0 +1,36 @@
+//! The frame of a page whose body is the module loaded later (the survey, the games, the scanner,
+//! the invitation): the header, the element the module draws into ("opening…" until it does) and
+//! what went wrong. One view for all of them: a view per page would be code of its own on the
+//! first screen, which every page's wasm is.
+
+use crate::i18n::{t, t_string, use_i18n};
+use leptos::html::Div;
+use leptos::prelude::*;
+use wallet_components::PageHeader;
+
+#[component]
+pub fn LaterPageFrame(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] back_href: String,
+    /// The page's class and test id, e.g. `games-page`.
+    name: &'static str,
+    /// Where the module draws.
+    root: NodeRef<Div>,
+    /// Why the page cannot show (its data could not be read, the module did not load).
+    problem: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageHeader
+            title
+            back_href
+            back_label=Signal::derive(move || t_string!(i18n, back).to_owned())
+        />
+        <main class=format!("page {name}") data-testid=name>
+            <div node_ref=root><p class="muted">{t!(i18n, page_loading)}</p></div>
+            {move || problem.get().map(|text| view! {
+                <p class="notice error" role="alert" data-testid="page-problem">{text}</p>
+            })}
+        </main>
+    }
+}
