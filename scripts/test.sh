@@ -39,7 +39,7 @@ suite_setup() {
   # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes. ffmpeg: the
   # scanner's e2e films a QR code for Chromium's fake camera (a y4m video).
   apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3 ffmpeg
-  npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs, qrcode"
+  npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs, qrcode, liff-mock, axe-core"
 }
 
 # --no-fail-fast everywhere: cargo otherwise stops at the first failing test binary, and the

@@ -33,7 +33,8 @@ pub fn CouponsPage() -> impl IntoView {
             let now = clock::now_unix_secs() as i64;
             let view = loyalty.get().unwrap_or_default();
             if view.unreadable {
-                return view! { <NotRead /> }.into_any();
+                // Inside the list (a list holds only items): one item saying so.
+                return view! { <li><NotRead /></li> }.into_any();
             }
             let coupons: Vec<_> = view
                 .coupons
@@ -41,7 +42,7 @@ pub fn CouponsPage() -> impl IntoView {
                 .filter(|c| shown(&c.state_at(now)) == tab.get())
                 .collect();
             if coupons.is_empty() {
-                return view! { <p class="muted centered-text" data-testid="coupons-empty">{t!(i18n, coupons_empty)}</p> }.into_any();
+                return view! { <li class="muted centered-text" data-testid="coupons-empty">{t!(i18n, coupons_empty)}</li> }.into_any();
             }
             coupons
                 .into_iter()

@@ -1,0 +1,89 @@
+// axe-core (npm @axe-core/playwright, pinned) on every page a customer reaches: no serious or
+// critical violation (contrast, names of buttons and links, labels, roles, landmarks) anywhere,
+// in zh-TW, and the wallet home in English too.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { test, expect, decodeQrFromElement } from '../fixtures';
+import { demo, joinLink } from '../wallet-page';
+import { cashierPurchase, nudgeSync } from '../loyalty-helpers';
+
+test.use({ serverPerTest: true });
+
+const memberQr = (page: Page) => page.getByRole('img', { name: '會員條碼，請店員掃描' });
+
+/** Fails with each serious or critical violation: the rule, what it asks, and where. */
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect.soft(serious, `${what}: axe found`).toEqual([]);
+}
+
+test('every page passes axe with no serious or critical violation', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  await expect(page.getByTestId('scan-cta')).toBeVisible();
+  await expectAccessible(page, 'the empty wallet');
+  await page.goto('/join');
+  await expect(page.getByRole('textbox')).toBeVisible();
+  await expectAccessible(page, 'the join page');
+
+  // The café: a purchase stamps the card and brings a survey.
+  await page.goto(joinLink(baseURL!, demo.cafe.code));
+  await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
+  const cafeCard = page.url();
+  const cafeCode = await decodeQrFromElement(memberQr(page));
+  expect((await cashierPurchase(baseURL!, demo.cafe.cashierKey, cafeCode, 180)).status).toBe(200);
+  await nudgeSync(page);
+  await expect(page.getByTestId('survey-invite')).toBeVisible({ timeout: 15_000 });
+  await expectAccessible(page, 'a member card');
+  await page.getByTestId('survey-invite').getByRole('link').click();
+  await expect(page.getByTestId('question-overall')).toBeVisible();
+  await expectAccessible(page, 'the survey');
+  await page.goto(`${cafeCard}/invite`);
+  await expect(page.getByTestId('invite-qr')).toBeVisible();
+  await expectAccessible(page, 'the invitation page');
+  await page.goto(`${cafeCard}/coupons`);
+  await expect(page.getByTestId('coupons-page').or(page.getByRole('heading', { level: 1 }))).toBeVisible();
+  await expectAccessible(page, 'the coupon box');
+
+  // The yakiniku place: points, a ledger and two game tickets.
+  await page.goto(joinLink(baseURL!, demo.yakiniku.code));
+  await expect(page.getByRole('heading', { name: demo.yakiniku.zh })).toBeVisible();
+  const yakinikuCard = page.url();
+  const yakinikuCode = await decodeQrFromElement(memberQr(page));
+  expect((await cashierPurchase(baseURL!, demo.yakiniku.cashierKey, yakinikuCode, 1000)).status).toBe(200);
+  await nudgeSync(page);
+  await expect(page.getByTestId('games-invite')).toBeVisible({ timeout: 20_000 });
+  await page.goto(`${yakinikuCard}/points`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectAccessible(page, 'the points ledger');
+  await page.goto(`${yakinikuCard}/games`);
+  await expect(page.getByTestId('games-page').getByRole('link').first()).toBeVisible();
+  await expectAccessible(page, 'the games');
+  await page.getByTestId('games-page').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/games\/[^/]+$/);
+  await expect(page.getByTestId('games-page').getByRole('button').first()).toBeVisible();
+  await expectAccessible(page, 'a game ticket');
+
+  await page.goto('/');
+  await expect(page.getByTestId('wallet-list').getByRole('link')).toHaveCount(2);
+  await expectAccessible(page, 'the wallet with cards');
+  await page.goto('/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectAccessible(page, 'the settings');
+  await page.goto('/scan');
+  await expect(page.getByTestId('scan-camera-problem')).toBeVisible({ timeout: 15_000 });
+  await expectAccessible(page, 'the scanner');
+});
+
+test.describe('an English browser', () => {
+  test.use({ locale: 'en-US' });
+
+  test('the wallet home passes axe', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('scan-cta')).toBeVisible();
+    await expectAccessible(page, 'the empty wallet in English');
+  });
+});
