@@ -9,6 +9,7 @@ pub mod card_face;
 pub mod cashier;
 pub mod claim;
 pub mod coupon_code;
+pub mod einvoice_carrier;
 pub mod fair_draw;
 pub mod games;
 pub mod issuer;
