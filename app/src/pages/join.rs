@@ -321,3 +321,23 @@ pub fn claim_link_to_join_page() {
             .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&page)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn a_claim_link_opens_the_join_page_with_its_query() {
+        assert_eq!(
+            page_of("/claim?issuer=https%3A%2F%2Fshop.example&code=CAFE&claim=K7Q2M4PA9X3D"),
+            "/join?issuer=https%3A%2F%2Fshop.example&code=CAFE&claim=K7Q2M4PA9X3D"
+        );
+        assert_eq!(page_of("/claim"), "/join");
+        for other in ["/join?code=CAFE", "/claims?x=1", "/m/ABC/claim", "/"] {
+            assert_eq!(page_of(other), other);
+        }
+    }
+}
