@@ -101,7 +101,9 @@ pub fn GamesPage() -> impl IntoView {
                 let props = match props(&membership_id, &ticket_id, chinese).await {
                     Ok(props) => props,
                     Err(error) => {
-                        problem.set(Some(not_saved(i18n, logged(error))));
+                        // A read: say the wallet could not be read, not that something was not saved.
+                        logged(error);
+                        problem.set(Some(t_string!(i18n, storage_error)));
                         return;
                     }
                 };

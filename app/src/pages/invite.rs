@@ -6,7 +6,7 @@
 //! share target picker (`mw:share-line`), and hears back in `mw:share-result`.
 
 use super::later_page::LaterPageFrame;
-use super::storage_words::{logged, not_saved};
+use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{later, liff};
 use crate::state::WalletState;
@@ -71,7 +71,9 @@ pub fn InvitePage() -> impl IntoView {
             {
                 Ok(records) => records,
                 Err(error) => {
-                    problem.try_set(Some(not_saved(i18n, logged(error))));
+                    // A read: say the wallet could not be read, not that something was not saved.
+                    logged(error);
+                    problem.try_set(Some(t_string!(i18n, storage_error)));
                     return;
                 }
             };

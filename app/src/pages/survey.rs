@@ -105,7 +105,9 @@ pub fn SurveyPage() -> impl IntoView {
                         stage_props(stage, chinese)
                     }
                     Err(error) => {
-                        problem.set(Some(not_saved(i18n, logged(error))));
+                        // A read: say the wallet could not be read, not that something was not saved.
+                        logged(error);
+                        problem.set(Some(t_string!(i18n, storage_error)));
                         return;
                     }
                 };
