@@ -113,3 +113,40 @@ test('hostile codes are each refused, saying what they were, and nothing is stor
   expect(await storedMemberships(page)).toBe(1);
   expect((await outbox(page)).length).toBe(queuedBefore);
 });
+
+test('leaving the scanner turns the camera off, also while it is still starting', async ({ baseURL }, testInfo) => {
+  const dir = testInfo.outputPath('camera');
+  mkdirSync(dir, { recursive: true });
+  // A code the wallet refuses: the camera stays on until the page goes.
+  const video = await qrVideo('https://evil.example/menu', dir, 'other');
+  const context = await launchWithCamera(`${dir}/profile`, video, baseURL!);
+  try {
+    // Every stream the page gets, to see whether its camera is still on.
+    await context.addInitScript(() => {
+      const devices = navigator.mediaDevices;
+      const getUserMedia = devices.getUserMedia.bind(devices);
+      (window as any).__streams = [];
+      devices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        (window as any).__streams.push(stream);
+        return stream;
+      };
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const allOff = () =>
+      page.evaluate(() => {
+        const streams: MediaStream[] = (window as any).__streams;
+        return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
+      });
+    await page.goto('/');
+    for (const leaveWhen of ['正在開啟相機', '正在尋找 QR code']) {
+      await page.getByTestId('scan-cta').click();
+      await expect(page.getByTestId('scan-status')).toContainText(leaveWhen);
+      await page.getByRole('link', { name: '返回' }).click();
+      await expect(page).toHaveURL(/\/$/);
+      await expect.poll(allOff, { message: `camera off after leaving at "${leaveWhen}"`, timeout: 10_000 }).toBe(true);
+    }
+  } finally {
+    await context.close();
+  }
+});

@@ -14,6 +14,21 @@ use leptos_router::hooks::use_navigate;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 
+/// To the module: the page went, turn the camera off.
+const CLOSE: &str = "mw:scan-close";
+
+thread_local! {
+    /// The open scanner's element, for the page's cleanup (which runs after the page's own
+    /// reactive values are gone, so it cannot read them).
+    static OPEN: std::cell::RefCell<Option<web_sys::HtmlElement>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Tells the module on `element` that the page went.
+fn close(element: &web_sys::HtmlElement) {
+    later::send(element, CLOSE, &json!({}));
+}
+
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -21,7 +36,6 @@ pub fn ScanPage() -> impl IntoView {
     let navigate = use_navigate();
     let problem = RwSignal::new(None::<&'static str>);
     let root = NodeRef::<Div>::new();
-    let mounted = StoredValue::new_local(None::<web_sys::HtmlElement>);
     let chinese = is_chinese(i18n.get_locale_untracked());
 
     root.on_load(move |element| {
@@ -31,7 +45,7 @@ pub fn ScanPage() -> impl IntoView {
                 navigate(&super::join::page_of(path), Default::default());
             }
         });
-        mounted.set_value(Some(element.clone()));
+        OPEN.with(|open| open.replace(Some(element.clone())));
         leptos::task::spawn_local(async move {
             // A wallet just opened may still be reading: its own member codes must be known.
             let _ = state.reload().await;
@@ -53,12 +67,19 @@ pub fn ScanPage() -> impl IntoView {
             if let Err(error) = later::mount_scanner(&element, &props.to_string()).await {
                 web_sys::console::error_1(&error);
                 problem.try_set(Some(t_string!(i18n, page_load_failed)));
+                return;
+            }
+            // Left while the module was loading: the close sent then found no scanner to hear
+            // it, so the camera it is starting now is told again.
+            let still_open = OPEN.with(|open| open.borrow().as_ref() == Some(&element));
+            if !still_open {
+                close(&element);
             }
         });
     });
-    on_cleanup(move || {
-        if let Some(element) = mounted.try_get_value().flatten() {
-            later::send(&element, "mw:scan-close", &json!({}));
+    on_cleanup(|| {
+        if let Some(element) = OPEN.with(|open| open.take()) {
+            close(&element);
         }
     });
 

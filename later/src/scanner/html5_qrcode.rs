@@ -190,3 +190,35 @@ pub async fn scan_photo(element_id: &str, file: &web_sys::File) -> Result<String
     let text = JsFuture::from(decoder.scan_file(file, false)?).await?;
     text.as_string().ok_or_else(|| JsValue::from_str("no text"))
 }
+
+/// Stops every camera stream shown under `root`, without html5-qrcode: when its element leaves
+/// the page while the camera starts, the library's start never finishes (a video off the page
+/// never plays), so the library cannot be asked to stop it.
+pub fn stop_streams_under(root: &web_sys::Element) {
+    let Ok(videos) = root.query_selector_all("video") else {
+        return;
+    };
+    for i in 0..videos.length() {
+        let video = videos
+            .item(i)
+            .and_then(|node| node.dyn_into::<web_sys::HtmlMediaElement>().ok());
+        let Some(stream) = video.and_then(|video| video.src_object()) else {
+            continue;
+        };
+        for track in stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+    }
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

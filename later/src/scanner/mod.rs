@@ -28,6 +28,10 @@ const CLOSE: &str = "mw:scan-close";
 /// The elements html5-qrcode draws into: the camera view, and a hidden one for photos.
 const CAMERA_ID: &str = "mw-scan-camera";
 const PHOTO_ID: &str = "mw-scan-photo-decoder";
+/// After the page closed, its camera streams are looked for and stopped this often, this many
+/// times (10 s: longer than any camera takes to start).
+const CAMERA_START_CHECK_MS: i32 = 250;
+const CAMERA_START_CHECKS: u32 = 40;
 
 #[derive(Deserialize)]
 struct ScannerProps {
@@ -62,6 +66,9 @@ struct Reader {
     scanner: Rc<RefCell<Option<Scanner>>>,
     /// The camera was asked to start (not refused): "Scan again" restarts it.
     camera_works: RwSignal<bool>,
+    /// The page went (`mw:scan-close`): a camera that finishes starting after that is stopped at
+    /// once, so its light never stays on behind another page.
+    closed: Rc<std::cell::Cell<bool>>,
 }
 
 impl Reader {
@@ -83,6 +90,9 @@ impl Reader {
     }
 
     fn start_camera(&self) {
+        if self.closed.get() {
+            return;
+        }
         let reader = self.clone();
         self.stage.set(Stage::Starting);
         leptos::task::spawn_local(async move {
@@ -103,6 +113,11 @@ impl Reader {
                 }
             };
             match Scanner::start(CAMERA_ID, on_text).await {
+                // The page went while the camera was starting (or its element is no longer on
+                // screen, whatever the app said): off at once.
+                Ok(scanner) if reader.closed.get() || !reader.target.is_connected() => {
+                    scanner.stop().await
+                }
                 Ok(scanner) => {
                     reader.camera_works.set(true);
                     *reader.scanner.borrow_mut() = Some(scanner);
@@ -148,10 +163,24 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
         target: root.clone(),
         scanner: Rc::new(RefCell::new(None)),
         camera_works: RwSignal::new(false),
+        closed: Rc::new(std::cell::Cell::new(false)),
     };
     let on_close = {
         let reader = reader.clone();
-        Closure::<dyn Fn()>::new(move || reader.stop_camera())
+        Closure::<dyn Fn()>::new(move || {
+            reader.closed.set(true);
+            reader.stop_camera();
+            // A camera still starting gets its stream a moment later, and html5-qrcode, its
+            // element gone from the page, never finishes starting: stop the stream itself, for
+            // as long as a slow camera may take to start.
+            let root = reader.target.clone();
+            leptos::task::spawn_local(async move {
+                for _ in 0..CAMERA_START_CHECKS {
+                    html5_qrcode::stop_streams_under(&root);
+                    html5_qrcode::sleep(CAMERA_START_CHECK_MS).await;
+                }
+            });
+        })
     };
     root.add_event_listener_with_callback(CLOSE, on_close.as_ref().unchecked_ref())?;
     on_close.forget();
