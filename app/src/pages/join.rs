@@ -213,7 +213,7 @@ pub fn JoinPage() -> impl IntoView {
                     {t!(i18n, join_submit)}
                 </button>
             </form>
-            <a class="button wide join-scan" href="/scan" data-testid="join-scan">{t!(i18n, scan_cta)}</a>
+            <a class="button secondary wide" href="/scan" data-testid="join-scan">{t!(i18n, scan_cta)}</a>
         </main>
     }
 }

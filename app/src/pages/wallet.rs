@@ -73,7 +73,7 @@ pub fn WalletPage() -> impl IntoView {
             // Not while loading: appearing later above it, the list would push it down.
             <Show when=move || state.status.get() != LoadStatus::Loading>
                 <a class="button primary wide" href="/scan" data-testid="scan-cta">{t!(i18n, scan_cta)}</a>
-                <a class="button wide" href="/join">{t!(i18n, join_cta)}</a>
+                <a class="button secondary wide" href="/join">{t!(i18n, join_cta)}</a>
             </Show>
             <InstallPrompt />
         </main>
