@@ -26,11 +26,14 @@ export function option(name, fallback) {
   return i >= 0 ? args[i + 1] : fallback;
 }
 
-/** Headless Debian Chromium without the background traffic that would blur the timings. */
-export function launchBrowser() {
+/**
+ * Headless Debian Chromium without the background traffic that would blur the timings;
+ * `extraArgs` adds flags (e.g. the fake camera).
+ */
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...extraArgs],
   });
 }
 

@@ -12,7 +12,7 @@
 //
 // The server must be the reference server with --demo. --cpu N slows the CPU N times.
 // Playwright comes from e2e/node_modules; the browser is Debian's Chromium with its fake camera.
-import { chromium, chromiumArgs, joinOnceThenGoOffline, median, option, PHONE, throttleCpu } from './lib.mjs';
+import { joinOnceThenGoOffline, launchBrowser, median, option, PHONE, throttleCpu } from './lib.mjs';
 
 const base = process.argv.slice(2).find((a) => /^https?:/.test(a));
 const cpu = Number(option('--cpu', 1));
@@ -22,11 +22,8 @@ if (!base) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  // Chromium's own test pattern as the camera, allowed without a prompt.
-  args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-});
+// Chromium's own test pattern as the camera, allowed without a prompt.
+const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
 try {
   const context = await browser.newContext(PHONE);
   await joinOnceThenGoOffline(context, base);

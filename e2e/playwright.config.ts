@@ -12,6 +12,16 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
+/** A phone in Taipei reading zh-TW: every test's browser (and a browser a test launches itself). */
+export const phone = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-TW',
+  timezoneId: 'Asia/Taipei',
+};
+
 export default defineConfig({
   testDir: './tests',
   outputDir: 'output/',
@@ -32,13 +42,7 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: chromiumArgs,
     },
-    // A phone.
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-TW',
-    timezoneId: 'Asia/Taipei',
+    ...phone,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

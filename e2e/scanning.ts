@@ -5,7 +5,7 @@ import { chromium, type BrowserContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import QRCode from 'qrcode';
-import { chromiumArgs } from './playwright.config';
+import { chromiumArgs, phone } from './playwright.config';
 
 /** A QR code of `text` as PNG bytes, with the quiet zone a printed code has. */
 export function qrPng(text: string | Buffer): Promise<Buffer> {
@@ -39,11 +39,6 @@ export function launchWithCamera(profileDir: string, video: string, baseURL: str
       `--use-file-for-fake-video-capture=${video}`,
     ],
     baseURL,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-TW',
-    timezoneId: 'Asia/Taipei',
+    ...phone,
   });
 }

@@ -51,6 +51,14 @@ impl WalletState {
         Ok(())
     }
 
+    /// The memberships as the start read them, or read now when the start's read is not done
+    /// (a link opened the app on this page) or failed; no second read otherwise.
+    pub async fn ensure_read(&self) {
+        if self.status.get_untracked() != LoadStatus::Ready {
+            let _ = self.reload().await;
+        }
+    }
+
     /// Writes the membership, then shows it: the screen never shows what is not stored.
     pub async fn add(&self, membership: StoredMembership) -> Result<(), StorageError> {
         let db = storage::database().await?;

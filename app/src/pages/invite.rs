@@ -8,6 +8,7 @@
 use super::later_page::LaterPageFrame;
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
+use crate::membership::StoredMembership;
 use crate::platform::{later, liff};
 use crate::state::WalletState;
 use crate::storage::sync_store;
@@ -21,11 +22,10 @@ use wallet_core::JoinRequest;
 use wasm_bindgen::JsCast;
 
 /// The friend's link for this referral, if the entity names a code and a join code.
-fn referral_link(state: WalletState, membership_id: &str, referral: &Value) -> Option<String> {
-    let membership = state.find(membership_id)?;
+fn referral_link(membership: &StoredMembership, referral: &Value) -> Option<String> {
     let code = ReferralCode::parse(referral["code"].as_str()?)?;
     let join = JoinRequest {
-        issuer: membership.issuer,
+        issuer: membership.issuer.clone(),
         code: referral["join_code"].as_str()?.to_owned(),
     };
     let origin = window().location().origin().ok()?;
@@ -62,7 +62,7 @@ pub fn InvitePage() -> impl IntoView {
             });
         });
         leptos::task::spawn_local(async move {
-            let _ = state.reload().await;
+            state.ensure_read().await;
             let records = match sync_store::entities_of_kinds(
                 &membership_id,
                 &[EntityKind::Referral],
@@ -82,10 +82,10 @@ pub fn InvitePage() -> impl IntoView {
                 .filter(|r| !r.deleted)
                 .find_map(|r| r.data)
                 .unwrap_or(Value::Null);
-            let (Some(link), Some(membership)) = (
-                referral_link(state, &membership_id, &referral),
-                state.find(&membership_id),
-            ) else {
+            let found = state.find(&membership_id).and_then(|membership| {
+                referral_link(&membership, &referral).map(|link| (membership, link))
+            });
+            let Some((membership, link)) = found else {
                 problem.try_set(Some(t_string!(i18n, invite_none)));
                 element.set_inner_html("");
                 return;

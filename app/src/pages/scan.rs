@@ -48,7 +48,7 @@ pub fn ScanPage() -> impl IntoView {
         OPEN.with(|open| open.replace(Some(element.clone())));
         leptos::task::spawn_local(async move {
             // A wallet just opened may still be reading: its own member codes must be known.
-            let _ = state.reload().await;
+            state.ensure_read().await;
             let held: Vec<String> = state
                 .memberships
                 .with_untracked(|all| all.iter().map(|m| m.id.as_str().to_owned()).collect());

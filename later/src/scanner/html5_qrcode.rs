@@ -193,10 +193,11 @@ pub async fn scan_photo(element_id: &str, file: &web_sys::File) -> Result<String
 
 /// Stops every camera stream shown under `root`, without html5-qrcode: when its element leaves
 /// the page while the camera starts, the library's start never finishes (a video off the page
-/// never plays), so the library cannot be asked to stop it.
-pub fn stop_streams_under(root: &web_sys::Element) {
+/// never plays), so the library cannot be asked to stop it. Whether a live track was stopped.
+pub fn stop_streams_under(root: &web_sys::Element) -> bool {
+    let mut stopped = false;
     let Ok(videos) = root.query_selector_all("video") else {
-        return;
+        return stopped;
     };
     for i in 0..videos.length() {
         let video = videos
@@ -207,10 +208,12 @@ pub fn stop_streams_under(root: &web_sys::Element) {
         };
         for track in stream.get_tracks().iter() {
             if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                stopped |= track.ready_state() == web_sys::MediaStreamTrackState::Live;
                 track.stop();
             }
         }
     }
+    stopped
 }
 
 /// Waits `ms` milliseconds.

@@ -173,10 +173,14 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
             // A camera still starting gets its stream a moment later, and html5-qrcode, its
             // element gone from the page, never finishes starting: stop the stream itself, for
             // as long as a slow camera may take to start.
-            let root = reader.target.clone();
+            let reader = reader.clone();
             leptos::task::spawn_local(async move {
                 for _ in 0..CAMERA_START_CHECKS {
-                    html5_qrcode::stop_streams_under(&root);
+                    let stopped = html5_qrcode::stop_streams_under(&reader.target);
+                    // Done once the starting camera's stream is stopped, or when none was starting.
+                    if stopped || reader.stage.get_untracked() != Stage::Starting {
+                        break;
+                    }
                     html5_qrcode::sleep(CAMERA_START_CHECK_MS).await;
                 }
             });
