@@ -54,23 +54,47 @@ suite_native() {
     --exclude wallet-later --no-fail-fast
 }
 
+# Prints how to run PostgreSQL's programs here: they refuse to run as root. As root: as the
+# postgres user (runuser, or setpriv where runuser is refused), else as an unprivileged user in a
+# user namespace of our own (no system user needed).
+pg_runner() {
+  if [[ $(id -u) -ne 0 ]]; then echo direct
+  elif runuser -u postgres -- true 2>/dev/null; then echo runuser
+  elif setpriv --reuid=postgres --regid=postgres --init-groups true 2>/dev/null; then echo setpriv
+  elif unshare --user --map-user=1000 --map-group=1000 true 2>/dev/null; then echo userns
+  else echo none
+  fi
+}
+
 suite_postgres() {
   local pgbin port dir
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   port=55432
   while (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   dir="$(mktemp -d /tmp/pgtest.XXXXXX)"
-  # initdb and postgres refuse to run as root: run them as the postgres user then.
-  as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  PG_RUNNER="$(pg_runner)" # global: the EXIT trap runs after this function's locals are gone
+  as_pg() {
+    case "$PG_RUNNER" in
+      direct) "$@" ;;
+      runuser) runuser -u postgres -- "$@" ;;
+      setpriv) setpriv --reuid=postgres --regid=postgres --init-groups -- "$@" ;;
+      userns) unshare --user --map-user=1000 --map-group=1000 -- "$@" ;;
+      *) echo "[postgres] cannot run PostgreSQL here: root, and no way to drop root" >&2; return 1 ;;
+    esac
+  }
   # shellcheck disable=SC2064 # expand now: the locals are gone when the trap runs
   trap "as_pg '$pgbin/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null 2>&1 || true; rm -rf '$dir'" EXIT
   trap 'exit 130' INT TERM # so that the EXIT trap stops the cluster on an interrupt too
-  [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$dir"
-  echo "[postgres] throwaway cluster in $dir on port $port"
-  as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-  as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  # Whatever fails before the tests, say what and show the cluster's own log.
+  trap 'echo "[postgres] failed: $BASH_COMMAND"; tail -n 30 "$dir/server.log" 2>/dev/null || true' ERR
+  [[ $PG_RUNNER == runuser || $PG_RUNNER == setpriv ]] && chown postgres:postgres "$dir"
+  echo "[postgres] throwaway cluster in $dir on port $port (PostgreSQL run: $PG_RUNNER)"
+  # From the cluster's folder: the postgres user may not enter the clone's.
+  (cd "$dir" && as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null)
+  (cd "$dir" && as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null)
   psql -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE DATABASE wallet'
+  trap - ERR
   if ! grep -rqs TEST_DATABASE_URL server/; then
     echo "[postgres] note: server/ does not read TEST_DATABASE_URL yet: this repeats the SQLite run"
   fi
