@@ -68,6 +68,7 @@ pg_runner() {
 
 suite_postgres() {
   local pgbin port dir
+  PATH="$PATH:/usr/sbin:/sbin" # runuser lives there, and a CI shell's PATH may lack it
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   port=55432
   while (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
