@@ -60,6 +60,6 @@ while IFS= read -r -d '' f; do
 done < <(find dist -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) ! -name sw.js -print0)
 echo "[build-app]   first screen (top-level wasm+js+css+html), brotli: $(kb "$total_br")"
 echo "[build-app]   a member card's QR (html+css+counter), brotli: $(kb "$card_br")"
-echo "[build-app]   features loaded later (wallet-later: survey, games, scanner, invitation), brotli: $(kb "$later_br")"
+echo "[build-app]   features loaded later (wallet-later: survey, games, scanner, invitation, checkout), brotli: $(kb "$later_br")"
 echo "[build-app]   the scanner's library (html5-qrcode, loaded when the scanner opens), brotli: $(kb "$scanner_br")"
 echo "[build-app]   LINE's LIFF SDK (loaded inside LINE only, with a LIFF id), brotli: $(kb "$liff_br")"

@@ -37,8 +37,9 @@ suite_setup() {
   echo "[setup] ${free_gb} GB free on the disk holding $ROOT"
   ((free_gb >= 20)) || echo "[setup] warning: under 20 GB free; the builds may run out of disk"
   # fonts-noto-cjk: zh-TW text in e2e screenshots renders as text, not boxes. ffmpeg: the
-  # scanner's e2e films a QR code for Chromium's fake camera (a y4m video).
-  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3 ffmpeg
+  # scanner's e2e films a QR code for Chromium's fake camera (a y4m video). zbar-tools: zbarimg
+  # reads the linear barcodes (the e-invoice carrier's Code 39) back from the screen.
+  apt_ensure chromium chromium-driver postgresql brotli fonts-noto-cjk sqlite3 ffmpeg zbar-tools
   npm_ci_if_changed "$ROOT/e2e" "Playwright, jsqr, pngjs, qrcode, liff-mock, axe-core"
 }
 
@@ -50,8 +51,9 @@ suite_native() {
   # it natively would rebuild every native crate). Its tests are browser tests anyway.
   # wallet-counter likewise (it keeps the screen awake); wallet-later is a browser module with no
   # native tests (its rules are core's, tested there; its form is tested end to end).
+  # wallet-core/barcode: only the module loaded later uses it, so no native crate turns it on.
   env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --exclude wallet-counter \
-    --exclude wallet-later --no-fail-fast
+    --exclude wallet-later --features wallet-core/barcode --no-fail-fast
 }
 
 # Prints how to run PostgreSQL's programs here: they refuse to run as root. As root: as the

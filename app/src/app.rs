@@ -3,8 +3,8 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage, LedgerPage, MemberCardPage,
-    NotFoundPage, ScanPage, SurveyPage, WalletPage,
+    CheckoutPage, CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage, LedgerPage,
+    MemberCardPage, NotFoundPage, ScanPage, SurveyPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -50,6 +50,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/games") view=GamesPage />
                 <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
                 <Route path=path!("/m/:id/invite") view=InvitePage />
+                <Route path=path!("/m/:id/checkout") view=CheckoutPage />
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/scan") view=ScanPage />
                 <Route path=path!("/settings") view=SettingsPage />

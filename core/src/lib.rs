@@ -4,6 +4,8 @@
 //! the app (`wallet-app`) and the reference server (`wallet-server`), so both sides agree on
 //! what a member code is, how a TOTP is computed and what travels over the wire.
 
+#[cfg(feature = "barcode")]
+pub mod barcode;
 pub mod base32;
 pub mod card_face;
 pub mod cashier;

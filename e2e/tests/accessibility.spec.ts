@@ -53,6 +53,9 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await page.goto(`${cafeCard}/coupons`);
   await expect(page.getByTestId('coupon-list')).toBeVisible();
   await expectAccessible(page, 'the coupon box');
+  await page.goto(`${cafeCard}/checkout`);
+  await expect(page.getByTestId('checkout-qr')).toBeVisible();
+  await expectAccessible(page, 'checkout mode');
 
   // The yakiniku place: points, a ledger and two game tickets.
   const yakinikuCard = await joinAndBuy(page, baseURL!, demo.yakiniku, 1000);
@@ -73,6 +76,7 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await expectAccessible(page, 'the wallet with cards');
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByTestId('carrier-input')).toBeVisible();
   await expectAccessible(page, 'the settings');
   await page.goto('/scan');
   await expect(page.getByTestId('scan-camera-problem')).toBeVisible({ timeout: 15_000 });

@@ -5,8 +5,11 @@
 //! app's one IndexedDB connection, outbox and sync engine stay the only ones.
 //!
 //! Today: the survey form (`mount_survey`), the games page (`mount_games`), the scanner
-//! (`mount_scanner`) and the invitation page (`mount_invite`).
+//! (`mount_scanner`), the invitation page (`mount_invite`), checkout mode (`mount_checkout`) and
+//! the e-invoice carrier form (`mount_carrier`).
 
+mod carrier_form;
+mod checkout;
 mod events;
 mod games;
 mod invite;
@@ -102,4 +105,18 @@ pub fn mount_scanner(root: web_sys::HtmlElement, props: &str) -> Result<(), JsVa
 #[wasm_bindgen]
 pub fn mount_invite(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     invite::mount(root, props)
+}
+
+/// Shows checkout mode in `root` (`checkout::mount`): the member QR and, when one is kept, the
+/// e-invoice carrier's Code 39, a swipe or a tap apart.
+#[wasm_bindgen]
+pub fn mount_checkout(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    checkout::mount(root, props)
+}
+
+/// Shows the e-invoice carrier form in `root` (`carrier_form::mount`); `mw:carrier-save` asks the
+/// app to keep what was typed.
+#[wasm_bindgen]
+pub fn mount_carrier(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    carrier_form::mount(root, props)
 }

@@ -10,6 +10,8 @@ use wasm_bindgen::JsCast;
 pub const GAMES: &str = "/wallet-later-games.css";
 /// The scanner's and the invitation page's.
 pub const SCAN: &str = "/wallet-later-scan.css";
+/// Checkout mode's and the carrier form's.
+pub const CHECKOUT: &str = "/wallet-later-checkout.css";
 
 /// Calls `then` once the styles apply (at once if they already do; also if they fail to load,
 /// since an unstyled page beats none).

@@ -134,6 +134,8 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                     <p class="muted small awake">{t!(i18n, screen_awake)}</p>
                 </Show>
                 <Show when=move || painted.get()>
+                    <a class="button secondary wide" href=format!("/m/{}/checkout", membership.id)
+                        data-testid="checkout-open">{t!(i18n, checkout_open)}</a>
                     // A refused exchange is told next to the rewards, not at the foot of the page.
                     <RejectedNotice membership_id=membership.id.to_string() />
                     <LoyaltySections membership_id=membership.id.to_string() />

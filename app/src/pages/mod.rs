@@ -1,6 +1,8 @@
 //! One file per route.
 
 mod card_news;
+mod carrier_setting;
+mod checkout;
 mod coupons;
 mod expiring_strip;
 mod games;
@@ -20,6 +22,7 @@ mod survey;
 mod sync_line;
 mod wallet;
 
+pub use checkout::CheckoutPage;
 pub use coupons::{CouponPage, CouponsPage};
 pub use games::GamesPage;
 pub use invite::InvitePage;

@@ -1,4 +1,4 @@
-//! `/settings`: language, what the wallet stores on this phone and whether the browser keeps it,
+//! `/settings`: language, the e-invoice carrier (carrier_setting.rs), what the wallet stores on this phone and whether the browser keeps it,
 //! whether it opens offline, and the version.
 //!
 //! The page is one reactive closure with plain text inside (re-drawn whole when the language or
@@ -99,6 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2>{move || t_string!(i18n, settings_language)}</h2>
                 <LanguageToggle />
             </section>
+            <super::carrier_setting::CarrierSetting />
             <section class="settings-group" data-testid="settings-storage">{storage}</section>
             <section class="settings-group">{offline}</section>
             {crate::platform::liff::in_line().then(|| view! {

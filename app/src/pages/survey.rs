@@ -8,7 +8,7 @@ use super::later_page::LaterPageFrame;
 use super::storage_words::{logged, not_saved};
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{clock, later};
-use crate::storage::{drafts, outbox, sync_store, StorageError};
+use crate::storage::{meta_values, outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ async fn load(membership_id: String, invitation_id: String) -> Result<Stage, Sto
     if !invitation.can_answer(clock::now_unix_secs() as i64) {
         return Ok(Stage::Closed);
     }
-    let draft = drafts::read(&invitation_id).await?;
+    let draft = meta_values::read_draft(&invitation_id).await?;
     Ok(Stage::Open(data, draft))
 }
 
@@ -130,7 +130,8 @@ pub fn SurveyPage() -> impl IntoView {
                     let invitation_id = invitation_id.clone();
                     leptos::task::spawn_local(async move {
                         // A draft not kept is no loss the customer acts on: the form still has it.
-                        if let Err(error) = drafts::save(&invitation_id, &answers).await {
+                        if let Err(error) = meta_values::save_draft(&invitation_id, &answers).await
+                        {
                             logged(error);
                         }
                     });
@@ -155,7 +156,7 @@ pub fn SurveyPage() -> impl IntoView {
                         };
                         match engine.queue(&membership_id, intent).await {
                             Ok(_) => {
-                                let _ = drafts::clear(&invitation_id).await;
+                                let _ = meta_values::clear_draft(&invitation_id).await;
                                 show(element, membership_id, invitation_id);
                             }
                             Err(error) => problem.set(Some(not_saved(i18n, logged(error)))),

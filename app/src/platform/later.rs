@@ -63,6 +63,16 @@ pub async fn mount_invite(root: &web_sys::HtmlElement, props: &str) -> Result<()
     mount("mount_invite", root, props).await
 }
 
+/// Shows checkout mode (`wallet_later::mount_checkout`) in `root`.
+pub async fn mount_checkout(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_checkout", root, props).await
+}
+
+/// Shows the e-invoice carrier form (`wallet_later::mount_carrier`) in `root`.
+pub async fn mount_carrier(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_carrier", root, props).await
+}
+
 /// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
 /// `element`, for as long as the page. One handler per element and event name: a page that
 /// listens again (the router may hand a new page the element of an earlier one) replaces the
