@@ -1,11 +1,13 @@
 // axe-core (npm @axe-core/playwright, pinned) on every page a customer reaches: no serious or
 // critical violation (contrast, names of buttons and links, labels, roles, landmarks) anywhere,
-// in zh-TW, and the wallet home in English too.
+// in zh-TW, and the wallet home in English too; and dark mode, where every code stays black on
+// white and still reads.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, decodeQrFromElement } from '../fixtures';
-import { demo, joinLink } from '../wallet-page';
+import { demo, joinLink, MEMBER_CODE } from '../wallet-page';
 import { cashierPurchase, nudgeSync } from '../loyalty-helpers';
+import { zbarRead } from '../barcodes';
 
 test.use({ serverPerTest: true });
 
@@ -90,5 +92,47 @@ test.describe('an English browser', () => {
     await page.goto('/');
     await expect(page.getByTestId('scan-cta')).toBeVisible();
     await expectAccessible(page, 'the empty wallet in English');
+  });
+});
+
+test.describe('a phone in dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the wallet turns dark, every code stays black on white and reads, and axe passes', async ({
+    page,
+    baseURL,
+  }) => {
+    const card = await joinAndBuy(page, baseURL!, demo.cafe, 180);
+    // The card: the QR's panel is white in a dark wallet (the purchase above took its code).
+    const panel = page.locator('.qr-panel');
+    await expect(panel).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+    await expect(page.locator('.qr-hint')).toHaveCSS('color', 'rgb(28, 27, 26)');
+    expect(await decodeQrFromElement(memberQr(page))).toMatch(MEMBER_CODE);
+    await expect(page.getByTestId('survey-invite')).toBeVisible({ timeout: 15_000 });
+    await page.screenshot({ path: 'output/screenshots/dark-card.png', fullPage: true });
+    await expectAccessible(page, 'the card in dark mode');
+
+    await page.goto('/');
+    await expect(page.getByTestId('wallet-list').getByRole('link')).toHaveCount(1);
+    await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(18, 19, 23)');
+    await page.screenshot({ path: 'output/screenshots/dark-home.png' });
+    await expectAccessible(page, 'the wallet in dark mode');
+
+    await page.goto('/settings');
+    await page.getByTestId('carrier-input').fill('/DARK.01');
+    await page.getByTestId('carrier-save').click();
+    await expect(page.getByTestId('carrier-outcome')).not.toBeEmpty();
+    await page.screenshot({ path: 'output/screenshots/dark-settings.png', fullPage: true });
+    await expectAccessible(page, 'the settings in dark mode');
+
+    await page.goto(`${card}/checkout`);
+    await expect(page.getByTestId('checkout-qr')).toBeVisible();
+    await expect(page.getByTestId('checkout-member')).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+    await expectAccessible(page, 'checkout mode in dark mode');
+    await page.getByTestId('checkout-tab-1').click();
+    const barcode = page.getByTestId('checkout-barcode');
+    await expect(barcode).toBeInViewport({ ratio: 1 });
+    await page.screenshot({ path: 'output/screenshots/dark-checkout.png' });
+    await expect.poll(() => zbarRead(barcode)).toEqual(['CODE-39:/DARK.01']);
   });
 });

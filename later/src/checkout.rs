@@ -145,6 +145,8 @@ fn Checkout(
                     </button>
                 }
             };
+            let region_label =
+                format!("{} / {}", words.checkout_member_tab, words.checkout_carrier_tab);
             let carrier_label = fill(words.checkout_carrier_label, "carrier", carrier.as_str());
             view! {
                 <div class="checkout">
@@ -152,7 +154,9 @@ fn Checkout(
                         {tab(0, words.checkout_member_tab, "checkout-member")}
                         {tab(1, words.checkout_carrier_tab, "checkout-carrier")}
                     </div>
-                    <div class="checkout-codes" node_ref=codes on:scroll=on_scroll>
+                    // Focusable, so a keyboard scrolls it too (the tabs do the same).
+                    <div class="checkout-codes" node_ref=codes on:scroll=on_scroll tabindex="0"
+                        role="region" aria-label=region_label>
                         {member_panel}
                         <section class="checkout-code" id="checkout-carrier" data-testid="checkout-carrier">
                             <p class="checkout-hint">{words.checkout_carrier_hint}</p>
