@@ -51,9 +51,10 @@ suite_native() {
   # it natively would rebuild every native crate). Its tests are browser tests anyway.
   # wallet-counter likewise (it keeps the screen awake); wallet-later is a browser module with no
   # native tests (its rules are core's, tested there; its form is tested end to end).
-  # wallet-core/barcode: only the module loaded later uses it, so no native crate turns it on.
+  # wallet-core/barcode and /export: only the module loaded later uses them, so no native crate
+  # turns them on.
   env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --exclude wallet-counter \
-    --exclude wallet-later --features wallet-core/barcode --no-fail-fast
+    --exclude wallet-later --features wallet-core/barcode,wallet-core/export --no-fail-fast
 }
 
 # Prints how to run PostgreSQL's programs here: they refuse to run as root. As root: as the

@@ -314,6 +314,8 @@ pub async fn restart_numbering() -> Result<(), StorageError> {
     }
     for state in &mut sync_states {
         state.next_seq = next.get(&state.membership_id).copied().unwrap_or(1);
+        // Every card, moved from another phone or not, now numbers under the new id.
+        state.client_id = None;
         states.put(&to_js(state)?).map_err(js)?;
     }
     let record = serde_json::json!({"key": "client_id", "value": crate::platform::random_uuid()});

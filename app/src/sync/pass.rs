@@ -70,7 +70,8 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
             .cloned()
             .collect();
         let request = SyncRequest {
-            client_id: client_id.clone(),
+            // A card moved from another phone syncs under that phone's id until a renumbering.
+            client_id: state.client_id.clone().unwrap_or_else(|| client_id.clone()),
             cursor: state.cursor,
             mutations: sent.iter().map(OutboxRecord::to_mutation).collect(),
         };

@@ -60,3 +60,17 @@ pub fn points(expiring: &[(i64, i64)]) -> PointsBalanceData {
         "updated_at": 1_767_225_600
     }))
 }
+
+pub const MEMBERSHIP_A: &str = "7K3D9QX2M4PA";
+pub const MEMBERSHIP_B: &str = "P6G4MMDMK5DH";
+
+/// A membership as the wallet stores it (`records::StoredMembership`).
+pub fn stored_membership_json(id: &str) -> Value {
+    json!({
+        "id": id, "issuer": "https://wallet.example.tw", "join_code": "CAFE", "token": "tok-1",
+        "totp": {"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "algorithm": "SHA1", "digits": 6, "period": 30},
+        "merchant": {"id": "morning-cafe", "name": text("Morning Café"), "tagline": text("Coffee"),
+                     "brand_color": "#c8873a", "mark": "晨"},
+        "member_since": 1_767_225_600, "joined_at": 1_767_225_600_000.0
+    })
+}

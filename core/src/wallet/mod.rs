@@ -6,8 +6,11 @@
 
 mod client_seed;
 mod expiring;
+#[cfg(feature = "export")]
+pub mod export;
 mod new_issuer;
 mod pending;
+pub mod records;
 mod refusal;
 mod rewards;
 mod storage_cap;
