@@ -79,6 +79,7 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByTestId('carrier-input')).toBeVisible();
+  await expect(page.getByTestId('import-file')).toBeAttached();
   await expectAccessible(page, 'the settings');
   await page.goto('/scan');
   await expect(page.getByTestId('scan-camera-problem')).toBeVisible({ timeout: 15_000 });

@@ -238,7 +238,7 @@ async fn web_share(title: &str, text: &str, url: &str) -> Option<bool> {
 }
 
 /// Copies `text` to the clipboard; `false` where that is not allowed.
-async fn copy(text: &str) -> bool {
+pub(crate) async fn copy(text: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };

@@ -5,8 +5,8 @@
 //! app's one IndexedDB connection, outbox and sync engine stay the only ones.
 //!
 //! Today: the survey form (`mount_survey`), the games page (`mount_games`), the scanner
-//! (`mount_scanner`), the invitation page (`mount_invite`), checkout mode (`mount_checkout`) and
-//! the e-invoice carrier form (`mount_carrier`).
+//! (`mount_scanner`), the invitation page (`mount_invite`), checkout mode (`mount_checkout`),
+//! the e-invoice carrier form (`mount_carrier`) and moving to a new phone (`mount_transfer`).
 
 mod carrier_form;
 mod checkout;
@@ -16,6 +16,7 @@ mod invite;
 mod scanner;
 mod style;
 mod survey_form;
+mod transfer;
 mod words;
 
 use leptos::prelude::*;
@@ -119,4 +120,11 @@ pub fn mount_checkout(root: web_sys::HtmlElement, props: &str) -> Result<(), JsV
 #[wasm_bindgen]
 pub fn mount_carrier(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     carrier_form::mount(root, props)
+}
+
+/// Shows Settings' export and import in `root` (`transfer::mount`): the wallet's stores come from
+/// the app on `mw:export-request`; an import hands the app its records in `mw:import-plan`.
+#[wasm_bindgen]
+pub fn mount_transfer(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    transfer::mount(root, props)
 }

@@ -11,12 +11,33 @@ use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 
+/// `refreshed` changes when something else wrote the carrier (an import): the form is drawn
+/// again with what is kept now.
 #[component]
-pub fn CarrierSetting() -> impl IntoView {
+pub fn CarrierSetting(refreshed: ReadSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let root = NodeRef::<Div>::new();
     let problem = RwSignal::new(None::<&'static str>);
     let chinese = is_chinese(i18n.get_locale_untracked());
+    // Reads the kept carrier and draws the form with it.
+    let draw = move |element: web_sys::HtmlElement| {
+        leptos::task::spawn_local(async move {
+            let carrier = match meta_values::carrier().await {
+                Ok(carrier) => carrier,
+                Err(error) => {
+                    logged(error);
+                    problem.try_set(Some(t_string!(i18n, storage_error)));
+                    return;
+                }
+            };
+            let props = json!({ "carrier": carrier, "chinese": chinese });
+            element.set_inner_html("");
+            if let Err(error) = later::mount_carrier(&element, &props.to_string()).await {
+                web_sys::console::error_1(&error);
+                problem.try_set(Some(t_string!(i18n, page_load_failed)));
+            }
+        });
+    };
 
     root.on_load(move |element| {
         let element: web_sys::HtmlElement = element.unchecked_into();
@@ -35,22 +56,13 @@ pub fn CarrierSetting() -> impl IntoView {
                 later::send(&answer_to, "mw:carrier-saved", &json!({ "ok": ok }));
             });
         });
-        leptos::task::spawn_local(async move {
-            let carrier = match meta_values::carrier().await {
-                Ok(carrier) => carrier,
-                Err(error) => {
-                    logged(error);
-                    problem.try_set(Some(t_string!(i18n, storage_error)));
-                    return;
-                }
-            };
-            let props = json!({ "carrier": carrier, "chinese": chinese });
-            element.set_inner_html("");
-            if let Err(error) = later::mount_carrier(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
-        });
+    });
+    // Drawn once the element is there, and again after each import.
+    Effect::new(move |_| {
+        refreshed.track();
+        if let Some(element) = root.get() {
+            draw(element.unchecked_into());
+        }
     });
 
     view! {

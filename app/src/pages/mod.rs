@@ -20,6 +20,7 @@ mod settings;
 mod storage_words;
 mod survey;
 mod sync_line;
+mod transfer_setting;
 mod wallet;
 
 pub use checkout::CheckoutPage;

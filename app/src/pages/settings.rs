@@ -1,4 +1,5 @@
-//! `/settings`: language, the e-invoice carrier (carrier_setting.rs), what the wallet stores on this phone and whether the browser keeps it,
+//! `/settings`: language, the e-invoice carrier (carrier_setting.rs), moving to a new phone
+//! (transfer_setting.rs), what the wallet stores on this phone and whether the browser keeps it,
 //! whether it opens offline, and the version.
 //!
 //! The page is one reactive closure with plain text inside (re-drawn whole when the language or
@@ -19,6 +20,8 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let pwa = expect_context::<Pwa>();
+    // Bumped by an import, which may bring a carrier.
+    let imported = RwSignal::new(0_u32);
     // Outer None: not read yet; inner None: this browser cannot tell.
     let estimate = RwSignal::new(None::<Option<Estimate>>);
     let persisted = RwSignal::new(None::<Option<bool>>);
@@ -99,7 +102,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2>{move || t_string!(i18n, settings_language)}</h2>
                 <LanguageToggle />
             </section>
-            <super::carrier_setting::CarrierSetting />
+            <super::carrier_setting::CarrierSetting refreshed=imported.read_only() />
+            <super::transfer_setting::TransferSetting imported />
             <section class="settings-group" data-testid="settings-storage">{storage}</section>
             <section class="settings-group">{offline}</section>
             {crate::platform::liff::in_line().then(|| view! {

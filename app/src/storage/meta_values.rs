@@ -8,7 +8,7 @@ use super::StorageError;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-const CARRIER: &str = "einvoice-carrier";
+pub(super) const CARRIER: &str = "einvoice-carrier";
 
 fn draft_key(invitation_id: &str) -> String {
     format!("survey-draft:{invitation_id}")

@@ -8,6 +8,7 @@ mod raw;
 pub mod records;
 mod schema;
 pub mod sync_store;
+pub mod transfer;
 
 pub use memberships::{list_memberships, put_membership};
 pub use schema::database;
