@@ -21,10 +21,12 @@ test('offline, the card still shows a QR the cashier accepts', async ({ page, co
   await expect(page).toHaveURL(/\/m\/[0-9A-Z]{12}$/);
   const cardPath = new URL(page.url()).pathname;
 
-  // No service worker exists yet (a later change adds it), so a cold offline reload has nothing
-  // to load the app from. This test keeps the page open, cuts the network, and navigates inside
-  // the app (client-side routing), which must need nothing from the network.
+  // This test keeps the page open, cuts the network, and navigates inside the app (client-side
+  // routing), which must need nothing from the network (the cold offline start is
+  // pwa-offline.spec.ts's). The network goes once the app has started: cut while its wasm is
+  // still arriving, the page would have no app at all.
   await page.goto('/');
+  await expect(page.getByTestId('membership-tile')).toHaveCount(1);
   await context.setOffline(true);
   await page.getByTestId('membership-tile').click();
   await expect(page).toHaveURL(cardPath);
