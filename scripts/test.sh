@@ -26,6 +26,8 @@ export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 
 LOGS="$ROOT/target/test-logs"
+# Core's features that only the module loaded later turns on: the native suites test them too.
+CORE_FEATURES="wallet-core/barcode,wallet-core/export,wallet-core/catima"
 mkdir -p "$LOGS"
 
 # What the suites need; a failure here is reported like a suite's, and the suites still run.
@@ -51,10 +53,9 @@ suite_native() {
   # it natively would rebuild every native crate). Its tests are browser tests anyway.
   # wallet-counter likewise (it keeps the screen awake); wallet-later is a browser module with no
   # native tests (its rules are core's, tested there; its form is tested end to end).
-  # wallet-core/barcode and /export: only the module loaded later uses them, so no native crate
-  # turns them on.
+  # Core's features only the module loaded later uses (no native crate turns them on).
   env -u TEST_DATABASE_URL cargo test --workspace --exclude wallet-app --exclude wallet-counter \
-    --exclude wallet-later --features wallet-core/barcode,wallet-core/export --no-fail-fast
+    --exclude wallet-later --features "$CORE_FEATURES" --no-fail-fast
 }
 
 # Prints how to run PostgreSQL's programs here: they refuse to run as root. As root: as the
@@ -102,7 +103,9 @@ suite_postgres() {
   if ! grep -rqs TEST_DATABASE_URL server/; then
     echo "[postgres] note: server/ does not read TEST_DATABASE_URL yet: this repeats the SQLite run"
   fi
-  TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/wallet" cargo test -p wallet-server --no-fail-fast
+  # The native suite's features, so that its build of core and the server is reused.
+  TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/wallet" \
+    cargo test -p wallet-server --features "$CORE_FEATURES" --no-fail-fast
 }
 
 suite_api() {

@@ -4,7 +4,7 @@ use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
     CheckoutPage, CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage, LedgerPage,
-    MemberCardPage, NotFoundPage, ScanPage, SurveyPage, WalletPage,
+    MemberCardPage, NotFoundPage, PlainCardPage, ScanPage, SurveyPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -51,6 +51,11 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
                 <Route path=path!("/m/:id/invite") view=InvitePage />
                 <Route path=path!("/m/:id/checkout") view=CheckoutPage />
+                // Two routes: one with a parameter would keep the form's page when saving moves
+                // to the new card (the router reuses a route's component when only its
+                // parameter changes).
+                <Route path=path!("/p/new") view=PlainCardPage />
+                <Route path=path!("/p/:id") view=PlainCardPage />
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/scan") view=ScanPage />
                 <Route path=path!("/settings") view=SettingsPage />

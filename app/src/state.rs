@@ -3,6 +3,7 @@
 use crate::membership::StoredMembership;
 use crate::storage::{self, StorageError};
 use leptos::prelude::*;
+use wallet_core::plain_card::{PlainCard, MAX_PLAIN_CARDS};
 use wallet_core::MembershipId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +16,8 @@ pub enum LoadStatus {
 #[derive(Clone, Copy)]
 pub struct WalletState {
     pub memberships: RwSignal<Vec<StoredMembership>>,
+    /// Cards of shops without an issuer, kept on this phone only, newest first.
+    pub plain_cards: RwSignal<Vec<PlainCard>>,
     pub status: RwSignal<LoadStatus>,
 }
 
@@ -23,6 +26,7 @@ impl WalletState {
     pub fn provide() -> Self {
         let state = Self {
             memberships: RwSignal::new(Vec::new()),
+            plain_cards: RwSignal::new(Vec::new()),
             status: RwSignal::new(LoadStatus::Loading),
         };
         provide_context(state);
@@ -48,7 +52,34 @@ impl WalletState {
         {
             self.memberships.set(memberships);
         }
+        let plain = storage::meta_values::plain_cards().await?;
+        if self.plain_cards.with_untracked(|shown| *shown != plain) {
+            self.plain_cards.set(plain);
+        }
         Ok(())
+    }
+
+    /// Keeps `cards` that are not in the wallet yet (by id, up to `MAX_PLAIN_CARDS` in all), then
+    /// shows them. Returns how many were added.
+    pub async fn add_plain_cards(&self, cards: Vec<PlainCard>) -> Result<usize, StorageError> {
+        let mut all = storage::meta_values::plain_cards().await?;
+        let before = all.len();
+        for card in cards.into_iter().filter(PlainCard::is_valid) {
+            if all.len() < MAX_PLAIN_CARDS && !all.iter().any(|c| c.id == card.id) {
+                all.push(card);
+            }
+        }
+        let added = all.len() - before;
+        storage::meta_values::set_plain_cards(&all).await?;
+        self.reload().await?;
+        Ok(added)
+    }
+
+    pub async fn remove_plain_card(&self, id: &str) -> Result<(), StorageError> {
+        let mut all = storage::meta_values::plain_cards().await?;
+        all.retain(|c| c.id != id);
+        storage::meta_values::set_plain_cards(&all).await?;
+        self.reload().await
     }
 
     /// The memberships as the start read them, or read now when the start's read is not done

@@ -9,6 +9,8 @@ pub mod barcode;
 pub mod base32;
 pub mod card_face;
 pub mod cashier;
+#[cfg(feature = "catima")]
+pub mod catima;
 pub mod claim;
 pub mod coupon_code;
 pub mod einvoice_carrier;
@@ -23,6 +25,7 @@ pub mod merge;
 pub mod message;
 pub mod model;
 pub mod mutation;
+pub mod plain_card;
 pub mod protocol;
 pub mod referral;
 pub mod retry;
@@ -33,6 +36,8 @@ pub mod sync;
 pub mod text;
 pub mod totp;
 pub mod wallet;
+#[cfg(feature = "catima")]
+pub mod zip_entry;
 
 pub use coupon_code::{CouponCode, CouponCodeError};
 pub use issuer::{IssuerUrl, IssuerUrlError};

@@ -84,6 +84,17 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await page.goto('/scan');
   await expect(page.getByTestId('scan-camera-problem')).toBeVisible({ timeout: 15_000 });
   await expectAccessible(page, 'the scanner');
+
+  // A plain card: the form that adds it, and the card itself.
+  await page.goto('/p/new');
+  await expect(page.getByTestId('plain-form')).toBeVisible();
+  await expectAccessible(page, 'adding a plain card');
+  await page.getByTestId('plain-name').fill('社區圖書館');
+  await page.getByTestId('plain-type-code39').check();
+  await page.getByTestId('plain-number-input').fill('LIB-9988');
+  await page.getByTestId('plain-save').click();
+  await expect(page.getByTestId('plain-code')).toBeVisible();
+  await expectAccessible(page, 'a plain card');
 });
 
 test.describe('an English browser', () => {

@@ -6,13 +6,15 @@
 //!
 //! Today: the survey form (`mount_survey`), the games page (`mount_games`), the scanner
 //! (`mount_scanner`), the invitation page (`mount_invite`), checkout mode (`mount_checkout`),
-//! the e-invoice carrier form (`mount_carrier`) and moving to a new phone (`mount_transfer`).
+//! the e-invoice carrier form (`mount_carrier`), moving to a new phone (`mount_transfer`) and
+//! plain cards (`mount_plain`).
 
 mod carrier_form;
 mod checkout;
 mod events;
 mod games;
 mod invite;
+mod plain;
 mod scanner;
 mod style;
 mod survey_form;
@@ -127,4 +129,10 @@ pub fn mount_carrier(root: web_sys::HtmlElement, props: &str) -> Result<(), JsVa
 #[wasm_bindgen]
 pub fn mount_transfer(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     transfer::mount(root, props)
+}
+
+/// Shows a plain card, or the form that adds one, in `root` (`plain::mount`).
+#[wasm_bindgen]
+pub fn mount_plain(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    plain::mount(root, props)
 }

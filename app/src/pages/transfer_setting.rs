@@ -64,11 +64,15 @@ pub fn TransferSetting(imported: RwSignal<u32>) -> impl IntoView {
             let held: Vec<String> = state
                 .memberships
                 .with_untracked(|all| all.iter().map(|m| m.id.as_str().to_owned()).collect());
+            let held_plain: Vec<String> = state
+                .plain_cards
+                .with_untracked(|all| all.iter().map(|c| c.id.clone()).collect());
             let has_carrier = matches!(meta_values::carrier().await, Ok(Some(_)));
             let props = json!({
                 "chinese": chinese,
                 "line": liff::in_line(),
                 "held": held,
+                "held_plain": held_plain,
                 "has_carrier": has_carrier,
             });
             element.set_inner_html("");

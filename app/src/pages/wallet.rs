@@ -1,4 +1,4 @@
-//! `/`: every membership as a card in the merchant's colours.
+//! `/`: every membership as a card in the merchant's colours, then the plain cards.
 
 use super::expiring_strip::ExpiringStrip;
 use super::sync_line::SyncLine;
@@ -39,8 +39,30 @@ pub fn WalletPage() -> impl IntoView {
                 }
             })
             .collect_view();
+        let plain = state
+            .plain_cards
+            .get()
+            .into_iter()
+            .map(|card| {
+                let mark: String = card.name.chars().take(1).collect();
+                view! {
+                    <li>
+                        <MembershipTile
+                            name=card.name
+                            tagline=t_string!(i18n, plain_tagline)
+                            mark
+                            brand_color=card.color
+                            member_number=card.number
+                            member_number_label=t_string!(i18n, member_number)
+                            href=format!("/p/{}", card.id)
+                            testid="plain-card-tile"
+                        />
+                    </li>
+                }
+            })
+            .collect_view();
         mark_list_shown();
-        tiles
+        (tiles, plain)
     };
 
     let body = move || match state.status.get() {
@@ -48,14 +70,18 @@ pub fn WalletPage() -> impl IntoView {
         LoadStatus::Failed => {
             view! { <p class="notice error" role="alert">{t!(i18n, storage_error)}</p> }.into_any()
         }
-        LoadStatus::Ready if state.memberships.with(Vec::is_empty) => view! {
+        LoadStatus::Ready
+            if state.memberships.with(Vec::is_empty) && state.plain_cards.with(Vec::is_empty) =>
+        {
+            view! {
             <section class="empty" data-testid="wallet-empty">
                 <div class="empty-art" aria-hidden="true"></div>
                 <h2>{t!(i18n, wallet_empty_title)}</h2>
                 <p>{t!(i18n, wallet_empty_body)}</p>
             </section>
+            }
+            .into_any()
         }
-        .into_any(),
         LoadStatus::Ready => {
             view! { <ul class="tiles" data-testid="wallet-list">{list}</ul> }.into_any()
         }
@@ -74,6 +100,7 @@ pub fn WalletPage() -> impl IntoView {
             <Show when=move || state.status.get() != LoadStatus::Loading>
                 <a class="button primary wide" href="/scan" data-testid="scan-cta">{t!(i18n, scan_cta)}</a>
                 <a class="button secondary wide" href="/join">{t!(i18n, join_cta)}</a>
+                <a class="button quiet wide" href="/p/new" data-testid="plain-add">{t!(i18n, plain_add_cta)}</a>
             </Show>
             <InstallPrompt />
         </main>

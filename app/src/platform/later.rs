@@ -78,6 +78,11 @@ pub async fn mount_transfer(root: &web_sys::HtmlElement, props: &str) -> Result<
     mount("mount_transfer", root, props).await
 }
 
+/// Shows a plain card or the form that adds one (`wallet_later::mount_plain`) in `root`.
+pub async fn mount_plain(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_plain", root, props).await
+}
+
 /// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
 /// `element`, for as long as the page. One handler per element and event name: a page that
 /// listens again (the router may hand a new page the element of an earlier one) replaces the

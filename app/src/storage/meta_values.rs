@@ -1,14 +1,17 @@
 //! Wallet-wide values kept in the `meta` store, one JSON value per key: survey drafts
-//! (`survey-draft:<id>`, kept as the customer types, so a closed tab loses nothing) and the
-//! customer's e-invoice carrier (`einvoice-carrier`, shown in checkout mode).
+//! (`survey-draft:<id>`, kept as the customer types, so a closed tab loses nothing), the
+//! customer's e-invoice carrier (`einvoice-carrier`, shown in checkout mode) and the plain cards
+//! (`plain-cards`, a list: they are few, and always read together).
 
 use super::raw::{self, request_done, strict_transaction, to_js};
 use super::schema::META;
 use super::StorageError;
 use serde_json::Value;
+use wallet_core::plain_card::PlainCard;
 use wasm_bindgen::JsValue;
 
 pub(super) const CARRIER: &str = "einvoice-carrier";
+pub(super) const PLAIN_CARDS: &str = "plain-cards";
 
 fn draft_key(invitation_id: &str) -> String {
     format!("survey-draft:{invitation_id}")
@@ -80,4 +83,23 @@ pub async fn set_carrier(carrier: Option<&str>) -> Result<(), StorageError> {
         Some(carrier) => save(CARRIER, &Value::from(carrier)).await,
         None => delete(CARRIER).await,
     }
+}
+
+/// The plain cards, newest first; one that does not read back (tampered with) is left out.
+pub async fn plain_cards() -> Result<Vec<PlainCard>, StorageError> {
+    let stored = read(PLAIN_CARDS).await?;
+    let mut cards: Vec<PlainCard> = stored
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<PlainCard>(v).ok())
+        .filter(PlainCard::is_valid)
+        .collect();
+    cards.sort_by(|a, b| b.added_at.total_cmp(&a.added_at));
+    Ok(cards)
+}
+
+pub async fn set_plain_cards(cards: &[PlainCard]) -> Result<(), StorageError> {
+    let value = serde_json::to_value(cards).map_err(|e| StorageError::failed(e.to_string()))?;
+    save(PLAIN_CARDS, &value).await
 }

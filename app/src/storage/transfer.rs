@@ -3,7 +3,7 @@
 //! records hold is checked by the module loaded later (`wallet_core::wallet::export`) before it
 //! hands them over; this file only moves them.
 
-use super::meta_values::CARRIER;
+use super::meta_values::{CARRIER, PLAIN_CARDS};
 use super::raw::{self, request_done, strict_transaction, to_js};
 use super::schema::{ENTITIES, MEMBERSHIPS, META, OUTBOX, SYNC_STATE};
 use super::{sync_store, StorageError};
@@ -19,6 +19,7 @@ fn js(e: JsValue) -> StorageError {
 pub async fn read_all() -> Result<Value, StorageError> {
     let client_id = sync_store::client_id().await?;
     let carrier = super::meta_values::carrier().await?;
+    let plain_cards = super::meta_values::plain_cards().await?;
     let db = raw::connection().await?;
     let stores = [MEMBERSHIPS, SYNC_STATE, ENTITIES, OUTBOX];
     let transaction = db
@@ -52,13 +53,25 @@ pub async fn read_all() -> Result<Value, StorageError> {
         "entities": entities,
         "outbox": outbox,
         "carrier": carrier,
+        "plain_cards": plain_cards,
     }))
 }
 
-/// Writes an import's records: `{"memberships", "sync_states", "entities", "outbox", "carrier"}`.
+/// Writes an import's records: `{"memberships", "sync_states", "entities", "outbox", "carrier",
+/// "plain_cards"}` (added to those kept, by id).
 /// A membership already stored (joined meanwhile in another tab) fails the whole transaction
 /// rather than being overwritten.
 pub async fn write_plan(plan: &Value) -> Result<(), StorageError> {
+    let mut plain_cards = serde_json::to_value(super::meta_values::plain_cards().await?)
+        .map_err(|e| StorageError::failed(e.to_string()))?;
+    let new_plain = plan["plain_cards"].as_array().cloned().unwrap_or_default();
+    if let Some(kept) = plain_cards.as_array_mut() {
+        for card in new_plain {
+            if !kept.iter().any(|k| k["id"] == card["id"]) {
+                kept.push(card);
+            }
+        }
+    }
     let db = raw::connection().await?;
     let transaction = strict_transaction(&db, &[MEMBERSHIPS, SYNC_STATE, ENTITIES, OUTBOX, META])?;
     let records = |name: &str| plan[name].as_array().cloned().unwrap_or_default();
@@ -79,6 +92,12 @@ pub async fn write_plan(plan: &Value) -> Result<(), StorageError> {
             store.put(&to_js(&record)?).map_err(js)?;
         }
     }
+    let record = json!({ "key": PLAIN_CARDS, "value": plain_cards });
+    transaction
+        .object_store(META)
+        .map_err(js)?
+        .put(&to_js(&record)?)
+        .map_err(js)?;
     if let Some(carrier) = plan["carrier"].as_str() {
         let record = json!({ "key": CARRIER, "value": carrier });
         transaction

@@ -7,6 +7,7 @@
 
 use super::records::{EntityRecord, OutboxRecord, StoredMembership, SyncStateRecord};
 use crate::einvoice_carrier::EinvoiceCarrier;
+use crate::plain_card::PlainCard;
 use crate::protocol::MAX_TOKEN_LEN;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -185,6 +186,9 @@ pub struct WalletExport {
     pub cards: Vec<ExportedCard>,
     #[serde(default)]
     pub carrier: Option<String>,
+    /// The cards of shops without an issuer.
+    #[serde(default)]
+    pub plain_cards: Vec<PlainCard>,
 }
 
 /// What an import writes: the cards this wallet does not hold yet, ready to store.
@@ -196,6 +200,8 @@ pub struct ImportPlan {
     pub outbox: Vec<OutboxRecord>,
     /// The exported carrier, when this wallet keeps none.
     pub carrier: Option<String>,
+    /// The plain cards this wallet does not have yet.
+    pub plain_cards: Vec<PlainCard>,
     /// Cards already in this wallet, left as they are.
     pub skipped: usize,
 }
@@ -203,6 +209,7 @@ pub struct ImportPlan {
 impl WalletExport {
     /// The wallet's stores, grouped by card. Records of a membership that is not among
     /// `memberships` (left over) are not exported.
+    #[allow(clippy::too_many_arguments)] // one per store: a struct of them would only rename them
     pub fn assemble(
         exported_at: f64,
         client_id: String,
@@ -211,6 +218,7 @@ impl WalletExport {
         entities: Vec<EntityRecord>,
         outbox: Vec<OutboxRecord>,
         carrier: Option<String>,
+        plain_cards: Vec<PlainCard>,
     ) -> Self {
         let mut states: HashMap<String, SyncStateRecord> = sync_states
             .into_iter()
@@ -255,6 +263,7 @@ impl WalletExport {
             client_id,
             cards,
             carrier,
+            plain_cards,
         }
     }
 
@@ -290,8 +299,14 @@ impl WalletExport {
             .carrier
             .as_deref()
             .is_none_or(|c| EinvoiceCarrier::parse(c).is_ok());
+        let mut plain_ids = HashSet::new();
+        let plain_ok = self
+            .plain_cards
+            .iter()
+            .all(|card| card.is_valid() && plain_ids.insert(card.id.as_str()));
         client_id_ok
             && carrier_ok
+            && plain_ok
             && self.version == VERSION
             && self.cards.iter().all(|card| {
                 let id = card.membership.id.as_str();
@@ -316,17 +331,26 @@ impl WalletExport {
             })
     }
 
-    /// What importing into a wallet that holds the cards `held` (and a carrier or not) writes.
-    /// Each new card keeps the id it synced under on the old phone.
-    pub fn plan(&self, held: &[&str], has_carrier: bool) -> ImportPlan {
+    /// What importing into a wallet that holds the cards `held` and the plain cards
+    /// `held_plain` (and a carrier or not) writes. Each new card keeps the id it synced under on
+    /// the old phone.
+    pub fn plan(&self, held: &[&str], held_plain: &[&str], has_carrier: bool) -> ImportPlan {
         let mut plan = ImportPlan {
             memberships: Vec::new(),
             sync_states: Vec::new(),
             entities: Vec::new(),
             outbox: Vec::new(),
             carrier: self.carrier.clone().filter(|_| !has_carrier),
+            plain_cards: Vec::new(),
             skipped: 0,
         };
+        for card in &self.plain_cards {
+            if held_plain.contains(&card.id.as_str()) {
+                plan.skipped += 1;
+            } else {
+                plan.plain_cards.push(card.clone());
+            }
+        }
         for card in &self.cards {
             if held.contains(&card.membership.id.as_str()) {
                 plan.skipped += 1;
@@ -383,6 +407,14 @@ mod tests {
             entities,
             outbox,
             Some("/ABC1234".into()),
+            vec![PlainCard {
+                id: "gym".into(),
+                name: "Gym".into(),
+                color: crate::model::BrandColor::parse("#2f5d50").unwrap(),
+                symbology: crate::plain_card::Symbology::Code39,
+                number: "ABC-9988".into(),
+                added_at: 2.0,
+            }],
         )
     }
 
@@ -402,15 +434,19 @@ mod tests {
     #[test]
     fn an_import_skips_held_cards_and_keeps_the_old_phones_numbering() {
         let export = export_of(&[fixtures::MEMBERSHIP_A, fixtures::MEMBERSHIP_B]);
-        let plan = export.plan(&[fixtures::MEMBERSHIP_B], true);
+        let plan = export.plan(&[fixtures::MEMBERSHIP_B], &[], true);
         assert_eq!(plan.skipped, 1);
+        assert_eq!(plan.plain_cards.len(), 1);
         assert_eq!(plan.memberships.len(), 1);
         assert_eq!(plan.sync_states[0].client_id.as_deref(), Some("old-phone"));
         assert_eq!(plan.sync_states[0].next_seq, 3);
         assert_eq!(plan.outbox[0].seq, 2);
         assert_eq!(plan.entities.len(), 1);
         assert_eq!(plan.carrier, None, "the wallet's own carrier stays");
-        assert_eq!(export.plan(&[], false).carrier.as_deref(), Some("/ABC1234"));
+        let again = export.plan(&[], &["gym"], false);
+        assert_eq!(again.carrier.as_deref(), Some("/ABC1234"));
+        assert!(again.plain_cards.is_empty());
+        assert_eq!(again.skipped, 1, "the plain card already held");
     }
 
     #[test]
@@ -429,12 +465,17 @@ mod tests {
         };
         let mut bad_carrier = good.clone();
         bad_carrier.carrier = Some("ABC".into());
+        let mut plain_twice = good.clone();
+        plain_twice
+            .plain_cards
+            .push(plain_twice.plain_cards[0].clone());
         for (what, export) in [
             ("a card twice", twice),
             ("another card's action", stray),
             ("an action numbered past the state", future_seq),
             ("a secret too short", bad_totp),
             ("a carrier that is not one", bad_carrier),
+            ("a plain card twice", plain_twice),
         ] {
             assert_eq!(
                 WalletExport::parse(export.to_json().as_bytes()),

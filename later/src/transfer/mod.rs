@@ -12,6 +12,7 @@ use crate::words::{self, fill, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use wallet_core::plain_card::PlainCard;
 use wallet_core::wallet::export::{Envelope, ImportError, WalletExport, MIN_PASSPHRASE_CHARS};
 use wallet_core::wallet::records::{EntityRecord, OutboxRecord, StoredMembership, SyncStateRecord};
 use wasm_bindgen::prelude::*;
@@ -34,6 +35,9 @@ struct TransferData {
     held: Vec<String>,
     #[serde(default)]
     has_carrier: bool,
+    /// The plain cards this wallet holds.
+    #[serde(default)]
+    held_plain: Vec<String>,
 }
 
 /// The app's answer to `mw:export-request`.
@@ -46,6 +50,8 @@ struct Stores {
     outbox: Vec<OutboxRecord>,
     #[serde(default)]
     carrier: Option<String>,
+    #[serde(default)]
+    plain_cards: Vec<PlainCard>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -119,6 +125,7 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
                 stores.entities,
                 stores.outbox,
                 stores.carrier,
+                stores.plain_cards,
             );
             let text = match crypto::encrypt(&passphrase, export.to_json().as_bytes()).await {
                 Ok(envelope) => envelope.to_json(),
@@ -134,7 +141,16 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     });
     // The cards this wallet holds, and those an import sent to the app to write (with how many
     // it skipped): once written, they are held too, so the same file again adds nothing.
-    let held = StoredValue::new(props.held.clone());
+    // Membership ids and plain card ids never collide (12 base32 characters; a UUID or
+    // `catima-…`): one list serves both.
+    let held = StoredValue::new(
+        props
+            .held
+            .iter()
+            .chain(&props.held_plain)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
     let pending = StoredValue::new((Vec::<String>::new(), 0_usize));
     on_event(&root, IMPORT_DONE, move |detail| {
         let (ids, skipped) = pending.get_value();
@@ -250,9 +266,9 @@ fn Transfer(
             };
             let plan = held.with_value(|held| {
                 let held: Vec<&str> = held.iter().map(String::as_str).collect();
-                export.plan(&held, has_carrier)
+                export.plan(&held, &held, has_carrier)
             });
-            if plan.memberships.is_empty() {
+            if plan.memberships.is_empty() && plan.plain_cards.is_empty() {
                 return imported.set(Imported::Done {
                     added: 0,
                     skipped: plan.skipped,
