@@ -3,8 +3,8 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    CheckoutPage, CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage, LedgerPage,
-    MemberCardPage, NotFoundPage, PlainCardPage, ScanPage, SurveyPage, WalletPage,
+    ArrangePage, CheckoutPage, CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage,
+    LedgerPage, MemberCardPage, NotFoundPage, PlainCardPage, ScanPage, SurveyPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -59,6 +59,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/scan") view=ScanPage />
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/arrange") view=ArrangePage />
             </Routes>
             <PwaChrome />
         </Router>

@@ -76,6 +76,9 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await page.goto('/');
   await expect(page.getByTestId('wallet-list').getByRole('link')).toHaveCount(2);
   await expectAccessible(page, 'the wallet with cards');
+  await page.goto('/arrange');
+  await expect(page.getByTestId('arrange-item')).toHaveCount(2);
+  await expectAccessible(page, 'arranging the cards');
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByTestId('carrier-input')).toBeVisible();

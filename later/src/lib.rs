@@ -7,8 +7,9 @@
 //! Today: the survey form (`mount_survey`), the games page (`mount_games`), the scanner
 //! (`mount_scanner`), the invitation page (`mount_invite`), checkout mode (`mount_checkout`),
 //! the e-invoice carrier form (`mount_carrier`), moving to a new phone (`mount_transfer`) and
-//! plain cards (`mount_plain`).
+//! plain cards (`mount_plain`) and arranging the wallet (`mount_arrange`).
 
+mod arrange;
 mod carrier_form;
 mod checkout;
 mod events;
@@ -135,4 +136,11 @@ pub fn mount_transfer(root: web_sys::HtmlElement, props: &str) -> Result<(), JsV
 #[wasm_bindgen]
 pub fn mount_plain(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     plain::mount(root, props)
+}
+
+/// Shows arranging the wallet's cards in `root` (`arrange::mount`): each change goes to the app
+/// as `mw:layout-save`.
+#[wasm_bindgen]
+pub fn mount_arrange(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    arrange::mount(root, props)
 }

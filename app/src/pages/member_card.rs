@@ -6,7 +6,7 @@ use super::member_profile::MemberProfile;
 use super::rejected_notice::RejectedNotice;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::membership::StoredMembership;
-use crate::platform::{clock, counter, wake_lock};
+use crate::platform::{clock, counter, home_layout, wake_lock};
 use crate::state::{LoadStatus, WalletState};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
@@ -76,8 +76,11 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
     let painted = RwSignal::new(false);
     {
         let issuer = issuer.clone();
+        let id = membership.id.to_string();
         after_next_paint(move || {
             painted.try_set(true);
+            // After the QR: most recently used first on the wallet page.
+            home_layout::touch(&id);
             engine.request_issuer(issuer);
         });
     }

@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod arrange;
 mod card_news;
 mod carrier_setting;
 mod checkout;
@@ -24,6 +25,7 @@ mod sync_line;
 mod transfer_setting;
 mod wallet;
 
+pub use arrange::ArrangePage;
 pub use checkout::CheckoutPage;
 pub use coupons::{CouponPage, CouponsPage};
 pub use games::GamesPage;

@@ -6,7 +6,7 @@
 use super::later_page::LaterPageFrame;
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
-use crate::platform::{later, wake_lock};
+use crate::platform::{home_layout, later, wake_lock};
 use crate::state::WalletState;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -106,6 +106,7 @@ pub fn PlainCardPage() -> impl IntoView {
                     return;
                 };
                 title.try_set(card.name.clone());
+                home_layout::touch(&card.id);
                 json!({ "mode": "show", "card": card, "chinese": chinese })
             };
             element.set_inner_html("");

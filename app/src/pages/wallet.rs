@@ -1,68 +1,144 @@
-//! `/`: every membership as a card in the merchant's colours, then the plain cards.
+//! `/`: every card: memberships in the merchant's colours and plain cards, pinned ones first,
+//! then as arranged or most recently used first (`home_layout`), with a search from five cards,
+//! the card used last one tap away, and the way to arrange and archive them (`/arrange`).
 
 use super::expiring_strip::ExpiringStrip;
 use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::membership::StoredMembership;
+use crate::platform::home_layout;
 use crate::pwa::{InstallPrompt, SettingsLink};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
 use wallet_components::{MembershipTile, PageHeader};
+use wallet_core::plain_card::PlainCard;
+use wallet_core::wallet::home_layout::HomeCard;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+
+/// From this many cards, the wallet offers a search.
+const SEARCH_FROM: usize = 5;
+
+/// The memberships, then the plain cards, as the layout sees them (indices in that order).
+pub(crate) fn home_cards<'a>(
+    memberships: &'a [StoredMembership],
+    plain: &'a [PlainCard],
+) -> Vec<HomeCard<'a>> {
+    memberships
+        .iter()
+        .map(|m| HomeCard {
+            id: m.id.as_str(),
+            names: [m.merchant.name.get(true), m.merchant.name.get(false)],
+            number: m.id.as_str(),
+            added_at: m.joined_at,
+        })
+        .chain(plain.iter().map(|c| HomeCard {
+            id: &c.id,
+            names: [&c.name, &c.name],
+            number: &c.number,
+            added_at: c.added_at,
+        }))
+        .collect()
+}
 
 #[component]
 pub fn WalletPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<WalletState>();
 
+    // Pins, the arranged order, archived cards and last use (this phone's preference).
+    let layout = RwSignal::new(home_layout::load());
+    let query = RwSignal::new(String::new());
+    let total = move || state.memberships.with(Vec::len) + state.plain_cards.with(Vec::len);
+
     let list = move || {
         let chinese = is_chinese(i18n.get_locale());
-        let tiles = state
-            .memberships
-            .get()
+        let memberships = state.memberships.get();
+        let plain = state.plain_cards.get();
+        let cards = home_cards(&memberships, &plain);
+        let order = layout.with(|l| l.arrange(&cards, &query.get()));
+        let none_match = order.is_empty();
+        let tiles = order
             .into_iter()
-            .map(|m| {
-                let merchant = m.merchant;
-                view! {
-                    <li>
-                        <MembershipTile
-                            name=merchant.name.get(chinese).to_owned()
-                            tagline=merchant.tagline.get(chinese).to_owned()
-                            mark=merchant.mark
-                            brand_color=merchant.brand_color
-                            member_number=m.id.grouped()
-                            member_number_label=t_string!(i18n, member_number)
-                            href=format!("/m/{}", m.id)
-                        />
-                    </li>
+            .map(|i| match memberships.get(i) {
+                Some(m) => {
+                    let merchant = m.merchant.clone();
+                    view! {
+                        <li>
+                            <MembershipTile
+                                name=merchant.name.get(chinese).to_owned()
+                                tagline=merchant.tagline.get(chinese).to_owned()
+                                mark=merchant.mark
+                                brand_color=merchant.brand_color
+                                member_number=m.id.grouped()
+                                member_number_label=t_string!(i18n, member_number)
+                                href=format!("/m/{}", m.id)
+                            />
+                        </li>
+                    }
+                    .into_any()
                 }
-            })
-            .collect_view();
-        let plain = state
-            .plain_cards
-            .get()
-            .into_iter()
-            .map(|card| {
-                let mark: String = card.name.chars().take(1).collect();
-                view! {
-                    <li>
-                        <MembershipTile
-                            name=card.name
-                            tagline=t_string!(i18n, plain_tagline)
-                            mark
-                            brand_color=card.color
-                            member_number=card.number
-                            member_number_label=t_string!(i18n, member_number)
-                            href=format!("/p/{}", card.id)
-                            testid="plain-card-tile"
-                        />
-                    </li>
+                None => {
+                    let card = plain[i - memberships.len()].clone();
+                    let mark: String = card.name.chars().take(1).collect();
+                    view! {
+                        <li>
+                            <MembershipTile
+                                name=card.name
+                                tagline=t_string!(i18n, plain_tagline)
+                                mark
+                                brand_color=card.color
+                                member_number=card.number
+                                member_number_label=t_string!(i18n, member_number)
+                                href=format!("/p/{}", card.id)
+                                testid="plain-card-tile"
+                            />
+                        </li>
+                    }
+                    .into_any()
                 }
             })
             .collect_view();
         mark_list_shown();
-        (tiles, plain)
+        view! {
+            {tiles}
+            {none_match.then(|| view! {
+                <li class="muted" data-testid="wallet-search-none">{t!(i18n, wallet_search_none)}</li>
+            })}
+        }
+    };
+    // The card opened last, one tap away.
+    let show_last = move || {
+        let memberships = state.memberships.get();
+        let plain = state.plain_cards.get();
+        let cards = home_cards(&memberships, &plain);
+        let id = layout.with(|l| l.last_used(&cards))?;
+        let chinese = is_chinese(i18n.get_locale());
+        let (href, name) = match memberships.iter().find(|m| m.id.as_str() == id) {
+            Some(m) => (format!("/m/{id}"), m.merchant.name.get(chinese).to_owned()),
+            None => (
+                format!("/p/{id}"),
+                plain.iter().find(|c| c.id == id)?.name.clone(),
+            ),
+        };
+        Some(view! {
+            <a class="button secondary wide show-last" href=href data-testid="show-last">
+                {t!(i18n, show_last, name)}
+            </a>
+        })
+    };
+    let arrange_link = move || {
+        let archived = layout.with(|l| l.archived.len());
+        view! {
+            <a class="button quiet wide" href="/arrange" data-testid="arrange-link">
+                {if archived == 0 {
+                    t_string!(i18n, arrange_cta).to_owned()
+                } else {
+                    t_string!(i18n, arrange_cta_archived, n = archived).to_string()
+                }}
+            </a>
+        }
     };
 
     let body = move || match state.status.get() {
@@ -82,9 +158,19 @@ pub fn WalletPage() -> impl IntoView {
             }
             .into_any()
         }
-        LoadStatus::Ready => {
-            view! { <ul class="tiles" data-testid="wallet-list">{list}</ul> }.into_any()
+        LoadStatus::Ready => view! {
+            {move || (total() >= SEARCH_FROM).then(|| view! {
+                <input class="wallet-search" type="search" data-testid="wallet-search"
+                    placeholder=move || t_string!(i18n, wallet_search)
+                    aria-label=move || t_string!(i18n, wallet_search)
+                    prop:value=move || query.get()
+                    on:input=move |e| query.set(event_target_value(&e)) />
+            })}
+            {show_last}
+            <ul class="tiles" data-testid="wallet-list">{list}</ul>
+            {move || (total() >= 2).then(arrange_link)}
         }
+        .into_any(),
     };
 
     view! {

@@ -83,6 +83,11 @@ pub async fn mount_plain(root: &web_sys::HtmlElement, props: &str) -> Result<(),
     mount("mount_plain", root, props).await
 }
 
+/// Shows arranging the wallet's cards (`wallet_later::mount_arrange`) in `root`.
+pub async fn mount_arrange(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
+    mount("mount_arrange", root, props).await
+}
+
 /// Calls `handler` with the JSON `detail` of each `name` event the module dispatches on
 /// `element`, for as long as the page. One handler per element and event name: a page that
 /// listens again (the router may hand a new page the element of an earlier one) replaces the

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod counter;
 pub mod dates;
+pub mod home_layout;
 pub mod install;
 pub mod later;
 pub mod liff;

@@ -8,6 +8,7 @@ mod client_seed;
 mod expiring;
 #[cfg(feature = "export")]
 pub mod export;
+pub mod home_layout;
 mod new_issuer;
 mod pending;
 pub mod records;

@@ -1,0 +1,273 @@
+//! How the wallet's first page lays out the cards: pinned ones first (in the order they were
+//! pinned), then the rest by the order the customer dragged them into, or else most recently
+//! used first; archived ones left out; a search by name (either language) or by number. A
+//! preference of this phone (the app keeps it in localStorage, like the language), so it is read
+//! synchronously when the page is drawn.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HomeLayout {
+    /// Pinned cards, first pinned first.
+    #[serde(default)]
+    pub pinned: Vec<String>,
+    /// The order the customer arranged the other cards in; empty: most recently used first.
+    #[serde(default)]
+    pub order: Vec<String>,
+    #[serde(default)]
+    pub archived: Vec<String>,
+    /// When each card was last opened (milliseconds since the epoch).
+    #[serde(default)]
+    pub used: BTreeMap<String, f64>,
+}
+
+/// What the layout needs to know of a card (a membership or a plain card).
+#[derive(Clone, Copy, Debug)]
+pub struct HomeCard<'a> {
+    pub id: &'a str,
+    /// The name in each language (the same twice for a plain card).
+    pub names: [&'a str; 2],
+    pub number: &'a str,
+    /// Milliseconds since the epoch.
+    pub added_at: f64,
+}
+
+/// Lower case, without spaces and hyphens: how a typed number or name is compared.
+fn folded(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl HomeCard<'_> {
+    fn matches(&self, query: &str) -> bool {
+        let query = folded(query);
+        query.is_empty()
+            || self.names.iter().any(|n| folded(n).contains(&query))
+            || folded(self.number).contains(&query)
+    }
+}
+
+impl HomeLayout {
+    pub fn is_pinned(&self, id: &str) -> bool {
+        self.pinned.iter().any(|p| p == id)
+    }
+
+    pub fn is_archived(&self, id: &str) -> bool {
+        self.archived.iter().any(|a| a == id)
+    }
+
+    /// The indices of `cards` to show for `query`, in order; archived cards are left out.
+    pub fn arrange(&self, cards: &[HomeCard], query: &str) -> Vec<usize> {
+        let mut shown: Vec<usize> = (0..cards.len())
+            .filter(|&i| !self.is_archived(cards[i].id) && cards[i].matches(query))
+            .collect();
+        let rank = |card: &HomeCard| {
+            let pin = self.pinned.iter().position(|p| p == card.id);
+            let manual = self.order.iter().position(|o| o == card.id);
+            let used = self.used.get(card.id).copied().unwrap_or(0.0);
+            (pin, manual, used, card.added_at)
+        };
+        shown.sort_by(|&a, &b| {
+            let (pin_a, manual_a, used_a, added_a) = rank(&cards[a]);
+            let (pin_b, manual_b, used_b, added_b) = rank(&cards[b]);
+            // Pinned first, in pin order; then cards not yet arranged (new ones) on top; then the
+            // arranged order; ties by last use, then newest.
+            let pinned = match (pin_a, pin_b) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            let manual = match (manual_a, manual_b) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (None, Some(_)) => std::cmp::Ordering::Less,
+                (Some(_), None) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            pinned
+                .then(manual)
+                .then(used_b.total_cmp(&used_a))
+                .then(added_b.total_cmp(&added_a))
+        });
+        shown
+    }
+
+    /// The card opened last, among those not archived.
+    pub fn last_used<'a>(&self, cards: &[HomeCard<'a>]) -> Option<&'a str> {
+        cards
+            .iter()
+            .filter(|c| !self.is_archived(c.id))
+            .filter_map(|c| self.used.get(c.id).map(|t| (c.id, *t)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id)
+    }
+
+    pub fn touch(&mut self, id: &str, now: f64) {
+        self.used.insert(id.to_owned(), now);
+    }
+
+    pub fn toggle_pin(&mut self, id: &str) {
+        if self.is_pinned(id) {
+            self.pinned.retain(|p| p != id);
+        } else {
+            self.pinned.push(id.to_owned());
+        }
+    }
+
+    pub fn set_archived(&mut self, id: &str, archived: bool) {
+        self.archived.retain(|a| a != id);
+        self.pinned.retain(|p| p != id || !archived);
+        if archived {
+            self.archived.push(id.to_owned());
+        }
+    }
+
+    /// Moves `id` to `to` within `shown` (the cards as listed now, pinned ones included) and
+    /// keeps that as the customer's order. A pinned card moves among the pinned ones; another,
+    /// among the others.
+    pub fn move_to(&mut self, shown: &[&str], id: &str, to: usize) {
+        let pinned = self.is_pinned(id);
+        let mut group: Vec<String> = shown
+            .iter()
+            .filter(|s| self.is_pinned(s) == pinned)
+            .map(|s| (*s).to_owned())
+            .collect();
+        let Some(from) = group.iter().position(|g| g == id) else {
+            return;
+        };
+        let first_of_group = shown
+            .iter()
+            .position(|s| self.is_pinned(s) == pinned)
+            .unwrap_or(0);
+        let to = to.saturating_sub(first_of_group).min(group.len() - 1);
+        let card = group.remove(from);
+        group.insert(to, card);
+        if pinned {
+            self.pinned = group;
+        } else {
+            // Cards the list did not show (archived, or filtered out) keep their places after.
+            let rest: Vec<String> = self
+                .order
+                .iter()
+                .filter(|o| !group.contains(o))
+                .cloned()
+                .collect();
+            self.order = group.into_iter().chain(rest).collect();
+        }
+    }
+
+    /// Forgets cards that are no longer in the wallet.
+    pub fn keep_only(&mut self, ids: &[&str]) {
+        let known = |id: &String| ids.contains(&id.as_str());
+        self.pinned.retain(known);
+        self.order.retain(known);
+        self.archived.retain(known);
+        self.used.retain(|id, _| known(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cards() -> Vec<HomeCard<'static>> {
+        vec![
+            HomeCard {
+                id: "cafe",
+                names: ["晨光咖啡", "Morning Light Café"],
+                number: "7K3D 9QX2 M4PA",
+                added_at: 1.0,
+            },
+            HomeCard {
+                id: "books",
+                names: ["青田書店", "Qingtian Books"],
+                number: "P6G4 MMDM K5DH",
+                added_at: 2.0,
+            },
+            HomeCard {
+                id: "gym",
+                names: ["晨間健身房", "晨間健身房"],
+                number: "GYM-0042",
+                added_at: 3.0,
+            },
+            HomeCard {
+                id: "bbq",
+                names: ["炭火小巷燒肉", "Alley Charcoal Yakiniku"],
+                number: "AB12 CD34 EF56",
+                added_at: 4.0,
+            },
+        ]
+    }
+
+    fn ids(layout: &HomeLayout, query: &str) -> Vec<&'static str> {
+        let cards = cards();
+        layout
+            .arrange(&cards, query)
+            .into_iter()
+            .map(|i| cards[i].id)
+            .collect()
+    }
+
+    #[test]
+    fn newest_first_then_most_recently_used_first() {
+        let mut layout = HomeLayout::default();
+        assert_eq!(ids(&layout, ""), ["bbq", "gym", "books", "cafe"]);
+        layout.touch("cafe", 100.0);
+        layout.touch("books", 50.0);
+        assert_eq!(ids(&layout, ""), ["cafe", "books", "bbq", "gym"]);
+        assert_eq!(layout.last_used(&cards()), Some("cafe"));
+    }
+
+    #[test]
+    fn pinned_cards_lead_and_archived_ones_are_hidden() {
+        let mut layout = HomeLayout::default();
+        layout.toggle_pin("books");
+        layout.toggle_pin("cafe");
+        assert_eq!(ids(&layout, ""), ["books", "cafe", "bbq", "gym"]);
+        layout.set_archived("cafe", true);
+        assert!(!layout.is_pinned("cafe"), "an archived card is unpinned");
+        assert_eq!(ids(&layout, ""), ["books", "bbq", "gym"]);
+        layout.set_archived("cafe", false);
+        assert_eq!(ids(&layout, ""), ["books", "bbq", "gym", "cafe"]);
+        layout.toggle_pin("books");
+        assert_eq!(ids(&layout, ""), ["bbq", "gym", "books", "cafe"]);
+    }
+
+    #[test]
+    fn a_dragged_order_is_kept_and_new_cards_come_on_top() {
+        let mut layout = HomeLayout::default();
+        let shown = ids(&layout, "");
+        layout.move_to(&shown, "cafe", 0);
+        assert_eq!(ids(&layout, ""), ["cafe", "bbq", "gym", "books"]);
+        let shown = ids(&layout, "");
+        layout.move_to(&shown, "bbq", 3);
+        assert_eq!(ids(&layout, ""), ["cafe", "gym", "books", "bbq"]);
+        // Use no longer reorders arranged cards.
+        layout.touch("books", 999.0);
+        assert_eq!(ids(&layout, ""), ["cafe", "gym", "books", "bbq"]);
+        // A pinned card moves among the pinned.
+        layout.toggle_pin("books");
+        layout.toggle_pin("bbq");
+        let shown = ids(&layout, "");
+        assert_eq!(shown, ["books", "bbq", "cafe", "gym"]);
+        layout.move_to(&shown, "bbq", 0);
+        assert_eq!(ids(&layout, ""), ["bbq", "books", "cafe", "gym"]);
+        layout.keep_only(&["bbq", "cafe"]);
+        assert_eq!(layout.pinned, ["bbq"]);
+        assert_eq!(layout.order, ["cafe", "bbq"]);
+    }
+
+    #[test]
+    fn search_finds_by_name_in_either_language_and_by_number() {
+        let layout = HomeLayout::default();
+        assert_eq!(ids(&layout, "晨"), ["gym", "cafe"]);
+        assert_eq!(ids(&layout, "books"), ["books"]);
+        assert_eq!(ids(&layout, "  CAFÉ "), ["cafe"]);
+        assert_eq!(ids(&layout, "p6g4mmdm"), ["books"]);
+        assert_eq!(ids(&layout, "gym 0042"), ["gym"]);
+        assert_eq!(ids(&layout, "sushi"), Vec::<&str>::new());
+    }
+}
