@@ -352,7 +352,7 @@ test('the issuer crashes and restarts mid-run (same port, same database): nothin
     // A graceful restart (SIGTERM), with an action queued while it is away.
     const beforeSecond = serverResults(issuer.databaseUrl, id);
     await issuer.stop();
-    await page.locator(`a[href="/m/${id}"]`).click();
+    await page.locator(`[data-testid=membership-tile][href="/m/${id}"]`).click();
     await saveName(page, '再次');
     await goHome(page);
     await expect(page.getByTestId('sync-status')).toContainText('暫時無法同步');

@@ -2,7 +2,7 @@
 //! (`mount_arrange`); this page hands it the cards and keeps each layout it sends (localStorage,
 //! `platform::home_layout`), which the wallet page reads when it is next drawn.
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::wallet::home_cards;
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{home_layout, later};
@@ -53,10 +53,12 @@ pub fn ArrangePage() -> impl IntoView {
             layout.keep_only(&ids);
             let props = json!({ "cards": cards, "layout": layout, "chinese": chinese });
             element.set_inner_html("");
-            if let Err(error) = later::mount_arrange(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_arrange(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     });
 

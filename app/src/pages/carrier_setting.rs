@@ -2,6 +2,7 @@
 //! carrier's checks and its words); this keeps what it sends in the `meta` store and answers
 //! whether that worked.
 
+use super::later_page::mount_or_say;
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::later;
@@ -32,10 +33,12 @@ pub fn CarrierSetting(refreshed: ReadSignal<u32>) -> impl IntoView {
             };
             let props = json!({ "carrier": carrier, "chinese": chinese });
             element.set_inner_html("");
-            if let Err(error) = later::mount_carrier(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_carrier(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     };
 

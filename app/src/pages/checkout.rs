@@ -3,7 +3,7 @@
 //! (`mount_checkout`: the carrier's Code 39 and its checks weigh nothing on the first screen).
 //! The screen stays awake while it is open, as on the card.
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{later, wake_lock};
@@ -51,10 +51,12 @@ pub fn CheckoutPage() -> impl IntoView {
                 "chinese": chinese,
             });
             element.set_inner_html("");
-            if let Err(error) = later::mount_checkout(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_checkout(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     });
 

@@ -5,7 +5,7 @@
 //! join code and the member's `ref=`. In LINE the module asks this page to share through LINE's
 //! share target picker (`mw:share-line`), and hears back in `mw:share-result`.
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::membership::StoredMembership;
@@ -98,10 +98,12 @@ pub fn InvitePage() -> impl IntoView {
                 "line": liff::ready().await,
             });
             element.set_inner_html("");
-            if let Err(error) = later::mount_invite(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_invite(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     });
 

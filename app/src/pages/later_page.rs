@@ -3,7 +3,7 @@
 //! what went wrong. One view for all of them: a view per page would be code of its own on the
 //! first screen, which every page's wasm is.
 
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use leptos::html::Div;
 use leptos::prelude::*;
 use wallet_components::PageHeader;
@@ -32,5 +32,18 @@ pub fn LaterPageFrame(
                 <p class="notice error" role="alert" data-testid="page-problem">{text}</p>
             })}
         </main>
+    }
+}
+
+/// Waits for the module to draw its page (`mounting`, e.g. `later::mount_checkout(…)`); when it
+/// could not load, `problem` says so (the cause goes to the console).
+pub async fn mount_or_say(
+    mounting: impl std::future::Future<Output = Result<(), wasm_bindgen::JsValue>>,
+    problem: RwSignal<Option<&'static str>>,
+    i18n: leptos_i18n::I18nContext<Locale>,
+) {
+    if let Err(error) = mounting.await {
+        web_sys::console::error_1(&error);
+        problem.try_set(Some(t_string!(i18n, page_load_failed)));
     }
 }

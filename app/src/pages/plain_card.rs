@@ -3,7 +3,7 @@
 //! ZIP); this page keeps the cards (`meta`, via `WalletState`) and keeps the screen awake while
 //! one is shown.
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::storage_words::logged;
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{home_layout, later, wake_lock};
@@ -110,10 +110,12 @@ pub fn PlainCardPage() -> impl IntoView {
                 json!({ "mode": "show", "card": card, "chinese": chinese })
             };
             element.set_inner_html("");
-            if let Err(error) = later::mount_plain(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_plain(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     });
 

@@ -2,8 +2,9 @@
 //! (`mount_transfer`, with the encryption and the file's checks); this reads and writes the
 //! stores for it (storage/transfer.rs) and shows the imported cards at once.
 
+use super::later_page::mount_or_say;
 use super::storage_words::logged;
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::i18n::{is_chinese, t, use_i18n};
 use crate::platform::{later, liff};
 use crate::state::WalletState;
 use crate::storage::{meta_values, transfer};
@@ -76,10 +77,12 @@ pub fn TransferSetting(imported: RwSignal<u32>) -> impl IntoView {
                 "has_carrier": has_carrier,
             });
             element.set_inner_html("");
-            if let Err(error) = later::mount_transfer(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
-            }
+            mount_or_say(
+                later::mount_transfer(&element, &props.to_string()),
+                problem,
+                i18n,
+            )
+            .await;
         });
     });
 
