@@ -207,3 +207,30 @@ test('a wrongly unlocked, changed, cut short, foreign or newer file is refused i
   expect(await storedMemberships(newPage)).toBe(1);
   await newPage.context().close();
 });
+
+test("clearing this phone's wallet, asked twice, removes every card and setting, and the wallet starts empty", async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto(joinLink(baseURL!, demo.cafe.code));
+  await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
+  await page.goto('/settings');
+  await page.getByTestId('carrier-input').fill('/ABC1234');
+  await page.getByTestId('carrier-save').click();
+  await expect(page.getByTestId('carrier-outcome')).toHaveText('已儲存，結帳模式會顯示。');
+  const before = await page.evaluate(() => Object.keys(localStorage));
+  expect(before).toEqual(expect.arrayContaining(['mw.last-card', 'mw.home-layout']));
+  const clear = page.getByTestId('clear-all');
+  await clear.click();
+  await expect(clear).toHaveText('再點一次，清除這支手機上的一切');
+  expect(await storedMemberships(page), 'nothing is cleared on the first tap').toBe(1);
+  await clear.click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('wallet-empty')).toBeVisible();
+  expect(await storedMemberships(page)).toBe(0);
+  // The card opened last and the first page's layout (both set by opening the card) are gone.
+  const left = await page.evaluate(() => Object.keys(localStorage));
+  for (const key of ['mw.last-card', 'mw.home-layout', 'mw.clear-wallet']) expect(left).not.toContain(key);
+  await page.goto('/settings');
+  await expect(page.getByTestId('carrier-input')).toHaveValue('');
+});

@@ -60,6 +60,9 @@ pub fn TransferSetting(imported: RwSignal<u32>) -> impl IntoView {
                 later::send(&answer_to, "mw:import-done", &json!({ "ok": ok }));
             });
         });
+        later::listen(&element, "mw:clear-all", |_| {
+            crate::storage::clear_on_next_start()
+        });
         leptos::task::spawn_local(async move {
             state.ensure_read().await;
             let held: Vec<String> = state

@@ -16,7 +16,15 @@ pub fn dismiss_when_ready(state: WalletState) {
         if state.status.get() == LoadStatus::Loading {
             return;
         }
-        let cards = state.memberships.with(Vec::len);
+        // The tiles the wallet page shows: memberships and plain cards, archived ones not.
+        let archived = super::home_layout::load().archived;
+        let cards = state.memberships.with(|all| {
+            all.iter()
+                .filter(|m| !archived.iter().any(|a| a == m.id.as_str()))
+                .count()
+        }) + state
+            .plain_cards
+            .with(|all| all.iter().filter(|c| !archived.contains(&c.id)).count());
         if let Some(storage) = window().local_storage().ok().flatten() {
             // Only a hint for the next start's placeholders: not worth an error.
             let _ = storage.set_item(CARD_COUNT_KEY, &cards.to_string());

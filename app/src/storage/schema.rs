@@ -59,3 +59,44 @@ pub async fn database() -> Result<std::rc::Rc<Rexie>, StorageError> {
     OPEN.with(|open| *open.borrow_mut() = Some(db.clone()));
     Ok(db)
 }
+
+/// Set by "clear this phone's wallet": the next start deletes the database before opening it.
+const CLEAR_FLAG: &str = "mw.clear-wallet";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Asks the next start to remove the wallet from this phone, and starts again now, on the
+/// wallet's first page. At the start nothing holds the database open in this tab, so the
+/// deletion is not blocked by our own connections.
+pub fn clear_on_next_start() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(CLEAR_FLAG, "1");
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace("/");
+    }
+}
+
+/// At the start, before anything opens the database: when asked, deletes it and every `mw.` key
+/// of localStorage (layout, last card, language...). The open that follows waits for the
+/// deletion (IndexedDB queues them in order).
+pub fn clear_if_asked() {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    if storage.get_item(CLEAR_FLAG).ok().flatten().is_none() {
+        return;
+    }
+    if let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
+        let _ = factory.delete_database(DATABASE_NAME);
+    }
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with("mw."))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}

@@ -3,7 +3,8 @@
 //! storage, so the app does both ends: `mw:export-request` asks it for the wallet's stores
 //! (answered by `mw:export-data {"ok", "stores"}`), and `mw:import-plan {plan}` hands it the
 //! records to write in one transaction (answered by `mw:import-done {"ok"}`). Everything is
-//! checked before that: a foreign, damaged, newer or wrongly unlocked file writes nothing.
+//! checked before that: a foreign, damaged, newer or wrongly unlocked file writes nothing. And
+//! clearing the wallet off this phone (asked twice): `mw:clear-all`, done by the app.
 
 mod crypto;
 
@@ -23,6 +24,8 @@ const EXPORT_REQUEST: &str = "mw:export-request";
 const EXPORT_DATA: &str = "mw:export-data";
 const IMPORT_PLAN: &str = "mw:import-plan";
 const IMPORT_DONE: &str = "mw:import-done";
+/// To the app: remove everything of the wallet from this phone (it reloads).
+const CLEAR_ALL: &str = "mw:clear-all";
 
 #[derive(Deserialize)]
 struct TransferData {
@@ -303,6 +306,15 @@ fn Transfer(
             .map(|name| fill(words.transfer_file_chosen, "file", &name))
     };
 
+    let clearing = RwSignal::new(false);
+    let clear = move |_| {
+        if clearing.get_untracked() {
+            target.with_value(|t| events::send(t, CLEAR_ALL, &json!({})));
+        } else {
+            clearing.set(true);
+        }
+    };
+
     view! {
         <div class="transfer">
             <p>{words.transfer_intro}</p>
@@ -339,6 +351,13 @@ fn Transfer(
                 <button class="button primary wide" type="submit" data-testid="import-button">{words.transfer_import}</button>
                 <p class="transfer-status" role="status" data-testid="import-status">{import_status}</p>
             </form>
+            <section class="transfer-part">
+                <h3>{words.transfer_clear_title}</h3>
+                <p class="muted">{words.transfer_clear_intro}</p>
+                <button class="button secondary wide danger" type="button" data-testid="clear-all" on:click=clear>
+                    {move || if clearing.get() { words.transfer_clear_confirm } else { words.transfer_clear }}
+                </button>
+            </section>
         </div>
     }
 }
