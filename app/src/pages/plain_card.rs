@@ -49,7 +49,11 @@ pub fn PlainCardPage() -> impl IntoView {
                 let navigate = navigate.clone();
                 leptos::task::spawn_local(async move {
                     match state.add_plain_cards(vec![card.clone()]).await {
-                        Ok(_) => navigate(&format!("/p/{}", card.id), Default::default()),
+                        Ok(1) => navigate(&format!("/p/{}", card.id), Default::default()),
+                        // Not kept: the wallet holds its most plain cards already.
+                        Ok(_) => {
+                            problem.try_set(Some(t_string!(i18n, save_failed)));
+                        }
                         Err(error) => {
                             logged(error);
                             problem.try_set(Some(t_string!(i18n, save_failed)));
