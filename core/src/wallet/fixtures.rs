@@ -61,10 +61,14 @@ pub fn points(expiring: &[(i64, i64)]) -> PointsBalanceData {
     }))
 }
 
+// For the export file's tests (feature `export`).
+#[cfg(feature = "export")]
 pub const MEMBERSHIP_A: &str = "7K3D9QX2M4PA";
+#[cfg(feature = "export")]
 pub const MEMBERSHIP_B: &str = "P6G4MMDMK5DH";
 
 /// A membership as the wallet stores it (`records::StoredMembership`).
+#[cfg(feature = "export")]
 pub fn stored_membership_json(id: &str) -> Value {
     json!({
         "id": id, "issuer": "https://wallet.example.tw", "join_code": "CAFE", "token": "tok-1",

@@ -5,7 +5,6 @@
 //! synchronously when the page is drawn.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HomeLayout {
@@ -17,9 +16,10 @@ pub struct HomeLayout {
     pub order: Vec<String>,
     #[serde(default)]
     pub archived: Vec<String>,
-    /// When each card was last opened (milliseconds since the epoch).
+    /// When each card was last opened (milliseconds since the epoch). A list of pairs, not a
+    /// map: the first screen carries every line of this code, and a map adds 2.2 KB (brotli).
     #[serde(default)]
-    pub used: BTreeMap<String, f64>,
+    pub used: Vec<(String, f64)>,
 }
 
 /// What the layout needs to know of a card (a membership or a plain card).
@@ -51,6 +51,13 @@ impl HomeCard<'_> {
 }
 
 impl HomeLayout {
+    fn used_at(&self, id: &str) -> Option<f64> {
+        self.used
+            .iter()
+            .find(|(used, _)| used == id)
+            .map(|(_, at)| *at)
+    }
+
     pub fn is_pinned(&self, id: &str) -> bool {
         self.pinned.iter().any(|p| p == id)
     }
@@ -67,10 +74,10 @@ impl HomeLayout {
         let rank = |card: &HomeCard| {
             let pin = self.pinned.iter().position(|p| p == card.id);
             let manual = self.order.iter().position(|o| o == card.id);
-            let used = self.used.get(card.id).copied().unwrap_or(0.0);
+            let used = self.used_at(card.id).unwrap_or(0.0);
             (pin, manual, used, card.added_at)
         };
-        shown.sort_by(|&a, &b| {
+        shown.sort_unstable_by(|&a, &b| {
             let (pin_a, manual_a, used_a, added_a) = rank(&cards[a]);
             let (pin_b, manual_b, used_b, added_b) = rank(&cards[b]);
             // Pinned first, in pin order; then cards not yet arranged (new ones) on top; then the
@@ -100,13 +107,16 @@ impl HomeLayout {
         cards
             .iter()
             .filter(|c| !self.is_archived(c.id))
-            .filter_map(|c| self.used.get(c.id).map(|t| (c.id, *t)))
+            .filter_map(|c| self.used_at(c.id).map(|t| (c.id, t)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id)
     }
 
     pub fn touch(&mut self, id: &str, now: f64) {
-        self.used.insert(id.to_owned(), now);
+        match self.used.iter_mut().find(|(used, _)| used == id) {
+            Some((_, at)) => *at = now,
+            None => self.used.push((id.to_owned(), now)),
+        }
     }
 
     pub fn toggle_pin(&mut self, id: &str) {
@@ -165,7 +175,7 @@ impl HomeLayout {
         self.pinned.retain(known);
         self.order.retain(known);
         self.archived.retain(known);
-        self.used.retain(|id, _| known(id));
+        self.used.retain(|(id, _)| known(id));
     }
 }
 
