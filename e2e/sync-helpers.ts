@@ -2,10 +2,13 @@
 import type { Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
-/** The first stored membership's id and bearer token, read from the wallet's IndexedDB. */
-export async function storedToken(page: Page): Promise<{ id: string; token: string }> {
+/**
+ * The id and bearer token of a stored membership, read from the wallet's IndexedDB: the one at
+ * `merchantId`, or the first.
+ */
+export async function storedToken(page: Page, merchantId?: string): Promise<{ id: string; token: string }> {
   return page.evaluate(
-    () =>
+    (merchantId) =>
       new Promise<{ id: string; token: string }>((resolve, reject) => {
         const open = indexedDB.open('member-wallet');
         open.onerror = () => reject(open.error);
@@ -13,12 +16,16 @@ export async function storedToken(page: Page): Promise<{ id: string; token: stri
           const all = open.result.transaction('memberships').objectStore('memberships').getAll();
           all.onsuccess = () => {
             open.result.close();
-            const [first] = all.result;
-            resolve({ id: first.id, token: first.token });
+            const found = merchantId
+              ? all.result.find((m: any) => m.merchant.id === merchantId)
+              : all.result[0];
+            if (found) resolve({ id: found.id, token: found.token });
+            else reject(new Error(`no stored membership${merchantId ? ` at ${merchantId}` : ''}`));
           };
           all.onerror = () => reject(all.error);
         };
       }),
+    merchantId,
   );
 }
 

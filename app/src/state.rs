@@ -3,7 +3,7 @@
 use crate::membership::StoredMembership;
 use crate::storage::{self, StorageError};
 use leptos::prelude::*;
-use wallet_core::plain_card::{PlainCard, MAX_PLAIN_CARDS};
+use wallet_core::plain_card::PlainCard;
 use wallet_core::MembershipId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl WalletState {
         };
         provide_context(state);
         leptos::task::spawn_local(async move {
-            match state.reload().await {
+            match state.read_all().await {
                 Ok(()) => state.status.set(LoadStatus::Ready),
                 Err(error) => {
                     web_sys::console::error_1(&error.to_string().into());
@@ -52,6 +52,12 @@ impl WalletState {
         {
             self.memberships.set(memberships);
         }
+        Ok(())
+    }
+
+    /// The plain cards as stored. Not part of `reload`: no sync changes them, so only the start,
+    /// an import and their own page read them.
+    pub async fn reload_plain_cards(&self) -> Result<(), StorageError> {
         let plain = storage::meta_values::plain_cards().await?;
         if self.plain_cards.with_untracked(|shown| *shown != plain) {
             self.plain_cards.set(plain);
@@ -59,34 +65,31 @@ impl WalletState {
         Ok(())
     }
 
-    /// Keeps `cards` that are not in the wallet yet (by id, up to `MAX_PLAIN_CARDS` in all), then
-    /// shows them. Returns how many were added.
-    pub async fn add_plain_cards(&self, cards: Vec<PlainCard>) -> Result<usize, StorageError> {
-        let mut all = storage::meta_values::plain_cards().await?;
-        let before = all.len();
-        for card in cards.into_iter().filter(PlainCard::is_valid) {
-            if all.len() < MAX_PLAIN_CARDS && !all.iter().any(|c| c.id == card.id) {
-                all.push(card);
-            }
-        }
-        let added = all.len() - before;
-        storage::meta_values::set_plain_cards(&all).await?;
+    async fn read_all(&self) -> Result<(), StorageError> {
         self.reload().await?;
+        self.reload_plain_cards().await
+    }
+
+    /// Keeps `cards` that are not in the wallet yet (by id, up to
+    /// `wallet_core::plain_card::MAX_PLAIN_CARDS` in all), then shows them. Returns how many were
+    /// added.
+    pub async fn add_plain_cards(&self, cards: Vec<PlainCard>) -> Result<usize, StorageError> {
+        let (all, added) = storage::meta_values::add_plain_cards(cards).await?;
+        self.plain_cards.set(all);
         Ok(added)
     }
 
     pub async fn remove_plain_card(&self, id: &str) -> Result<(), StorageError> {
-        let mut all = storage::meta_values::plain_cards().await?;
-        all.retain(|c| c.id != id);
-        storage::meta_values::set_plain_cards(&all).await?;
-        self.reload().await
+        let all = storage::meta_values::remove_plain_card(id).await?;
+        self.plain_cards.set(all);
+        Ok(())
     }
 
     /// The memberships as the start read them, or read now when the start's read is not done
     /// (a link opened the app on this page) or failed; no second read otherwise.
     pub async fn ensure_read(&self) {
         if self.status.get_untracked() != LoadStatus::Ready {
-            let _ = self.reload().await;
+            let _ = self.read_all().await;
         }
     }
 

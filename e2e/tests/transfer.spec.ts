@@ -9,34 +9,12 @@ import { test, expect, decodeQrFromElement, cashierScan, distDir } from '../fixt
 import { phone } from '../playwright.config';
 import { demo, joinLink, MEMBER_CODE, storedMemberships } from '../wallet-page';
 import { cashierPurchase, nudgeSync } from '../loyalty-helpers';
-import { serverSnapshot } from '../sync-helpers';
+import { serverSnapshot, storedToken } from '../sync-helpers';
 
 test.use({ serverPerTest: true });
 
 const PASSPHRASE = 'tea and toast 42';
 const memberQr = (page: Page) => page.getByRole('img', { name: '會員條碼，請店員掃描' });
-
-/** The id and token of the stored membership at `merchantId`, read from IndexedDB. */
-async function membershipAt(page: Page, merchantId: string): Promise<{ id: string; token: string }> {
-  return page.evaluate(
-    (merchantId) =>
-      new Promise<{ id: string; token: string }>((resolve, reject) => {
-        const open = indexedDB.open('member-wallet');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('memberships').objectStore('memberships').getAll();
-          all.onsuccess = () => {
-            open.result.close();
-            const found = all.result.find((m: any) => m.merchant.id === merchantId);
-            if (found) resolve({ id: found.id, token: found.token });
-            else reject(new Error(`no membership at ${merchantId}`));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-    merchantId,
-  );
-}
 
 /** Exports the wallet from Settings (already open) and gives the saved file's path. */
 async function exportWallet(page: Page, testInfo: TestInfo): Promise<string> {
@@ -86,7 +64,7 @@ test('a wallet exported on one phone and imported on another has the same cards,
   await expect(page.getByTestId('points-balance')).toHaveText('120 點');
   await page.goto(joinLink(baseURL!, demo.cafe.code));
   await expect(page.getByRole('heading', { name: demo.cafe.zh })).toBeVisible();
-  const cafe = await membershipAt(page, 'morning-cafe');
+  const cafe = await storedToken(page, 'morning-cafe');
   await page.goto('/settings');
   await page.getByTestId('carrier-input').fill('/ABC1234');
   await page.getByTestId('carrier-save').click();
@@ -132,7 +110,7 @@ test('a wallet exported on one phone and imported on another has the same cards,
   await newPage.goto(yakinikuCard);
   await expect(newPage.getByTestId('points-balance')).toHaveText('0 點', { timeout: 15_000 });
   await expect(newPage.getByTestId('coupons-link')).toContainText('1 張可使用');
-  const yakiniku = await membershipAt(newPage, 'alley-yakiniku');
+  const yakiniku = await storedToken(newPage, 'alley-yakiniku');
   const exchanges = async () =>
     (await serverSnapshot(baseURL!, yakiniku.token)).filter(
       (c) => c.kind === 'ledger_entry' && c.data.reason === 'reward_exchange',

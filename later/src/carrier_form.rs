@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use wallet_core::einvoice_carrier::{CarrierError, EinvoiceCarrier};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 const SAVE: &str = "mw:carrier-save";
 const SAVED: &str = "mw:carrier-saved";
@@ -41,21 +40,13 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let words = words::for_language(props.chinese);
     let outcome = RwSignal::new(Outcome::None);
     let kept = RwSignal::new(props.carrier.filter(|c| EinvoiceCarrier::parse(c).is_ok()));
-    let on_saved =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let ok = event
-                .detail()
-                .as_string()
-                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                .is_some_and(|detail| detail["ok"] == true);
-            outcome.set(match (ok, outcome.get_untracked()) {
-                (true, Outcome::Saving { removing: true }) => Outcome::Removed,
-                (true, _) => Outcome::Saved,
-                (false, _) => Outcome::Failed,
-            });
+    events::on(&root, SAVED, move |detail| {
+        outcome.set(match (detail["ok"] == true, outcome.get_untracked()) {
+            (true, Outcome::Saving { removing: true }) => Outcome::Removed,
+            (true, _) => Outcome::Saved,
+            (false, _) => Outcome::Failed,
         });
-    root.add_event_listener_with_callback(SAVED, on_saved.as_ref().unchecked_ref())?;
-    on_saved.forget();
+    });
     let target = StoredValue::new_local(root.clone());
     crate::style::then(crate::style::CHECKOUT, move || {
         let handle = mount_to(

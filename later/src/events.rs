@@ -1,7 +1,8 @@
-//! How the form talks to the app: a `CustomEvent` on the element it was mounted in, with the
-//! answers as JSON text in `detail`.
+//! How the module and the app talk: a `CustomEvent` on the element a page was mounted in, with
+//! JSON text in `detail` (the survey form's answers, a share's outcome, a save's answer, ...).
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub const DRAFT: &str = "mw:survey-draft";
 pub const SUBMIT: &str = "mw:survey-submit";
@@ -12,4 +13,19 @@ pub fn send(target: &web_sys::HtmlElement, name: &str, answers: &serde_json::Val
     if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = target.dispatch_event(&event);
     }
+}
+
+/// Calls `handler` with the JSON `detail` of each `name` event on `root` (`Null` when it is not
+/// JSON), for as long as the page: the element, and with it the listener, goes with the page.
+pub fn on(root: &web_sys::HtmlElement, name: &str, handler: impl Fn(serde_json::Value) + 'static) {
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let detail = event
+                .detail()
+                .as_string()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            handler(detail.unwrap_or(serde_json::Value::Null));
+        });
+    let _ = root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    listener.forget();
 }

@@ -49,17 +49,13 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
         .ok_or_else(|| JsValue::from_str("not a referral this wallet can show"))?;
     let words = words::for_language(props.chinese);
     let shared = RwSignal::new(Shared::Not);
-    let on_result =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let sent = event
-                .detail()
-                .as_string()
-                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                .is_some_and(|detail| detail["shared"] == true);
-            shared.set(if sent { Shared::Sent } else { Shared::Failed });
+    events::on(&root, SHARE_RESULT, move |detail| {
+        shared.set(if detail["shared"] == true {
+            Shared::Sent
+        } else {
+            Shared::Failed
         });
-    root.add_event_listener_with_callback(SHARE_RESULT, on_result.as_ref().unchecked_ref())?;
-    on_result.forget();
+    });
     let target = root.clone();
     crate::style::then(crate::style::SCAN, move || {
         let handle = mount_to(root, move || {

@@ -52,8 +52,8 @@ pub fn ArrangePage() -> impl IntoView {
                 .collect();
             layout.keep_only(&ids);
             let props = json!({ "cards": cards, "layout": layout, "chinese": chinese });
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_arrange(&element, &props.to_string()),
                 problem,
                 i18n,

@@ -32,8 +32,8 @@ pub fn CarrierSetting(refreshed: ReadSignal<u32>) -> impl IntoView {
                 }
             };
             let props = json!({ "carrier": carrier, "chinese": chinese });
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_carrier(&element, &props.to_string()),
                 problem,
                 i18n,

@@ -50,8 +50,8 @@ pub fn CheckoutPage() -> impl IntoView {
                 "carrier": carrier,
                 "chinese": chinese,
             });
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_checkout(&element, &props.to_string()),
                 problem,
                 i18n,

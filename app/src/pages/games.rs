@@ -5,7 +5,7 @@
 //! issuer confirmed a prize, a seed was revealed), and queues `ticket.play` and
 //! `draw.rotate_seed` when the module asks (offline too: the outbox sends them when online).
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::storage_words::{logged, not_saved};
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::later;
@@ -121,10 +121,9 @@ pub fn GamesPage() -> impl IntoView {
                     }
                     Phase::NotMounted => phase.set_value(Phase::Mounting),
                 }
-                element.set_inner_html("");
-                if let Err(error) = later::mount_games(&element, &props.to_string()).await {
-                    web_sys::console::error_1(&error);
-                    problem.set(Some(t_string!(i18n, page_load_failed)));
+                let props = props.to_string();
+                let mounting = later::mount_games(&element, &props);
+                if !mount_or_say(&element, mounting, problem, i18n).await {
                     phase.set_value(Phase::NotMounted);
                     return;
                 }

@@ -97,8 +97,8 @@ pub fn InvitePage() -> impl IntoView {
                 "chinese": chinese,
                 "line": liff::ready().await,
             });
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_invite(&element, &props.to_string()),
                 problem,
                 i18n,

@@ -35,15 +35,20 @@ pub fn LaterPageFrame(
     }
 }
 
-/// Waits for the module to draw its page (`mounting`, e.g. `later::mount_checkout(…)`); when it
-/// could not load, `problem` says so (the cause goes to the console).
+/// Draws the module's page in `element` (`mounting`, e.g. `later::mount_checkout(&element, …)`,
+/// which starts when awaited here), in place of "opening…"; when the module could not load,
+/// `problem` says so (the cause goes to the console). Gives whether the page is drawn.
 pub async fn mount_or_say(
+    element: &web_sys::HtmlElement,
     mounting: impl std::future::Future<Output = Result<(), wasm_bindgen::JsValue>>,
     problem: RwSignal<Option<&'static str>>,
     i18n: leptos_i18n::I18nContext<Locale>,
-) {
-    if let Err(error) = mounting.await {
-        web_sys::console::error_1(&error);
+) -> bool {
+    element.set_inner_html("");
+    let mounted = mounting.await;
+    if let Err(error) = &mounted {
+        web_sys::console::error_1(error);
         problem.try_set(Some(t_string!(i18n, page_load_failed)));
     }
+    mounted.is_ok()
 }

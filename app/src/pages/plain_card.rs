@@ -113,8 +113,8 @@ pub fn PlainCardPage() -> impl IntoView {
                 home_layout::touch(&card.id);
                 json!({ "mode": "show", "card": card, "chinese": chinese })
             };
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_plain(&element, &props.to_string()),
                 problem,
                 i18n,

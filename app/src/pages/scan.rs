@@ -4,7 +4,7 @@
 //! with nothing stored. The camera goes off when the page goes. In LINE, LINE's own scanner
 //! (`liff.scanCodeV2`) is asked first when LINE offers it; what it read is checked the same way.
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{later, liff};
 use crate::state::WalletState;
@@ -63,10 +63,9 @@ pub fn ScanPage() -> impl IntoView {
                 "chinese": chinese,
                 "scanned": scanned,
             });
-            element.set_inner_html("");
-            if let Err(error) = later::mount_scanner(&element, &props.to_string()).await {
-                web_sys::console::error_1(&error);
-                problem.try_set(Some(t_string!(i18n, page_load_failed)));
+            let props = props.to_string();
+            let mounting = later::mount_scanner(&element, &props);
+            if !mount_or_say(&element, mounting, problem, i18n).await {
                 return;
             }
             // Left while the module was loading: the close sent then found no scanner to hear

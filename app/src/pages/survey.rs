@@ -4,7 +4,7 @@
 //! as the customer types, and queues `survey.answer` when they send it (offline too: the outbox
 //! sends it when the wallet is online).
 
-use super::later_page::LaterPageFrame;
+use super::later_page::{mount_or_say, LaterPageFrame};
 use super::storage_words::{logged, not_saved};
 use crate::i18n::{is_chinese, t_string, use_i18n};
 use crate::platform::{clock, later};
@@ -113,11 +113,9 @@ pub fn SurveyPage() -> impl IntoView {
                 };
                 // A new stage replaces the old one's markup (the old form's reactive state stays
                 // with the page: a survey page is opened and left, not kept).
-                element.set_inner_html("");
-                if let Err(error) = later::mount_survey(&element, &props.to_string()).await {
-                    web_sys::console::error_1(&error);
-                    problem.set(Some(t_string!(i18n, page_load_failed)));
-                }
+                let props = props.to_string();
+                let mounting = later::mount_survey(&element, &props);
+                mount_or_say(&element, mounting, problem, i18n).await;
             });
         };
     {

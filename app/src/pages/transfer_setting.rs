@@ -54,6 +54,7 @@ pub fn TransferSetting(imported: RwSignal<u32>) -> impl IntoView {
                 if ok {
                     // The new cards show on the wallet, and their queued actions go out.
                     let _ = state.reload().await;
+                    let _ = state.reload_plain_cards().await;
                     engine.request();
                     imported.try_update(|n| *n += 1);
                 }
@@ -79,8 +80,8 @@ pub fn TransferSetting(imported: RwSignal<u32>) -> impl IntoView {
                 "held_plain": held_plain,
                 "has_carrier": has_carrier,
             });
-            element.set_inner_html("");
             mount_or_say(
+                &element,
                 later::mount_transfer(&element, &props.to_string()),
                 problem,
                 i18n,

@@ -7,7 +7,7 @@ use super::raw::{self, request_done, strict_transaction, to_js};
 use super::schema::META;
 use super::StorageError;
 use serde_json::Value;
-use wallet_core::plain_card::PlainCard;
+use wallet_core::plain_card::{PlainCard, MAX_PLAIN_CARDS};
 use wasm_bindgen::JsValue;
 
 pub(super) const CARRIER: &str = "einvoice-carrier";
@@ -21,15 +21,26 @@ fn js(e: JsValue) -> StorageError {
     StorageError::from_js("wallet setting", &e)
 }
 
-async fn save(key: &str, value: &Value) -> Result<(), StorageError> {
-    let db = raw::connection().await?;
-    let transaction = strict_transaction(&db, &[META])?;
+/// Puts `value` under `key` in `transaction`'s `meta` store (also for a caller's transaction
+/// over more stores: an import).
+pub(super) fn put_in(
+    transaction: &web_sys::IdbTransaction,
+    key: &str,
+    value: &Value,
+) -> Result<(), StorageError> {
     let record = serde_json::json!({ "key": key, "value": value });
     transaction
         .object_store(META)
         .map_err(js)?
         .put(&to_js(&record)?)
         .map_err(js)?;
+    Ok(())
+}
+
+async fn save(key: &str, value: &Value) -> Result<(), StorageError> {
+    let db = raw::connection().await?;
+    let transaction = strict_transaction(&db, &[META])?;
+    put_in(&transaction, key, value)?;
     raw::transaction_done(&transaction).await
 }
 
@@ -95,11 +106,44 @@ pub async fn plain_cards() -> Result<Vec<PlainCard>, StorageError> {
         .filter_map(|v| serde_json::from_value::<PlainCard>(v).ok())
         .filter(PlainCard::is_valid)
         .collect();
-    cards.sort_by(|a, b| b.added_at.total_cmp(&a.added_at));
+    newest_first(&mut cards);
     Ok(cards)
 }
 
-pub async fn set_plain_cards(cards: &[PlainCard]) -> Result<(), StorageError> {
-    let value = serde_json::to_value(cards).map_err(|e| StorageError::failed(e.to_string()))?;
-    save(PLAIN_CARDS, &value).await
+fn newest_first(cards: &mut [PlainCard]) {
+    cards.sort_by(|a, b| b.added_at.total_cmp(&a.added_at));
+}
+
+/// Adds to `kept` the valid cards of `new` whose id it does not have, up to `MAX_PLAIN_CARDS`
+/// in all, newest first; gives how many were added.
+pub(super) fn merge_plain_cards(kept: &mut Vec<PlainCard>, new: Vec<PlainCard>) -> usize {
+    let before = kept.len();
+    for card in new.into_iter().filter(PlainCard::is_valid) {
+        if kept.len() < MAX_PLAIN_CARDS && !kept.iter().any(|c| c.id == card.id) {
+            kept.push(card);
+        }
+    }
+    newest_first(kept);
+    kept.len() - before
+}
+
+pub(super) fn plain_cards_value(cards: &[PlainCard]) -> Result<Value, StorageError> {
+    serde_json::to_value(cards).map_err(|e| StorageError::failed(e.to_string()))
+}
+
+/// Keeps the cards of `new` the wallet does not have yet; gives all it keeps now, and how many
+/// were added.
+pub async fn add_plain_cards(new: Vec<PlainCard>) -> Result<(Vec<PlainCard>, usize), StorageError> {
+    let mut all = plain_cards().await?;
+    let added = merge_plain_cards(&mut all, new);
+    save(PLAIN_CARDS, &plain_cards_value(&all)?).await?;
+    Ok((all, added))
+}
+
+/// Forgets the plain card `id`; gives the cards kept now.
+pub async fn remove_plain_card(id: &str) -> Result<Vec<PlainCard>, StorageError> {
+    let mut all = plain_cards().await?;
+    all.retain(|c| c.id != id);
+    save(PLAIN_CARDS, &plain_cards_value(&all)?).await?;
+    Ok(all)
 }

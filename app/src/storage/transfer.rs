@@ -3,7 +3,7 @@
 //! records hold is checked by the module loaded later (`wallet_core::wallet::export`) before it
 //! hands them over; this file only moves them.
 
-use super::meta_values::{CARRIER, PLAIN_CARDS};
+use super::meta_values::{self, CARRIER, PLAIN_CARDS};
 use super::raw::{self, request_done, strict_transaction, to_js};
 use super::schema::{ENTITIES, MEMBERSHIPS, META, OUTBOX, SYNC_STATE};
 use super::{sync_store, StorageError};
@@ -18,8 +18,8 @@ fn js(e: JsValue) -> StorageError {
 /// "outbox", "carrier"}`.
 pub async fn read_all() -> Result<Value, StorageError> {
     let client_id = sync_store::client_id().await?;
-    let carrier = super::meta_values::carrier().await?;
-    let plain_cards = super::meta_values::plain_cards().await?;
+    let carrier = meta_values::carrier().await?;
+    let plain_cards = meta_values::plain_cards().await?;
     let db = raw::connection().await?;
     let stores = [MEMBERSHIPS, SYNC_STATE, ENTITIES, OUTBOX];
     let transaction = db
@@ -62,16 +62,9 @@ pub async fn read_all() -> Result<Value, StorageError> {
 /// A membership already stored (joined meanwhile in another tab) fails the whole transaction
 /// rather than being overwritten.
 pub async fn write_plan(plan: &Value) -> Result<(), StorageError> {
-    let mut plain_cards = serde_json::to_value(super::meta_values::plain_cards().await?)
-        .map_err(|e| StorageError::failed(e.to_string()))?;
-    let new_plain = plan["plain_cards"].as_array().cloned().unwrap_or_default();
-    if let Some(kept) = plain_cards.as_array_mut() {
-        for card in new_plain {
-            if !kept.iter().any(|k| k["id"] == card["id"]) {
-                kept.push(card);
-            }
-        }
-    }
+    let mut plain_cards = meta_values::plain_cards().await?;
+    let new_plain = serde_json::from_value(plan["plain_cards"].clone()).unwrap_or_default();
+    meta_values::merge_plain_cards(&mut plain_cards, new_plain);
     let db = raw::connection().await?;
     let transaction = strict_transaction(&db, &[MEMBERSHIPS, SYNC_STATE, ENTITIES, OUTBOX, META])?;
     let records = |name: &str| plan[name].as_array().cloned().unwrap_or_default();
@@ -92,19 +85,13 @@ pub async fn write_plan(plan: &Value) -> Result<(), StorageError> {
             store.put(&to_js(&record)?).map_err(js)?;
         }
     }
-    let record = json!({ "key": PLAIN_CARDS, "value": plain_cards });
-    transaction
-        .object_store(META)
-        .map_err(js)?
-        .put(&to_js(&record)?)
-        .map_err(js)?;
+    meta_values::put_in(
+        &transaction,
+        PLAIN_CARDS,
+        &meta_values::plain_cards_value(&plain_cards)?,
+    )?;
     if let Some(carrier) = plan["carrier"].as_str() {
-        let record = json!({ "key": CARRIER, "value": carrier });
-        transaction
-            .object_store(META)
-            .map_err(js)?
-            .put(&to_js(&record)?)
-            .map_err(js)?;
+        meta_values::put_in(&transaction, CARRIER, &Value::from(carrier))?;
     }
     raw::transaction_done(&transaction).await
 }

@@ -16,7 +16,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use wallet_core::games::{TicketData, TicketState};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The app's events: play a ticket (`{"ticket_id": …}`), reveal the seed (`{}`).
 pub const PLAY: &str = "mw:ticket-play";
@@ -113,19 +112,11 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let ticket_id = props.ticket_id.clone();
     let membership_id = props.membership_id.clone();
     let state = RwSignal::new(props);
-    let updates =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let fresh = event
-                .detail()
-                .as_string()
-                .and_then(|text| serde_json::from_str::<GamesProps>(&text).ok());
-            if let Some(fresh) = fresh {
-                state.set(fresh);
-            }
-        });
-    root.add_event_listener_with_callback(UPDATE, updates.as_ref().unchecked_ref())?;
-    // The element, and with it the listener, goes with the page.
-    updates.forget();
+    crate::events::on(&root, UPDATE, move |detail| {
+        if let Ok(fresh) = serde_json::from_value::<GamesProps>(detail) {
+            state.set(fresh);
+        }
+    });
     let target = root.clone();
     crate::style::then(crate::style::GAMES, move || {
         let handle = mount_to(root, move || {

@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use wallet_core::plain_card::PlainCard;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 pub(crate) const SAVE: &str = "mw:plain-save";
 pub(crate) const DELETE: &str = "mw:plain-delete";
@@ -34,25 +33,17 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let words: &'static Words = words::for_language(props.chinese);
     let target = StoredValue::new_local(root.clone());
     let catima_outcome = RwSignal::new(CatimaOutcome::None);
-    let on_imported =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let detail: serde_json::Value = event
-                .detail()
-                .as_string()
-                .and_then(|text| serde_json::from_str(&text).ok())
-                .unwrap_or_default();
-            let count = |name: &str| detail[name].as_u64().unwrap_or(0) as usize;
-            catima_outcome.set(if detail["ok"] == true {
-                CatimaOutcome::Imported {
-                    added: count("added"),
-                    skipped: count("skipped"),
-                }
-            } else {
-                CatimaOutcome::Problem(words.catima_save_failed.to_owned())
-            });
+    crate::events::on(&root, IMPORTED, move |detail| {
+        let count = |name: &str| detail[name].as_u64().unwrap_or(0) as usize;
+        catima_outcome.set(if detail["ok"] == true {
+            CatimaOutcome::Imported {
+                added: count("added"),
+                skipped: count("skipped"),
+            }
+        } else {
+            CatimaOutcome::Problem(words.catima_save_failed.to_owned())
         });
-    root.add_event_listener_with_callback(IMPORTED, on_imported.as_ref().unchecked_ref())?;
-    on_imported.forget();
+    });
     let card = match props.mode.as_str() {
         "new" => None,
         _ => Some(

@@ -12,7 +12,7 @@ use crate::events;
 use crate::words::{self, fill, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use wallet_core::plain_card::PlainCard;
 use wallet_core::wallet::export::{Envelope, ImportError, WalletExport, MIN_PASSPHRASE_CHARS};
 use wallet_core::wallet::records::{EntityRecord, OutboxRecord, StoredMembership, SyncStateRecord};
@@ -86,20 +86,6 @@ fn import_words(words: &Words, error: ImportError) -> &'static str {
     }
 }
 
-/// Calls `handler` with the JSON detail of each `name` event on `root`, for as long as the page.
-fn on_event(root: &web_sys::HtmlElement, name: &str, handler: impl Fn(Value) + 'static) {
-    let listener =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let detail = event
-                .detail()
-                .as_string()
-                .and_then(|t| serde_json::from_str(&t).ok());
-            handler(detail.unwrap_or(Value::Null));
-        });
-    let _ = root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-    listener.forget();
-}
-
 pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     let props: TransferData =
         serde_json::from_str(props).map_err(|e| JsValue::from_str(&e.to_string()))?;
@@ -109,7 +95,7 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     // The passphrase waits here while the app reads the stores.
     let export_passphrase = StoredValue::new(String::new());
     let line = props.line;
-    on_event(&root, EXPORT_DATA, move |detail| {
+    events::on(&root, EXPORT_DATA, move |detail| {
         let stores = (detail["ok"] == true)
             .then(|| serde_json::from_value::<Stores>(detail["stores"].clone()).ok())
             .flatten();
@@ -155,7 +141,7 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
             .collect::<Vec<_>>(),
     );
     let pending = StoredValue::new((Vec::<String>::new(), 0_usize));
-    on_event(&root, IMPORT_DONE, move |detail| {
+    events::on(&root, IMPORT_DONE, move |detail| {
         let (ids, skipped) = pending.get_value();
         if detail["ok"] == true {
             let added = ids.len();
