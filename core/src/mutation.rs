@@ -8,9 +8,10 @@ use crate::claim::{claim_redeem, ClaimCode};
 use crate::fair_draw::ClientSeed;
 use crate::games::{draw_rotate_seed, draw_set_client_seed, ticket_play};
 use crate::loyalty::{profile_set_birthday, reward_exchange, MAX_DATA_ID_LEN};
+use crate::message::message_read;
 use crate::survey::survey_answer;
 use crate::sync::error_code::{INVALID_ARGUMENTS, UNKNOWN_MUTATION};
-use crate::sync::profile_update;
+use crate::sync::{membership_leave, profile_update};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -39,6 +40,10 @@ pub enum Intent {
     RotateSeed,
     /// `claim.redeem {"code": "..."}`: claims a code a shop printed (bonus stamps, a ticket).
     RedeemClaim { code: ClaimCode },
+    /// `message.read {"message_id": "..."}`: a message was read (on any of the member's devices).
+    ReadMessage { message_id: String },
+    /// `membership.leave {}`: the member leaves; the issuer ends the membership and its token.
+    LeaveMembership,
 }
 
 /// Why a mutation could not be read; both are final rejections with these codes.
@@ -87,6 +92,7 @@ impl fmt::Display for IntentError {
                 claim_redeem::NAME => f.write_str(
                     "code must be a claim code: 12 letters and digits, as printed under its QR",
                 ),
+                message_read::NAME => f.write_str("message_id must be a message's id"),
                 _ => f.write_str("the arguments of this mutation are not valid"),
             },
         }
@@ -133,6 +139,12 @@ impl Intent {
             claim_redeem::NAME => claim_redeem::code(args)
                 .map(|code| Self::RedeemClaim { code })
                 .ok_or(invalid(claim_redeem::NAME)),
+            message_read::NAME => message_read::message_id(args)
+                .map(|id| Self::ReadMessage {
+                    message_id: id.to_owned(),
+                })
+                .ok_or(invalid(message_read::NAME)),
+            membership_leave::NAME => Ok(Self::LeaveMembership),
             other => Err(IntentError::UnknownName(
                 shorten(other, MAX_ECHOED_NAME_CHARS).to_owned(),
             )),
@@ -150,6 +162,8 @@ impl Intent {
             Self::SetClientSeed { .. } => draw_set_client_seed::NAME,
             Self::RotateSeed => draw_rotate_seed::NAME,
             Self::RedeemClaim { .. } => claim_redeem::NAME,
+            Self::ReadMessage { .. } => message_read::NAME,
+            Self::LeaveMembership => membership_leave::NAME,
         }
     }
 
@@ -170,6 +184,8 @@ impl Intent {
             } => json!({ "seed_id": seed_id, "client_seed": client_seed.as_str() }),
             Self::RotateSeed => json!({}),
             Self::RedeemClaim { code } => json!({ "code": code.as_str() }),
+            Self::ReadMessage { message_id } => json!({ "message_id": message_id }),
+            Self::LeaveMembership => json!({}),
         }
     }
 }
@@ -213,6 +229,10 @@ mod tests {
             Intent::RedeemClaim {
                 code: ClaimCode::parse("K7Q2M4PA9X3D").unwrap(),
             },
+            Intent::ReadMessage {
+                message_id: "msg_1".into(),
+            },
+            Intent::LeaveMembership,
         ] {
             assert_eq!(Intent::parse(intent.name(), &intent.args()), Ok(intent));
         }
@@ -243,6 +263,9 @@ mod tests {
             ("claim.redeem", json!({})),
             ("claim.redeem", json!({"code": "K7Q2"})),
             ("claim.redeem", json!({"code": ["K7Q2M4PA9X3D"]})),
+            ("message.read", json!({})),
+            ("message.read", json!({"message_id": ""})),
+            ("message.read", json!({"message_id": 3})),
         ] {
             let error = Intent::parse(name, &args).unwrap_err();
             assert_eq!(error.code(), INVALID_ARGUMENTS, "{name} {args}");

@@ -268,6 +268,12 @@ pub mod profile_update {
     }
 }
 
+/// `membership.leave {}`: the member leaves the merchant. The issuer ends the membership: its
+/// token no longer syncs (`401`), and the wallet removes the card once the issuer has applied it.
+pub mod membership_leave {
+    pub const NAME: &str = "membership.leave";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,7 +107,7 @@ async fn the_first_pull_is_a_snapshot_of_membership_and_merchant() {
     assert!(first.results.is_empty());
     assert_eq!(first.last_processed_seq, 0);
     // The card and its merchant, and the café's loyalty: an empty stamp card (tests/loyalty.rs),
-    // and the member's referral code (tests/referrals.rs).
+    // its welcome message (tests/messages.rs) and the member's referral code (tests/referrals.rs).
     let kinds: Vec<&EntityKind> = first.changes.iter().map(|c| &c.kind).collect();
     assert_eq!(
         kinds,
@@ -115,6 +115,7 @@ async fn the_first_pull_is_a_snapshot_of_membership_and_merchant() {
             &EntityKind::Membership,
             &EntityKind::Merchant,
             &EntityKind::StampCard,
+            &EntityKind::Message,
             &EntityKind::Referral
         ],
         "{:?}",

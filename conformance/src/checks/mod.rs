@@ -9,6 +9,7 @@ mod claims;
 mod cors;
 mod enroll;
 mod errors;
+mod messages;
 mod paging;
 mod pull;
 mod push;
@@ -208,6 +209,21 @@ pub const ALL: &[Check] = &[
         "push.concurrent_resend",
         "the same request twice at once gets the same answers",
         push::concurrent_resend,
+    ),
+    check(
+        "messages.read_unknown",
+        "message.read of an id that is not the member's message is rejected message_unknown",
+        messages::read_unknown_is_refused,
+    ),
+    check(
+        "messages.read_marks_read",
+        "message.read of the member's message sends it back with read_at",
+        messages::read_marks_read,
+    ),
+    check(
+        "membership.leave",
+        "membership.leave is applied, and the token is 401 unauthorized afterwards",
+        messages::leave_ends_the_token,
     ),
     check(
         "errors.not_contiguous",

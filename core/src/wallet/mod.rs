@@ -9,6 +9,7 @@ mod expiring;
 #[cfg(feature = "export")]
 pub mod export;
 pub mod home_layout;
+pub mod inbox;
 mod new_issuer;
 mod pending;
 pub mod records;

@@ -26,6 +26,10 @@ pub struct PendingOverlay {
     pub answered_surveys: Vec<String>,
     /// Tickets played and not yet confirmed: revealed, the prize still to come.
     pub played_tickets: Vec<String>,
+    /// Messages read here that the issuer has not marked read yet.
+    pub read_messages: Vec<String>,
+    /// A `membership.leave` waits: the card is gone from the wallet's lists already.
+    pub leaving: bool,
     /// A `draw.rotate_seed` waits: the seed will be revealed once the issuer has it.
     pub rotating_seed: bool,
     /// How many actions wait to be sent.
@@ -52,6 +56,8 @@ impl PendingOverlay {
                 }
                 Ok(Intent::PlayTicket { ticket_id }) => overlay.played_tickets.push(ticket_id),
                 Ok(Intent::RotateSeed) => overlay.rotating_seed = true,
+                Ok(Intent::ReadMessage { message_id }) => overlay.read_messages.push(message_id),
+                Ok(Intent::LeaveMembership) => overlay.leaving = true,
                 Ok(Intent::SetBirthday { .. })
                 | Ok(Intent::SetClientSeed { .. })
                 // What a claim gives is only known when the issuer answers.

@@ -25,6 +25,10 @@ pub struct StoredMembership {
     pub member_since: i64,
     /// Milliseconds since the epoch, for ordering the wallet newest first.
     pub joined_at: f64,
+    /// The customer left it: hidden from every list while its `membership.leave` waits to be
+    /// sent; deleted with all its records once the issuer has it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leaving: bool,
 }
 
 impl StoredMembership {
@@ -43,6 +47,7 @@ impl StoredMembership {
             merchant: response.merchant,
             member_since: response.membership.member_since,
             joined_at,
+            leaving: false,
         }
     }
 

@@ -36,8 +36,12 @@ impl RefusedAction {
             Ok(Intent::SetBirthday { .. }) => Self::Birthday,
             Ok(Intent::AnswerSurvey { .. }) => Self::SurveyAnswer,
             Ok(Intent::PlayTicket { .. }) => Self::TicketPlay,
-            // The wallet sends these by itself; a refusal is nothing the customer asked for.
-            Ok(Intent::SetClientSeed { .. }) | Ok(Intent::RotateSeed) => Self::Other,
+            // The wallet sends these by itself (a read is sent for a message shown; a leave removes
+            // the card at once); a refusal is nothing the customer asked for.
+            Ok(Intent::SetClientSeed { .. })
+            | Ok(Intent::RotateSeed)
+            | Ok(Intent::ReadMessage { .. })
+            | Ok(Intent::LeaveMembership) => Self::Other,
             Ok(Intent::RedeemClaim { .. }) => Self::Claim,
             // Refused as sent: what it was is still known by its name.
             Err(IntentError::InvalidArguments { name }) => match name {

@@ -239,7 +239,7 @@ const PROGRAMS: [Program; 2] = [
 /// (merchant, NT$ per unit, points per unit, welcome points, valid days)
 const POINTS: [(&str, i64, i64, i64, Option<i64>); 3] = [
     ("alley-yakiniku", 100, 1, 100, Some(365)),
-    ("alley-ramen", 50, 1, 50, Some(365)),
+    ("alley-ramen", 50, 1, 50, Some(30)),
     ("qingtian-books", 100, 1, 50, Some(730)),
 ];
 

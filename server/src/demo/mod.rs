@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod games;
 pub mod loyalty;
+pub mod messages;
 pub mod referrals;
 pub mod surveys;
 
@@ -101,6 +102,7 @@ pub async fn seed(db: &AnyPool) -> Result<(), StoreError> {
     surveys::seed(db).await?;
     games::seed(db).await?;
     claims::seed(db).await?;
+    messages::seed(db).await?;
     referrals::seed(db).await
 }
 

@@ -7,7 +7,7 @@ use super::points::{self, Change};
 use super::referrals::{self, Referral};
 use super::rules::{MerchantRules, RulesCache};
 use super::tiers::{self, Standing};
-use super::{rewards, stamps};
+use super::{messages, rewards, stamps};
 use crate::store::entities;
 use crate::store::memberships::{self, NewMembership};
 use crate::store::secrets::sha256_hex;
@@ -126,6 +126,9 @@ pub async fn init_membership(
     };
     tiers::write(batch, rules, membership_id, &standing, now)?;
     rewards::write_catalogue(conn, batch, membership_id, &rules.merchant.id).await?;
+    if welcome {
+        messages::welcome(batch, rules, membership_id, now)?;
+    }
     // A merchant with games commits to the member's first draw seed at once, so the wallet sets
     // its client seed at its first sync and every ticket is drawn when it is issued.
     if !rules.campaigns.is_empty() {

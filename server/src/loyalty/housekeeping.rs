@@ -24,6 +24,10 @@ pub struct Due {
     pub cards: i64,
     #[sqlx(rename = "due_lots")]
     pub lots: i64,
+    /// Points lots whose member is to be told they expire soon (read before a sync only: a
+    /// purchase does not wait for a notice, the next sync sends it).
+    #[sqlx(rename = "due_notices", default)]
+    pub notices: i64,
 }
 
 pub async fn due(
@@ -59,8 +63,15 @@ macro_rules! due_columns {
 }
 pub(super) use due_columns;
 
-/// `due_columns!` over `memberships m`.
-pub(super) const DUE_COLUMNS: &str = due_columns!("m");
+/// `due_columns!` over `memberships m`, and the lots to send an expiry notice for (the
+/// merchant's `expiry_notice_days` before they expire; none when it has no such notice).
+pub(super) const DUE_COLUMNS: &str = concat!(
+    due_columns!("m"),
+    ", (SELECT COUNT(*) FROM points_lots WHERE account_id = m.points_account_id \
+     AND remaining > 0 AND expiry_noticed = 0 AND expires_at > $2 AND expires_at <= $2 + 86400 * \
+     (SELECT p.expiry_notice_days FROM points_programs p WHERE p.merchant_id = m.merchant_id)) \
+     AS due_notices"
+);
 
 /// A membership's row and what of it is due, in one read (before a sync).
 async fn member_and_due(
@@ -132,6 +143,9 @@ pub(super) async fn run_counted(
         if points::expire_due(conn, batch, rules, account_id, now).await? > 0 {
             points::write_balance(conn, batch, rules, account_id, None, now).await?;
         }
+    }
+    if let (true, Some(account_id)) = (due.notices > 0, &member.points_account_id) {
+        points::send_expiry_notice(conn, batch, rules, &member.id, account_id, now).await?;
     }
     Ok(issue_birthday_coupon(conn, batch, rules, member, now)
         .await?

@@ -6,7 +6,7 @@
 
 use super::rules::{MerchantRules, RulesCache};
 use super::MemberRow;
-use super::{claims, games, housekeeping, member, rejected, rewards, surveys};
+use super::{claims, games, housekeeping, leaving, member, messages, rejected, rewards, surveys};
 use crate::store::entities;
 use crate::store::StoreError;
 use crate::store::WriteTx;
@@ -54,6 +54,10 @@ pub async fn apply(
         }
         Intent::RotateSeed => game(tx, rules, membership_id, now, Game::Rotate).await,
         Intent::RedeemClaim { code } => redeem_claim(tx, rules, membership_id, &code, now).await,
+        Intent::ReadMessage { message_id } => {
+            messages::read(tx, membership_id, &message_id, now).await
+        }
+        Intent::LeaveMembership => leaving::leave(tx, membership_id, now).await,
     }
 }
 

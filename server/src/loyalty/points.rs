@@ -5,12 +5,14 @@
 //! Callers hold the version counter's lock (see `entities`) before calling anything here that
 //! writes, so the balance read and the balance written belong to the same moment.
 
+use super::messages;
 use super::rules::MerchantRules;
 use crate::store::entities::{new_id, to_data, Audience, EntityBatch, Param, Statement};
 use crate::store::StoreError;
 use sqlx::{AnyConnection, FromRow};
 use wallet_core::loyalty::{LedgerEntryData, LedgerReason, PointsBalanceData, PointsExpiry};
-use wallet_core::loyalty_rules::{points_expire_at, take_in_order};
+use wallet_core::loyalty_rules::{civil_from_days, points_expire_at, take_in_order};
+use wallet_core::message::{MessageData, MessageTopic};
 use wallet_core::sync::EntityKind;
 use wallet_core::LocalizedText;
 
@@ -193,6 +195,58 @@ pub async fn expire_due(
     };
     record(conn, batch, rules, change, -1, None, now).await?;
     Ok(due)
+}
+
+/// Tells the member which points expire within the merchant's notice window (once per lot: the
+/// lots are marked), as one `points_expiring` message with their sum and the first date.
+pub async fn send_expiry_notice(
+    conn: &mut AnyConnection,
+    batch: &mut EntityBatch,
+    rules: &MerchantRules,
+    membership_id: &str,
+    account_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let Some(days) = rules.points.and_then(|p| p.expiry_notice_days) else {
+        return Ok(());
+    };
+    let horizon = now + i64::from(days) * 86_400;
+    const LOTS: &str = "account_id = $1 AND remaining > 0 AND expiry_noticed = 0 \
+         AND expires_at > $2 AND expires_at <= $3";
+    let (points, first): (i64, Option<i64>) = sqlx::query_as(&format!(
+        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT), MIN(expires_at) FROM points_lots \
+         WHERE {LOTS}"
+    ))
+    .bind(account_id)
+    .bind(now)
+    .bind(horizon)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE points_lots SET expiry_noticed = 1 WHERE {LOTS}"
+    ))
+    .bind(account_id)
+    .bind(now)
+    .bind(horizon)
+    .execute(&mut *conn)
+    .await?;
+    let Some(first) = first.filter(|_| points > 0) else {
+        return Ok(());
+    };
+    let local_days = (first + i64::from(rules.merchant.utc_offset_min) * 60).div_euclid(86_400);
+    let (year, month, day) = civil_from_days(local_days);
+    let message = MessageData {
+        topic: MessageTopic::PointsExpiring,
+        title: LocalizedText::new("點數即將到期", "Points expire soon"),
+        body: LocalizedText::new(
+            format!("您有 {points} 點將於 {year}/{month}/{day} 到期，記得在那之前使用。"),
+            format!("{points} of your points expire on {year}-{month:02}-{day:02}. Use them before then."),
+        ),
+        sent_at: now,
+        coupon_code: None,
+        read_at: None,
+    };
+    messages::send(batch, membership_id, &message)
 }
 
 /// Moves the balance by `sign * points`, numbers the entry and queues its entity.

@@ -266,6 +266,8 @@ pub async fn record_purchase(
         coupons: context.due_coupons,
         cards: context.due_cards,
         lots: context.due_lots,
+        // Sent by the next sync's housekeeping.
+        notices: 0,
     };
     let mut coupons = housekeeping::run_counted(conn, batch, rules, member, due, now).await?;
 

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wallet_core::loyalty::{GroupInfo, MerchantRef, TierLevel};
 use wallet_core::loyalty_rules::{EarnRule, ExpiryFrom, StampRule, MAX_STAMPS_REQUIRED};
+use wallet_core::message::{MessageData, MessageTopic};
 use wallet_core::{BrandColor, LocalizedText};
 
 /// How long loaded rules are reused before they are read again.
@@ -36,6 +37,14 @@ pub struct MerchantRules {
     pub campaigns: Vec<CampaignRule>,
     /// What referring a friend gives, if the merchant runs a referral program.
     pub referral: Option<ReferralRule>,
+    /// The message a member gets on joining, if the merchant wrote one.
+    pub welcome: Option<WelcomeMessage>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WelcomeMessage {
+    pub title: LocalizedText,
+    pub body: LocalizedText,
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +95,8 @@ pub struct PointsProgram {
     pub earn: EarnRule,
     pub welcome_points: i64,
     pub valid_days: Option<u32>,
+    /// Days before points expire that the member is sent a message; `None`: no message.
+    pub expiry_notice_days: Option<u32>,
 }
 
 impl MerchantRules {
@@ -155,6 +166,10 @@ struct MerchantRow {
     birthday_template_id: Option<String>,
     birthday_wait_days: i64,
     join_code: String,
+    welcome_title_zh: Option<String>,
+    welcome_title_en: Option<String>,
+    welcome_body_zh: Option<String>,
+    welcome_body_en: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -194,6 +209,7 @@ struct PointsRow {
     points_per_unit: i64,
     welcome_points: i64,
     valid_days: Option<i64>,
+    expiry_notice_days: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -221,7 +237,8 @@ pub async fn load(
     let merchant: Option<MerchantRow> = sqlx::query_as(
         "SELECT m.id, m.name_zh, m.name_en, m.utc_offset_min, m.group_id, \
          g.name_zh AS group_name_zh, g.name_en AS group_name_en, m.birthday_template_id, \
-         m.birthday_wait_days, m.join_code \
+         m.birthday_wait_days, m.join_code, m.welcome_title_zh, m.welcome_title_en, \
+         m.welcome_body_zh, m.welcome_body_en \
          FROM merchants m LEFT JOIN merchant_groups g ON g.id = m.group_id WHERE m.id = $1",
     )
     .bind(merchant_id)
@@ -230,6 +247,7 @@ pub async fn load(
     let Some(merchant) = merchant else {
         return Ok(None);
     };
+    let welcome = welcome_message(&merchant);
 
     let group = match (
         &merchant.group_id,
@@ -263,7 +281,7 @@ pub async fn load(
     let stamps = load_stamp_program(conn, merchant_id, &templates).await?;
 
     let points: Option<PointsRow> = sqlx::query_as(
-        "SELECT amount_unit, points_per_unit, welcome_points, valid_days \
+        "SELECT amount_unit, points_per_unit, welcome_points, valid_days, expiry_notice_days \
          FROM points_programs WHERE merchant_id = $1",
     )
     .bind(merchant_id)
@@ -276,6 +294,7 @@ pub async fn load(
         },
         welcome_points: row.welcome_points.max(0),
         valid_days: row.valid_days.map(to_u32),
+        expiry_notice_days: row.expiry_notice_days.map(to_u32),
     });
 
     let tiers: Vec<TierRow> = sqlx::query_as(
@@ -336,7 +355,29 @@ pub async fn load(
         survey,
         campaigns,
         referral,
+        welcome,
     }))
+}
+
+/// The merchant's welcome, when all four texts are there and pass the message rules (a
+/// configuration typo sends nothing rather than a broken message).
+fn welcome_message(merchant: &MerchantRow) -> Option<WelcomeMessage> {
+    let text = |zh: &Option<String>, en: &Option<String>| {
+        Some(LocalizedText::new(zh.clone()?, en.clone()?))
+    };
+    let welcome = WelcomeMessage {
+        title: text(&merchant.welcome_title_zh, &merchant.welcome_title_en)?,
+        body: text(&merchant.welcome_body_zh, &merchant.welcome_body_en)?,
+    };
+    let as_message = MessageData {
+        topic: MessageTopic::Welcome,
+        title: welcome.title.clone(),
+        body: welcome.body.clone(),
+        sent_at: 0,
+        coupon_code: None,
+        read_at: None,
+    };
+    as_message.validate().then_some(welcome)
 }
 
 async fn load_stamp_program(

@@ -5,6 +5,7 @@
 
 use super::games;
 use super::gifts::{self, Gift, Given};
+use super::messages;
 use super::rules::MerchantRules;
 use super::survey_rule::SurveyRule;
 use super::{rejected, MemberRow};
@@ -290,8 +291,9 @@ async fn give_reward(
         body,
         sent_at: now,
         coupon_code,
+        read_at: None,
     };
-    write_message(batch, &member.id, &message)
+    messages::send(batch, &member.id, &message)
 }
 
 #[allow(clippy::too_many_arguments)] // each is one fact of the case; a struct would only rename them
@@ -352,8 +354,9 @@ async fn open_recovery_case(
         body,
         sent_at: now,
         coupon_code,
+        read_at: None,
     };
-    write_message(batch, &member.id, &message)
+    messages::send(batch, &member.id, &message)
 }
 
 /// The first text answer (what went wrong), for the manager's case list.
@@ -412,20 +415,6 @@ fn write_invitation(
         EntityKind::Survey,
         invitation.id.clone(),
         to_data(&data)?,
-    );
-    Ok(())
-}
-
-fn write_message(
-    batch: &mut EntityBatch,
-    membership_id: &str,
-    message: &MessageData,
-) -> Result<(), StoreError> {
-    batch.put(
-        Audience::Membership(membership_id.to_owned()),
-        EntityKind::Message,
-        new_id("msg")?,
-        to_data(message)?,
     );
     Ok(())
 }

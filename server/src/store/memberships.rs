@@ -46,7 +46,7 @@ pub async fn code_row(
     let row: Row = sqlx::query_as(&format!(
         "SELECT {KEY_VALID}, m.totp_secret, m.member_since, m.last_used_step \
          FROM (SELECT 1 AS one) AS x \
-         LEFT JOIN memberships m ON m.id = $3 AND m.merchant_id = $1"
+         LEFT JOIN memberships m ON m.id = $3 AND m.merchant_id = $1 AND m.left_at IS NULL"
     ))
     .bind(merchant_id)
     .bind(key_hash)
@@ -97,7 +97,7 @@ pub async fn request_and_code_row(
          m.totp_secret, m.member_since, m.last_used_step \
          FROM (SELECT 1 AS one) AS x \
          LEFT JOIN cashier_requests r ON r.merchant_id = $1 AND r.request_id = $3 \
-         LEFT JOIN memberships m ON m.id = $4 AND m.merchant_id = $1"
+         LEFT JOIN memberships m ON m.id = $4 AND m.merchant_id = $1 AND m.left_at IS NULL"
     ))
     .bind(merchant_id)
     .bind(key_hash)
