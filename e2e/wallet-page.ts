@@ -6,6 +6,7 @@ export const demo = {
   yakiniku: { code: 'YAKINIKU', cashierKey: 'demo-cashier-yakiniku', zh: '炭火小巷燒肉', en: 'Alley Charcoal Yakiniku' },
   cafe: { code: 'CAFE', cashierKey: 'demo-cashier-cafe', zh: '晨光咖啡', en: 'Morning Light Café' },
   books: { code: 'BOOKS', cashierKey: 'demo-cashier-books', zh: '青田書店', en: 'Qingtian Books' },
+  ramen: { code: 'RAMEN', cashierKey: 'demo-cashier-ramen', zh: '小巷拉麵', en: 'Alley Ramen' },
 };
 
 /** The deep link a merchant's QR code carries. */

@@ -3,8 +3,9 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    ArrangePage, CheckoutPage, CouponPage, CouponsPage, GamesPage, InvitePage, JoinPage,
-    LedgerPage, MemberCardPage, NotFoundPage, PlainCardPage, ScanPage, SurveyPage, WalletPage,
+    ArrangePage, CardInboxPage, CheckoutPage, CouponPage, CouponsPage, GamesPage, InboxPage,
+    InvitePage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, PlainCardPage, ScanPage,
+    SurveyPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -51,6 +52,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
                 <Route path=path!("/m/:id/invite") view=InvitePage />
                 <Route path=path!("/m/:id/checkout") view=CheckoutPage />
+                <Route path=path!("/m/:id/inbox") view=CardInboxPage />
+                <Route path=path!("/inbox") view=InboxPage />
                 // Two routes: one with a parameter would keep the form's page when saving moves
                 // to the new card (the router reuses a route's component when only its
                 // parameter changes).

@@ -3,6 +3,7 @@
 
 mod app;
 mod i18n;
+mod inbox;
 mod issuer_client;
 mod joining;
 mod loyalty;

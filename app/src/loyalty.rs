@@ -12,7 +12,7 @@ use wallet_core::loyalty::{
 use wallet_core::message::MessageData;
 use wallet_core::survey::SurveyInvitationSummary;
 use wallet_core::sync::EntityKind;
-use wallet_core::wallet::{PendingOverlay, QueuedAction, RewardAvailability};
+use wallet_core::wallet::{inbox, PendingOverlay, QueuedAction, RewardAvailability};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoyaltyView {
@@ -28,6 +28,8 @@ pub struct LoyaltyView {
     pub invitations: Vec<(String, SurveyInvitationSummary)>,
     /// The shop's messages, valid ones, newest first.
     pub messages: Vec<MessageData>,
+    /// How many of them are unread (counting the reads queued here).
+    pub unread_messages: usize,
     /// Tickets drawn and not played (here or at the issuer): the card offers a game. Read from
     /// the raw `state` alone, so the first screen carries no ticket parser (the games page,
     /// loaded later, checks the rest).
@@ -66,6 +68,10 @@ impl LoyaltyView {
 
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
         let mut view = Self::default();
+        view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
+            name: &m.name,
+            args: &m.args,
+        }));
         let mut ready_tickets = Vec::new();
         for record in entities.iter().filter(|r| !r.deleted) {
             match record.kind {
@@ -92,7 +98,14 @@ impl LoyaltyView {
                         view.invitations.push((record.id.clone(), invitation));
                     }
                 }
-                EntityKind::Message => view.messages.extend(parse(record, MessageData::validate)),
+                EntityKind::Message => {
+                    if let Some(message) = parse(record, MessageData::validate) {
+                        let read = &view.pending.read_messages;
+                        view.unread_messages +=
+                            usize::from(inbox::is_unread(&record.id, &message, read));
+                        view.messages.push(message);
+                    }
+                }
                 EntityKind::Ticket | EntityKind::DrawSeed => {
                     view.has_games = true;
                     let state = record.data.as_ref().and_then(|d| d.get("state"));
@@ -117,10 +130,6 @@ impl LoyaltyView {
         sort_by_i64_key(&mut view.coupons, |c| c.valid_until);
         sort_by_i64_key(&mut view.rewards, |(_, r)| r.sort);
         sort_by_i64_key(&mut view.messages, |m| -m.sent_at);
-        view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
-            name: &m.name,
-            args: &m.args,
-        }));
         view.tickets_ready = ready_tickets
             .into_iter()
             .filter(|id| !view.pending.played_tickets.contains(id))

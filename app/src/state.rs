@@ -15,7 +15,11 @@ pub enum LoadStatus {
 
 #[derive(Clone, Copy)]
 pub struct WalletState {
+    /// The memberships the wallet shows (every one but those being left).
     pub memberships: RwSignal<Vec<StoredMembership>>,
+    /// Memberships the customer left whose `membership.leave` the issuer does not have yet:
+    /// shown nowhere, still synced.
+    pub leaving: RwSignal<Vec<StoredMembership>>,
     /// Cards of shops without an issuer, kept on this phone only, newest first.
     pub plain_cards: RwSignal<Vec<PlainCard>>,
     pub status: RwSignal<LoadStatus>,
@@ -26,6 +30,7 @@ impl WalletState {
     pub fn provide() -> Self {
         let state = Self {
             memberships: RwSignal::new(Vec::new()),
+            leaving: RwSignal::new(Vec::new()),
             plain_cards: RwSignal::new(Vec::new()),
             status: RwSignal::new(LoadStatus::Loading),
         };
@@ -44,7 +49,13 @@ impl WalletState {
 
     pub async fn reload(&self) -> Result<(), StorageError> {
         let db = storage::database().await?;
-        let memberships = storage::list_memberships(&db).await?;
+        let (leaving, memberships): (Vec<_>, Vec<_>) = storage::list_memberships(&db)
+            .await?
+            .into_iter()
+            .partition(|m| m.leaving);
+        if self.leaving.with_untracked(|known| *known != leaving) {
+            self.leaving.set(leaving);
+        }
         // Unchanged (the usual case after a sync): the wallet list is not rebuilt.
         if self
             .memberships
@@ -100,6 +111,13 @@ impl WalletState {
         self.reload().await?;
         self.status.set(LoadStatus::Ready);
         Ok(())
+    }
+
+    /// Every membership the sync engine syncs: those shown and those being left.
+    pub fn synced(&self) -> Vec<StoredMembership> {
+        let mut all = self.memberships.get_untracked();
+        all.extend(self.leaving.get_untracked());
+        all
     }
 
     pub fn find(&self, id: &str) -> Option<StoredMembership> {

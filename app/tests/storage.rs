@@ -26,6 +26,8 @@ fn membership(bits: u64, joined_at: f64) -> StoredMembership {
         },
         member_since: 1_700_000_000,
         joined_at,
+        leaving: false,
+        group: None,
     }
 }
 

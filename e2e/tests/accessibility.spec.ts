@@ -79,6 +79,13 @@ test('every page passes axe with no serious or critical violation', async ({ pag
   await page.goto('/arrange');
   await expect(page.getByTestId('arrange-item')).toHaveCount(2);
   await expectAccessible(page, 'arranging the cards');
+  await page.goto('/inbox');
+  await expect(page.getByTestId('inbox-item').first()).toBeVisible();
+  await expectAccessible(page, 'the inbox');
+  await page.goto(cafeCard);
+  await page.getByTestId('leave-open').click();
+  await expect(page.getByRole('alertdialog')).toBeVisible();
+  await expectAccessible(page, 'asking before leaving a shop');
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByTestId('carrier-input')).toBeVisible();

@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
 import { demo, joinLink } from '../wallet-page';
+import { memberships, waitForFirstSync } from '../fault-helpers';
 
 /** Plain cards written straight into the wallet's store, as the form would keep them. */
 async function seedPlainCards(page: Page, names: string[]): Promise<void> {
@@ -112,4 +113,22 @@ test('cards come most recently used first, the last one a tap away, found by nam
   await expect(page.getByTestId('arrange-archived-none')).toBeVisible();
   await page.goto('/');
   await expect(page.getByTestId('wallet-list').locator('a')).toHaveCount(6);
+});
+
+test("a merchant group's brands sit together under the group's name", async ({ page, baseURL }) => {
+  // Joined in this order, newest first would be ramen, café, yakiniku: the yakiniku place shares
+  // the ramen shop's points, so it moves up beside it.
+  for (const shop of [demo.yakiniku, demo.cafe, demo.ramen]) {
+    await page.goto(joinLink(baseURL!, shop.code));
+    await expect(page.getByRole('heading', { name: shop.zh })).toBeVisible();
+    // Each card's first sync brings its points balance, and with it the group.
+    const joined = (await memberships(page)).find((m: any) => m.join_code === shop.code)!;
+    await waitForFirstSync(page, joined.id);
+  }
+  await page.goto('/');
+  await expect
+    .poll(() => tileNames(page), { timeout: 15_000 })
+    .toEqual([demo.ramen.zh, demo.yakiniku.zh, demo.cafe.zh]);
+  await expect(page.getByTestId('group-caption')).toHaveText('小巷餐飲集團・共用點數');
+  await page.screenshot({ path: 'output/screenshots/home-group.png', fullPage: true });
 });

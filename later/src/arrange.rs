@@ -81,6 +81,8 @@ fn Arrange(
                     names: [&c.names[0], &c.names[1]],
                     number: &c.number,
                     added_at: c.added_at,
+                    // As dragged: the first page gathers a group around its first card.
+                    group: None,
                 })
                 .collect();
             layout

@@ -18,6 +18,8 @@ pub fn CardNews(
     membership_id: String,
     invitations: Vec<(String, SurveyInvitationSummary)>,
     messages: Vec<MessageData>,
+    /// How many messages are unread: the link to the card's inbox says so.
+    unread: usize,
     /// Invitations answered here and not confirmed yet: no longer offered.
     answered: Vec<String>,
     /// Tickets ready to play, when the member has any game at all.
@@ -52,24 +54,33 @@ pub fn CardNews(
             }
         })
         .collect_view();
-    let messages = (!messages.is_empty()).then(|| {
-        let items = messages
-            .into_iter()
-            .take(SHOWN_MESSAGES)
-            .map(|m| {
-                view! {
-                    <li>
-                        <strong>{m.title.get(chinese).to_owned()}</strong>
-                        <p>{m.body.get(chinese).to_owned()}</p>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="card-messages" data-testid="card-messages">
-                <h2>{t!(i18n, messages_title)}</h2>
-                <ul>{items}</ul>
-            </section>
+    let messages = (!messages.is_empty()).then({
+        let membership_id = membership_id.clone();
+        move || {
+            let items = messages
+                .into_iter()
+                .take(SHOWN_MESSAGES)
+                .map(|m| {
+                    view! {
+                        <li>
+                            <strong>{m.title.get(chinese).to_owned()}</strong>
+                            <p>{m.body.get(chinese).to_owned()}</p>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let all = match unread {
+                0 => t_string!(i18n, messages_all).to_owned(),
+                n => t_string!(i18n, messages_all_unread, n).to_string(),
+            };
+            view! {
+                <section class="card-messages" data-testid="card-messages">
+                    <h2>{t!(i18n, messages_title)}</h2>
+                    <ul>{items}</ul>
+                    <a class="button secondary wide" href=format!("/m/{membership_id}/inbox")
+                        data-testid="card-inbox">{all}</a>
+                </section>
+            }
         }
     });
     let games = games.map(|ready| {

@@ -287,6 +287,7 @@ pub fn LoyaltySections(membership_id: String) -> impl IntoView {
                     membership_id=membership_id.clone()
                     invitations=view.invitations.clone()
                     messages=view.messages.clone()
+                    unread=view.unread_messages
                     answered=view.pending.answered_surveys.clone()
                     games=view.has_games.then_some(view.tickets_ready)
                 />

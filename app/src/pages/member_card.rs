@@ -1,6 +1,7 @@
 //! `/m/:id`: the member card the customer shows at the counter. The QR is computed on the device
 //! from the stored secret, so it works with no network at all.
 
+use super::leave::LeaveMembership;
 use super::loyalty_sections::LoyaltySections;
 use super::member_profile::MemberProfile;
 use super::rejected_notice::RejectedNotice;
@@ -143,6 +144,7 @@ fn MemberCard(membership: StoredMembership) -> impl IntoView {
                     <RejectedNotice membership_id=membership.id.to_string() />
                     <LoyaltySections membership_id=membership.id.to_string() />
                     <MemberProfile membership_id=membership.id.to_string() />
+                    <LeaveMembership membership=membership.clone() />
                 </Show>
             </main>
         </div>

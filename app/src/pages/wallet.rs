@@ -3,6 +3,7 @@
 //! the card used last one tap away, and the way to arrange and archive them (`/arrange`).
 
 use super::expiring_strip::ExpiringStrip;
+use super::inbox::InboxLink;
 use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
@@ -32,12 +33,14 @@ pub(crate) fn home_cards<'a>(
             names: [m.merchant.name.get(true), m.merchant.name.get(false)],
             number: m.id.as_str(),
             added_at: m.joined_at,
+            group: m.group.as_ref().map(|g| g.id.as_str()),
         })
         .chain(plain.iter().map(|c| HomeCard {
             id: &c.id,
             names: [&c.name, &c.name],
             number: &c.number,
             added_at: c.added_at,
+            group: None,
         }))
         .collect()
 }
@@ -57,14 +60,32 @@ pub fn WalletPage() -> impl IntoView {
         let memberships = state.memberships.get();
         let plain = state.plain_cards.get();
         let cards = home_cards(&memberships, &plain);
-        let order = layout.with(|l| l.arrange(&cards, &query.get()));
+        let order = layout.with(|l| l.gather_groups(l.arrange(&cards, &query.get()), &cards));
+        let group_at = |at: usize| order.get(at).and_then(|&i| cards.get(i)?.group);
         let none_match = order.is_empty();
         let tiles = order
-            .into_iter()
-            .map(|i| match memberships.get(i) {
+            .iter()
+            .enumerate()
+            .map(|(at, &i)| match memberships.get(i) {
                 Some(m) => {
                     let merchant = m.merchant.clone();
+                    // A caption over a merchant group's cards, shown side by side.
+                    let starts_group = group_at(at).is_some()
+                        && at.checked_sub(1).and_then(group_at) != group_at(at)
+                        && group_at(at + 1) == group_at(at);
+                    let caption = starts_group
+                        .then(|| m.group.as_ref())
+                        .flatten()
+                        .map(|group| {
+                            let group = group.name.get(chinese).to_owned();
+                            view! {
+                                <li class="group-caption" data-testid="group-caption">
+                                    {t!(i18n, group_caption, group)}
+                                </li>
+                            }
+                        });
                     view! {
+                        {caption}
                         <li>
                             <MembershipTile
                                 name=merchant.name.get(chinese).to_owned()
@@ -175,6 +196,7 @@ pub fn WalletPage() -> impl IntoView {
 
     view! {
         <PageHeader title=Signal::derive(move || t_string!(i18n, wallet_title).to_owned())>
+            <InboxLink />
             <LanguageToggle />
             <SettingsLink />
         </PageHeader>

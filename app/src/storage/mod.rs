@@ -1,6 +1,7 @@
 //! IndexedDB, through rexie: the wallet's only source of truth on the device. The UI reads from
 //! here, never from the network, so it works offline and survives reloads.
 
+pub mod leaving;
 mod memberships;
 pub mod meta_values;
 pub mod outbox;

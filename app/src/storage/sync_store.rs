@@ -242,6 +242,51 @@ pub async fn entities_of_kinds(
     Ok(records)
 }
 
+/// The inbox's read: every message of these memberships and the whole outbox (for the reads
+/// queued here), in one transaction, so a badge over 100 cards is one round trip, not 200.
+pub async fn messages_and_outbox(
+    membership_ids: &[&str],
+) -> Result<(Vec<EntityRecord>, Vec<OutboxRecord>), StorageError> {
+    let db = raw::connection().await?;
+    let names: js_sys::Array = [ENTITIES, OUTBOX]
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect();
+    let transaction = db.transaction_with_str_sequence(&names).map_err(js)?;
+    let entities = transaction.object_store(ENTITIES).map_err(js)?;
+    let kind = to_js(&EntityKind::Message)?;
+    let mut reads = Vec::with_capacity(membership_ids.len());
+    for id in membership_ids {
+        let lower = key(&[JsValue::from_str(id), kind.clone()]);
+        let upper = key(&[
+            JsValue::from_str(id),
+            kind.clone(),
+            js_sys::Array::new().into(),
+        ]);
+        let range = web_sys::IdbKeyRange::bound(&lower, &upper).map_err(js)?;
+        reads.push(issued(entities.get_all_with_key(&range).map_err(js)?));
+    }
+    let (outbox_request, outbox_done) = issued(
+        transaction
+            .object_store(OUTBOX)
+            .map_err(js)?
+            .get_all()
+            .map_err(js)?,
+    );
+    let mut messages = Vec::new();
+    for (request, done) in reads {
+        done.await.map_err(js)?;
+        messages.extend(
+            parse_all::<EntityRecord>(request.result().map_err(js)?)
+                .into_iter()
+                .filter(|r| !r.deleted),
+        );
+    }
+    outbox_done.await.map_err(js)?;
+    let outbox = parse_all(outbox_request.result().map_err(js)?);
+    Ok((messages, outbox))
+}
+
 pub async fn rejected_of(membership_id: &str) -> Result<Vec<RejectedRecord>, StorageError> {
     let db = raw::connection().await?;
     let transaction = db.transaction_with_str(REJECTED).map_err(js)?;

@@ -104,12 +104,12 @@ impl SyncEngine {
         self.revision.update(|r| *r += 1);
         self.count_waiting().await;
         broadcast::announce_change();
-        let issuer = self.state.memberships.with_untracked(|memberships| {
-            memberships
-                .iter()
-                .find(|m| m.id.as_str() == membership_id)
-                .map(|m| m.issuer.clone())
-        });
+        let issuer = self
+            .state
+            .synced()
+            .into_iter()
+            .find(|m| m.id.as_str() == membership_id)
+            .map(|m| m.issuer);
         match issuer {
             Some(issuer) => self.request_issuer(issuer),
             None => self.request(),
@@ -119,10 +119,8 @@ impl SyncEngine {
 
     /// Asks every issuer for a sync now; each is coalesced with one already running.
     pub fn request(&self) {
-        let mut issuers: Vec<IssuerUrl> = self
-            .state
-            .memberships
-            .with_untracked(|memberships| memberships.iter().map(|m| m.issuer.clone()).collect());
+        let mut issuers: Vec<IssuerUrl> =
+            self.state.synced().into_iter().map(|m| m.issuer).collect();
         issuers.sort();
         issuers.dedup();
         for issuer in issuers {
@@ -213,13 +211,12 @@ impl SyncEngine {
                 retry_at_millis: 0.0,
             };
         };
-        let memberships: Vec<_> = self.state.memberships.with_untracked(|memberships| {
-            memberships
-                .iter()
-                .filter(|m| m.issuer == issuer)
-                .cloned()
-                .collect()
-        });
+        let memberships: Vec<_> = self
+            .state
+            .synced()
+            .into_iter()
+            .filter(|m| m.issuer == issuer)
+            .collect();
         let IssuerPass {
             changed,
             failed,

@@ -5,9 +5,10 @@ use crate::issuer_client::{self, IssuerError};
 use crate::membership::StoredMembership;
 use crate::platform::clock;
 use crate::storage::records::OutboxRecord;
-use crate::storage::{outbox, sync_store};
+use crate::storage::{leaving, outbox, sync_store};
+use wallet_core::loyalty::GroupInfo;
 use wallet_core::sync::{
-    error_code as sync_code, EntityKind, SyncRequest, MAX_MUTATIONS_PER_REQUEST,
+    error_code as sync_code, membership_leave, EntityKind, SyncRequest, MAX_MUTATIONS_PER_REQUEST,
 };
 
 /// Most round trips one membership gets in one sync (pages of changes, batches of mutations).
@@ -78,6 +79,11 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
         let response =
             match issuer_client::sync(&membership.issuer, &membership.token, &request).await {
                 Ok(response) => response,
+                // Leaving: the issuer may have applied the leave while its answer was lost, and
+                // a signed-out card is of no use to someone who asked to leave.
+                Err(IssuerError::Unauthorized) if membership.leaving => {
+                    return forget(id, changed).await;
+                }
                 Err(IssuerError::Unauthorized) => {
                     let marked = sync_store::mark_signed_out(id).await.is_ok();
                     return (Outcome::Synced, changed || marked);
@@ -114,6 +120,18 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
                     return (Outcome::Failed, changed);
                 }
             };
+        // A leave answered (applied, or refused: both are final) ends the membership here too.
+        let leave = sent.iter().find(|m| m.name == membership_leave::NAME);
+        if leave.is_some_and(|leave| response.last_processed_seq >= leave.seq) {
+            return forget(id, changed).await;
+        }
+        if let Some(balance) = response
+            .changes
+            .iter()
+            .rfind(|c| c.kind == EntityKind::PointsBalance && !c.deleted)
+        {
+            changed |= keep_group(membership, balance.data.as_ref()).await;
+        }
         if response
             .changes
             .iter()
@@ -140,4 +158,34 @@ async fn sync_membership(membership: &StoredMembership, client_id: &str) -> (Out
         }
     }
     (Outcome::Synced, changed)
+}
+
+/// Deletes what the wallet holds of a membership it left.
+async fn forget(id: &str, changed: bool) -> (Outcome, bool) {
+    match leaving::forget(id).await {
+        Ok(()) => (Outcome::Synced, true),
+        Err(error) => {
+            web_sys::console::error_1(&format!("leaving {id}: {error}").into());
+            (Outcome::Failed, changed)
+        }
+    }
+}
+
+/// Keeps the points balance's merchant group on the stored membership, when it changed. Derived
+/// data: a failed write is tried again with the next balance.
+async fn keep_group(membership: &StoredMembership, balance: Option<&serde_json::Value>) -> bool {
+    let group = balance
+        .and_then(|data| data.get("group"))
+        .and_then(|group| serde_json::from_value::<GroupInfo>(group.clone()).ok());
+    if group == membership.group {
+        return false;
+    }
+    let kept = StoredMembership {
+        group,
+        ..membership.clone()
+    };
+    match crate::storage::database().await {
+        Ok(db) => crate::storage::put_membership(&db, &kept).await.is_ok(),
+        Err(_) => false,
+    }
 }

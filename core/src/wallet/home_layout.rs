@@ -31,6 +31,8 @@ pub struct HomeCard<'a> {
     pub number: &'a str,
     /// Milliseconds since the epoch.
     pub added_at: f64,
+    /// The merchant group whose brands share points (its id), if any.
+    pub group: Option<&'a str>,
 }
 
 /// Lower case, without spaces and hyphens: how a typed number or name is compared.
@@ -100,6 +102,32 @@ impl HomeLayout {
                 .then(added_b.total_cmp(&added_a))
         });
         shown
+    }
+
+    /// `shown` (from `arrange`) with each merchant group's cards together, where the group's
+    /// first card is: the brands share their points, so the wallet's first page shows them side
+    /// by side. A pinned card stays among the pinned ones. (Arranging shows the order as dragged:
+    /// a group moves with its first card.)
+    pub fn gather_groups(&self, shown: Vec<usize>, cards: &[HomeCard]) -> Vec<usize> {
+        let mut gathered = Vec::with_capacity(shown.len());
+        for (at, &i) in shown.iter().enumerate() {
+            if gathered.contains(&i) {
+                continue;
+            }
+            gathered.push(i);
+            let Some(group) = cards[i].group else {
+                continue;
+            };
+            for &j in &shown[at + 1..] {
+                if cards[j].group == Some(group)
+                    && !self.is_pinned(cards[j].id)
+                    && !gathered.contains(&j)
+                {
+                    gathered.push(j);
+                }
+            }
+        }
+        gathered
     }
 
     /// The card opened last, among those not archived.
@@ -190,24 +218,28 @@ mod tests {
                 names: ["晨光咖啡", "Morning Light Café"],
                 number: "7K3D 9QX2 M4PA",
                 added_at: 1.0,
+                group: None,
             },
             HomeCard {
                 id: "books",
                 names: ["青田書店", "Qingtian Books"],
                 number: "P6G4 MMDM K5DH",
                 added_at: 2.0,
+                group: None,
             },
             HomeCard {
                 id: "gym",
                 names: ["晨間健身房", "晨間健身房"],
                 number: "GYM-0042",
                 added_at: 3.0,
+                group: None,
             },
             HomeCard {
                 id: "bbq",
                 names: ["炭火小巷燒肉", "Alley Charcoal Yakiniku"],
                 number: "AB12 CD34 EF56",
                 added_at: 4.0,
+                group: None,
             },
         ]
     }
@@ -279,5 +311,33 @@ mod tests {
         assert_eq!(ids(&layout, "p6g4mmdm"), ["books"]);
         assert_eq!(ids(&layout, "gym 0042"), ["gym"]);
         assert_eq!(ids(&layout, "sushi"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_merchant_groups_brands_are_shown_together() {
+        let mut cards = cards();
+        let ramen = HomeCard {
+            id: "ramen",
+            names: ["小巷拉麵", "Alley Ramen"],
+            number: "RM12 RM34 RM56",
+            added_at: 5.0,
+            group: Some("alley"),
+        };
+        cards[3].group = Some("alley");
+        cards.push(ramen);
+        let mut layout = HomeLayout::default();
+        let shown_ids = |layout: &HomeLayout| -> Vec<&str> {
+            let order = layout.gather_groups(layout.arrange(&cards, ""), &cards);
+            order.into_iter().map(|i| cards[i].id).collect()
+        };
+        // Newest first would be ramen, bbq, gym...: already together.
+        assert_eq!(shown_ids(&layout), ["ramen", "bbq", "gym", "books", "cafe"]);
+        layout.touch("bbq", 10.0);
+        layout.touch("cafe", 20.0);
+        // Used last: cafe, then bbq, and ramen follows its group's first card.
+        assert_eq!(shown_ids(&layout), ["cafe", "bbq", "ramen", "gym", "books"]);
+        // A pinned brand stays among the pinned cards, and the rest of its group follows it.
+        layout.toggle_pin("ramen");
+        assert_eq!(shown_ids(&layout), ["ramen", "bbq", "cafe", "gym", "books"]);
     }
 }

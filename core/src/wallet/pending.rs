@@ -28,8 +28,6 @@ pub struct PendingOverlay {
     pub played_tickets: Vec<String>,
     /// Messages read here that the issuer has not marked read yet.
     pub read_messages: Vec<String>,
-    /// A `membership.leave` waits: the card is gone from the wallet's lists already.
-    pub leaving: bool,
     /// A `draw.rotate_seed` waits: the seed will be revealed once the issuer has it.
     pub rotating_seed: bool,
     /// How many actions wait to be sent.
@@ -57,9 +55,10 @@ impl PendingOverlay {
                 Ok(Intent::PlayTicket { ticket_id }) => overlay.played_tickets.push(ticket_id),
                 Ok(Intent::RotateSeed) => overlay.rotating_seed = true,
                 Ok(Intent::ReadMessage { message_id }) => overlay.read_messages.push(message_id),
-                Ok(Intent::LeaveMembership) => overlay.leaving = true,
                 Ok(Intent::SetBirthday { .. })
                 | Ok(Intent::SetClientSeed { .. })
+                // A leaving card is marked on its stored membership (it is shown nowhere).
+                | Ok(Intent::LeaveMembership)
                 // What a claim gives is only known when the issuer answers.
                 | Ok(Intent::RedeemClaim { .. })
                 | Err(_) => {}
@@ -156,5 +155,16 @@ mod tests {
         assert_eq!(pending.played_tickets, ["t1"]);
         assert!(pending.rotating_seed);
         assert!(!overlay(&[("ticket.play", json!({"ticket_id": "t2"}))]).rotating_seed);
+    }
+
+    #[test]
+    fn queued_reads_wait_for_the_issuer() {
+        let pending = overlay(&[
+            ("message.read", json!({"message_id": "msg-1"})),
+            ("message.read", json!({"message_id": ""})),
+            ("membership.leave", json!({})),
+        ]);
+        assert_eq!(pending.read_messages, ["msg-1"], "an empty id is no read");
+        assert_eq!(pending.waiting, 3);
     }
 }

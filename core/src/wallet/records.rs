@@ -3,6 +3,7 @@
 //! the very types it is written back as.
 
 use super::{CapReached, StoredUsage};
+use crate::loyalty::GroupInfo;
 use crate::protocol::{EnrollResponse, TotpParams};
 use crate::sync::{Change, EntityKind, Mutation};
 use crate::{IssuerUrl, MembershipId, MerchantDisplay, Totp};
@@ -29,6 +30,10 @@ pub struct StoredMembership {
     /// sent; deleted with all its records once the issuer has it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub leaving: bool,
+    /// The merchant group whose brands share this card's points, as its `points_balance` says
+    /// (kept here by the sync, so the first page can show a group's cards together at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupInfo>,
 }
 
 impl StoredMembership {
@@ -48,6 +53,7 @@ impl StoredMembership {
             member_since: response.membership.member_since,
             joined_at,
             leaving: false,
+            group: None,
         }
     }
 

@@ -1,0 +1,55 @@
+//! The inbox's data: every message of the wallet's memberships (or of one), newest first, each
+//! marked unread or not by `wallet_core::wallet::inbox` (the issuer's `read_at`, and the reads
+//! queued on this phone). One IndexedDB read for all of them.
+
+use crate::membership::StoredMembership;
+use crate::storage::{sync_store, StorageError};
+use wallet_core::message::MessageData;
+use wallet_core::wallet::{inbox, PendingOverlay, QueuedAction};
+use wallet_core::MerchantDisplay;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InboxItem {
+    pub membership_id: String,
+    pub merchant: MerchantDisplay,
+    pub id: String,
+    pub data: MessageData,
+    pub unread: bool,
+}
+
+/// The messages of `memberships` (those being left are skipped), newest first.
+pub async fn read(memberships: &[StoredMembership]) -> Result<Vec<InboxItem>, StorageError> {
+    let shown: Vec<&StoredMembership> = memberships.iter().filter(|m| !m.leaving).collect();
+    let ids: Vec<&str> = shown.iter().map(|m| m.id.as_str()).collect();
+    let (records, outbox) = sync_store::messages_and_outbox(&ids).await?;
+    let mut items = Vec::new();
+    for membership in shown {
+        let id = membership.id.as_str();
+        let queued =
+            PendingOverlay::from_queue(outbox.iter().filter(|m| m.membership_id == id).map(|m| {
+                QueuedAction {
+                    name: &m.name,
+                    args: &m.args,
+                }
+            }));
+        for record in records.iter().filter(|r| r.membership_id == id) {
+            let Some(data) = record
+                .data
+                .clone()
+                .and_then(|d| serde_json::from_value::<MessageData>(d).ok())
+                .filter(MessageData::validate)
+            else {
+                continue;
+            };
+            items.push(InboxItem {
+                membership_id: id.to_owned(),
+                merchant: membership.merchant.clone(),
+                unread: inbox::is_unread(&record.id, &data, &queued.read_messages),
+                id: record.id.clone(),
+                data,
+            });
+        }
+    }
+    items.sort_by_key(|item| std::cmp::Reverse(item.data.sent_at));
+    Ok(items)
+}
