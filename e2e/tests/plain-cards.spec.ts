@@ -137,3 +137,40 @@ test('a Catima export imports in one step; the same file again adds nothing; a f
   await expect(page.getByTestId('plain-text-only')).toBeVisible();
   await expect(page.getByTestId('plain-number')).toHaveText('12345');
 });
+
+test("a card's barcode read from a photo fills in its number and type; a photo without one is named", async ({ page }) => {
+  // Photos of real bars: two cards drawn by the wallet, then photographed off the screen.
+  const photos: Record<string, Buffer> = {};
+  for (const [name, type, number] of [
+    ['青田書店', 'code128', 'Bk-2026/0042'],
+    ['全聯福利中心', 'ean13', '4006381333931'],
+  ]) {
+    await addCard(page, name, type, number);
+    photos[type] = await page.getByTestId('plain-code').screenshot();
+  }
+
+  await page.goto('/p/new');
+  const status = page.getByTestId('plain-scan-status');
+  const photo = (buffer: Buffer) =>
+    page.getByTestId('plain-scan-photo').setInputFiles({ name: 'card.png', mimeType: 'image/png', buffer });
+  await photo(photos.code128);
+  await expect(status).toHaveText('已從照片讀到 Code 128，請對照卡片確認卡號。', { timeout: 20_000 });
+  await expect(page.getByTestId('plain-number-input')).toHaveValue('Bk-2026/0042');
+  await expect(page.getByTestId('plain-type-code128')).toBeChecked();
+  await page.screenshot({ path: 'output/screenshots/plain-card-photo-read.png', fullPage: true });
+
+  await photo(photos.ean13);
+  await expect(status).toHaveText('已從照片讀到 EAN-13，請對照卡片確認卡號。', { timeout: 20_000 });
+  await expect(page.getByTestId('plain-number-input')).toHaveValue('4006381333931');
+  await expect(page.getByTestId('plain-type-ean13')).toBeChecked();
+
+  // A photo with no barcode in it: said so, and what was filled in stays.
+  await photo(await page.getByTestId('plain-name').screenshot());
+  await expect(status).toHaveText('這張照片裡讀不到條碼。請靠近一點、讓條碼端正清楚再拍一次，或直接輸入卡號。', { timeout: 20_000 });
+  await expect(page.getByTestId('plain-number-input')).toHaveValue('4006381333931');
+
+  // Saved as read, it draws the same number.
+  await page.getByTestId('plain-name').fill('全聯福利中心');
+  await page.getByTestId('plain-save').click();
+  await expect.poll(() => zbarRead(page.getByTestId('plain-code'))).toEqual(['EAN-13:4006381333931']);
+});

@@ -45,7 +45,19 @@ extern "C" {
         file: &web_sys::File,
         show_image: bool,
     ) -> Result<js_sys::Promise, JsValue>;
+
+    /// Decodes a still image; the promise gives `{decodedText, result: {format: {formatName}}}`.
+    #[wasm_bindgen(method, catch, js_name = scanFileV2)]
+    fn scan_file_v2(
+        this: &Html5Qrcode,
+        file: &web_sys::File,
+        show_image: bool,
+    ) -> Result<js_sys::Promise, JsValue>;
 }
+
+/// `Html5QrcodeSupportedFormats`: QR_CODE, CODE_39, CODE_128, EAN_13.
+const QR_CODE: u32 = 0;
+const CARD_FORMATS: [u32; 4] = [QR_CODE, 3, 5, 9];
 
 thread_local! {
     /// The script's loading, shared by every opening of the scanner on this page.
@@ -119,14 +131,15 @@ pub struct Scanner {
     _on_no_code: Closure<dyn FnMut(JsValue)>,
 }
 
-fn config() -> JsValue {
+/// The library's settings, reading the `formats` given (`Html5QrcodeSupportedFormats`).
+fn config(formats: &[u32]) -> JsValue {
     let config = js_sys::Object::new();
     let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&config, &key.into(), &value);
     };
     set("verbose", false.into());
-    // Html5QrcodeSupportedFormats.QR_CODE is 0.
-    set("formatsToSupport", js_sys::Array::of1(&0.into()).into());
+    let formats: js_sys::Array = formats.iter().map(|&f| JsValue::from(f)).collect();
+    set("formatsToSupport", formats.into());
     set("useBarCodeDetectorIfSupported", true.into());
     config.into()
 }
@@ -145,7 +158,7 @@ impl Scanner {
         if !has_camera_api {
             return Err(CameraProblem::Failed);
         }
-        let inner = Html5Qrcode::new(element_id, &config());
+        let inner = Html5Qrcode::new(element_id, &config(&[QR_CODE]));
         let on_success = Closure::<dyn FnMut(String)>::new(on_text);
         // Called for every frame with no code in it: nothing to say.
         let on_failure = Closure::<dyn FnMut(JsValue)>::new(|_| {});
@@ -186,9 +199,29 @@ impl Scanner {
 /// Decodes a photo with the same library (in the hidden element `element_id`). `Err` when the
 /// image holds no QR code the library can read.
 pub async fn scan_photo(element_id: &str, file: &web_sys::File) -> Result<String, JsValue> {
-    let decoder = Html5Qrcode::new(element_id, &config());
+    let decoder = Html5Qrcode::new(element_id, &config(&[QR_CODE]));
     let text = JsFuture::from(decoder.scan_file(file, false)?).await?;
     text.as_string().ok_or_else(|| JsValue::from_str("no text"))
+}
+
+/// Decodes the barcode in a photo of a shop's card (QR, Code 39, Code 128 or EAN-13): its text
+/// and the library's name of its format (`QR_CODE`, `CODE_39`, `CODE_128`, `EAN_13`).
+pub async fn scan_card_photo(
+    element_id: &str,
+    file: &web_sys::File,
+) -> Result<(String, String), JsValue> {
+    let decoder = Html5Qrcode::new(element_id, &config(&CARD_FORMATS));
+    let found = JsFuture::from(decoder.scan_file_v2(file, false)?).await?;
+    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into());
+    let text = get(&found, "decodedText")?
+        .as_string()
+        .ok_or_else(|| JsValue::from_str("no text"))?;
+    let format = get(&found, "result")
+        .and_then(|result| get(&result, "format"))
+        .and_then(|format| get(&format, "formatName"))?
+        .as_string()
+        .unwrap_or_default();
+    Ok((text, format))
 }
 
 /// Stops every camera stream shown under `root`, without html5-qrcode: when its element leaves

@@ -6,7 +6,7 @@
 //! nothing sent. The camera goes off when something is read, and when the app says the page
 //! closed (`mw:scan-close`).
 
-mod html5_qrcode;
+pub(crate) mod html5_qrcode;
 mod refusal;
 
 use crate::events;
