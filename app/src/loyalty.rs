@@ -67,11 +67,13 @@ impl LoyaltyView {
     }
 
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
-        let mut view = Self::default();
-        view.pending = PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
-            name: &m.name,
-            args: &m.args,
-        }));
+        let mut view = Self {
+            pending: PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
+                name: &m.name,
+                args: &m.args,
+            })),
+            ..Self::default()
+        };
         let mut ready_tickets = Vec::new();
         for record in entities.iter().filter(|r| !r.deleted) {
             match record.kind {

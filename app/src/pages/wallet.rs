@@ -74,7 +74,7 @@ pub fn WalletPage() -> impl IntoView {
                         && at.checked_sub(1).and_then(group_at) != group_at(at)
                         && group_at(at + 1) == group_at(at);
                     let caption = starts_group
-                        .then(|| m.group.as_ref())
+                        .then_some(m.group.as_ref())
                         .flatten()
                         .map(|group| {
                             let group = group.name.get(chinese).to_owned();
