@@ -15,6 +15,8 @@ pub enum MessageTopic {
     Welcome,
     /// Points of the member's balance expire soon.
     PointsExpiring,
+    /// The birthday month's gift, with its coupon.
+    BirthdayGift,
     /// A bad rating was heard: an apology, maybe with a coupon.
     ServiceRecovery,
     /// Points (or a coupon) earned by answering a survey.

@@ -18,6 +18,7 @@ use wallet_core::loyalty::{
     PointsBalanceData, RewardData, StampCardState, TierData,
 };
 use wallet_core::loyalty_rules::SECS_PER_DAY;
+use wallet_core::message::{MessageData, MessageTopic};
 use wallet_core::protocol::error_code;
 use wallet_core::sync::error_code::INVALID_ARGUMENTS;
 use wallet_core::sync::{EntityKind, MembershipData, MutationOutcome};
@@ -994,6 +995,21 @@ async fn the_birthday_coupon_arrives_in_the_birthday_month_once() {
     let coupons = snapshot(&app, &august).await.coupons();
     assert_eq!(coupons.len(), 1, "August 2025");
     assert_eq!(coupons[0].source, CouponSource::Birthday);
+    // With a message that brings it.
+    let told: Vec<MessageData> = snapshot(&app, &august)
+        .await
+        .all::<MessageData>(EntityKind::Message)
+        .into_iter()
+        .map(|(_, m)| m)
+        .filter(|m| m.topic == MessageTopic::BirthdayGift)
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].validate());
+    assert_eq!(
+        told[0].coupon_code.as_deref(),
+        Some(coupons[0].code.as_str())
+    );
+    assert!(told[0].body.en.contains(&coupons[0].title.en));
 
     // A year on, June and July bring theirs, once each.
     app.clock.advance(314 * SECS_PER_DAY as u64); // 20 June 2026

@@ -5,6 +5,7 @@
 //! adjustment (`run_in`).
 
 use super::coupons::{self, NewCoupon};
+use super::messages;
 use super::rules::{MerchantRules, RulesCache};
 use super::{member, points, stamps, MemberRow, MEMBER_COLUMNS};
 use crate::store::entities::EntityBatch;
@@ -189,7 +190,9 @@ pub(super) async fn issue_birthday_coupon(
         reward_id: None,
         valid_until: Some(month_end(year, month, rules.merchant.utc_offset_min)),
     };
-    coupons::issue(conn, batch, coupon, now).await.map(Some)
+    let issued = coupons::issue(conn, batch, coupon, now).await?;
+    messages::birthday_gift(batch, &member.id, &issued, now)?;
+    Ok(Some(issued))
 }
 
 /// Housekeeping before a sync: a read decides whether anything is due, and only then a short

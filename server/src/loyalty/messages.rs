@@ -1,5 +1,5 @@
 //! The merchant's messages to a member (the `message` entity, protocol.md §13.4): sending one,
-//! the welcome when a member joins, and `message.read`, which marks one read for every device of
+//! the welcome when a member joins, the birthday gift's, and `message.read`, which marks one read for every device of
 //! the member.
 
 use super::rejected;
@@ -7,8 +7,10 @@ use super::rules::MerchantRules;
 use crate::store::entities::{self, new_id, to_data, Audience, EntityBatch};
 use crate::store::StoreError;
 use sqlx::AnyConnection;
+use wallet_core::cashier::IssuedCoupon;
 use wallet_core::message::{message_read, MessageData, MessageTopic};
 use wallet_core::sync::{EntityKind, MutationOutcome};
+use wallet_core::LocalizedText;
 
 /// Queues a new message to the membership.
 pub fn send(
@@ -41,6 +43,30 @@ pub fn welcome(
         body: welcome.body.clone(),
         sent_at: now,
         coupon_code: None,
+        read_at: None,
+    };
+    send(batch, membership_id, &message)
+}
+
+/// The birthday month's message, with the gift's coupon.
+pub fn birthday_gift(
+    batch: &mut EntityBatch,
+    membership_id: &str,
+    coupon: &IssuedCoupon,
+    now: i64,
+) -> Result<(), StoreError> {
+    let message = MessageData {
+        topic: MessageTopic::BirthdayGift,
+        title: LocalizedText::new("生日快樂！", "Happy birthday!"),
+        body: LocalizedText::new(
+            format!("送你一份生日禮：{}，這個月都可以使用。", coupon.title.zh_tw),
+            format!(
+                "A birthday gift for you: {}, yours all month.",
+                coupon.title.en
+            ),
+        ),
+        sent_at: now,
+        coupon_code: Some(coupon.code.as_str().to_owned()),
         read_at: None,
     };
     send(batch, membership_id, &message)
