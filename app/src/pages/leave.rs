@@ -6,7 +6,7 @@ use super::storage_words::{logged, not_saved};
 use crate::i18n::{is_chinese, t, use_i18n};
 use crate::membership::StoredMembership;
 use crate::state::WalletState;
-use crate::storage::{leaving, put_membership, StorageError};
+use crate::storage::{leaving, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -73,14 +73,11 @@ async fn leave(
     engine: SyncEngine,
     membership: &StoredMembership,
 ) -> Result<(), StorageError> {
-    leaving::mark_leaving(membership).await?;
+    let id = membership.id.as_str();
+    leaving::set_leaving(id, true).await?;
     state.reload().await?;
-    if let Err(error) = engine
-        .queue(membership.id.as_str(), Intent::LeaveMembership)
-        .await
-    {
-        let db = crate::storage::database().await?;
-        put_membership(&db, membership).await?;
+    if let Err(error) = engine.queue(id, Intent::LeaveMembership).await {
+        leaving::set_leaving(id, false).await?;
         state.reload().await?;
         return Err(error);
     }

@@ -12,6 +12,7 @@ use crate::platform::home_layout;
 use crate::pwa::{InstallPrompt, SettingsLink};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
+use std::time::Duration;
 use wallet_components::{MembershipTile, PageHeader};
 use wallet_core::plain_card::PlainCard;
 use wallet_core::wallet::home_layout::HomeCard;
@@ -20,6 +21,9 @@ use wasm_bindgen::JsCast;
 
 /// From this many cards, the wallet offers a search.
 const SEARCH_FROM: usize = 5;
+/// Tiles drawn in the first frame (more than a phone's screen holds); the rest follow once it is
+/// painted, so a wallet of 100+ cards costs its first paint no more than one of 20.
+const FIRST_TILES: usize = 20;
 
 /// The memberships, then the plain cards, as the layout sees them (indices in that order).
 pub(crate) fn home_cards<'a>(
@@ -54,6 +58,7 @@ pub fn WalletPage() -> impl IntoView {
     let layout = RwSignal::new(home_layout::load());
     let query = RwSignal::new(String::new());
     let total = move || state.memberships.with(Vec::len) + state.plain_cards.with(Vec::len);
+    let drawn = RwSignal::new(FIRST_TILES);
 
     let list = move || {
         let chinese = is_chinese(i18n.get_locale());
@@ -63,8 +68,14 @@ pub fn WalletPage() -> impl IntoView {
         let order = layout.with(|l| l.gather_groups(l.arrange(&cards, &query.get()), &cards));
         let group_at = |at: usize| order.get(at).and_then(|&i| cards.get(i)?.group);
         let none_match = order.is_empty();
+        if order.len() > drawn.get() {
+            request_animation_frame(move || {
+                set_timeout(move || drawn.set(usize::MAX), Duration::ZERO);
+            });
+        }
         let tiles = order
             .iter()
+            .take(drawn.get())
             .enumerate()
             .map(|(at, &i)| match memberships.get(i) {
                 Some(m) => {

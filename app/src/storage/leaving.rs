@@ -2,21 +2,18 @@
 //! from every list at once, its `membership.leave` waiting in the outbox), and forgotten (every
 //! record of it deleted, in one transaction) once the issuer has it.
 
-use super::memberships::put_membership;
+use super::memberships::update_membership;
 use super::raw::{self, strict_transaction};
 use super::schema::{self, ENTITIES, MEMBERSHIPS, OUTBOX, REJECTED, SYNC_STATE};
 use super::{membership_range, StorageError};
-use crate::membership::StoredMembership;
 use wasm_bindgen::JsValue;
 
-/// Hides the membership from the wallet's lists until the issuer has its leave.
-pub async fn mark_leaving(membership: &StoredMembership) -> Result<(), StorageError> {
+/// Hides the membership from the wallet's lists until the issuer has its leave (`leaving`
+/// `false`: shown again, when the leave could not be queued).
+pub async fn set_leaving(membership_id: &str, leaving: bool) -> Result<(), StorageError> {
     let db = schema::database().await?;
-    let leaving = StoredMembership {
-        leaving: true,
-        ..membership.clone()
-    };
-    put_membership(&db, &leaving).await
+    update_membership(&db, membership_id, |m| m.leaving = leaving).await?;
+    Ok(())
 }
 
 /// Deletes the membership and everything the wallet holds of it: its entities, its outbox, its

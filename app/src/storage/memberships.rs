@@ -15,6 +15,32 @@ pub async fn put_membership(db: &Rexie, membership: &StoredMembership) -> Result
     Ok(())
 }
 
+/// Changes the stored record of membership `id`, read and written in one transaction, so that a
+/// change made meanwhile elsewhere (a leave, a group) is kept. `false`: it is no longer stored.
+pub async fn update_membership(
+    db: &Rexie,
+    id: &str,
+    change: impl FnOnce(&mut StoredMembership),
+) -> Result<bool, StorageError> {
+    let failed = |e: serde_wasm_bindgen::Error| StorageError::failed(e.to_string());
+    let transaction = db.transaction(&[MEMBERSHIPS], TransactionMode::ReadWrite)?;
+    let store = transaction.store(MEMBERSHIPS)?;
+    let Some(value) = store.get(wasm_bindgen::JsValue::from_str(id)).await? else {
+        transaction.done().await?;
+        return Ok(false);
+    };
+    let mut membership: StoredMembership = serde_wasm_bindgen::from_value(value).map_err(failed)?;
+    change(&mut membership);
+    store
+        .put(
+            &serde_wasm_bindgen::to_value(&membership).map_err(failed)?,
+            None,
+        )
+        .await?;
+    transaction.done().await?;
+    Ok(true)
+}
+
 /// Every membership, newest first. A record that no longer parses (a tampered or half-written
 /// store) is skipped and reported on the console rather than hiding every other card; so is one
 /// whose issuer this page would not have joined (plain http to a host that is neither loopback

@@ -11,7 +11,7 @@ mod schema;
 pub mod sync_store;
 pub mod transfer;
 
-pub use memberships::{list_memberships, put_membership};
+pub use memberships::{list_memberships, put_membership, update_membership};
 pub use schema::{clear_if_asked, clear_on_next_start, database};
 pub use schema::{DATABASE_NAME, ENTITIES, MEMBERSHIPS, OUTBOX, SYNC_STATE, VERSION};
 

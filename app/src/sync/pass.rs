@@ -180,12 +180,11 @@ async fn keep_group(membership: &StoredMembership, balance: Option<&serde_json::
     if group == membership.group {
         return false;
     }
-    let kept = StoredMembership {
-        group,
-        ..membership.clone()
-    };
+    let id = membership.id.as_str();
     match crate::storage::database().await {
-        Ok(db) => crate::storage::put_membership(&db, &kept).await.is_ok(),
+        Ok(db) => crate::storage::update_membership(&db, id, |m| m.group = group)
+            .await
+            .unwrap_or(false),
         Err(_) => false,
     }
 }
