@@ -130,4 +130,20 @@ async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
         0,
         "the wallet's copy on the issuer is gone"
     );
+    // The start's backfill (entities for memberships that have none) leaves it gone too.
+    wallet_server::store::entities::prepare(&app.pool)
+        .await
+        .expect("prepare");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM entities WHERE membership_id = '{}'",
+                member.id()
+            )
+        )
+        .await,
+        0,
+        "not made again"
+    );
 }

@@ -1,7 +1,9 @@
 //! `membership.leave {}`: the member leaves the merchant. The membership's token stops working
 //! (its hash is replaced by a value no token hashes to), its member code is refused at the till
-//! (`left_at` is set), and the entities kept for its wallet are deleted. The purchases, the points
-//! ledger and the survey answers stay: they are the merchant's books.
+//! (`left_at` is set), and the entities kept for its wallet are deleted; no later write (a
+//! merchant-wide catalogue change, its shared points account, the start's backfill) makes new
+//! ones (`store::entities` skips a left membership). The purchases, the points ledger and the
+//! survey answers stay: they are the merchant's books.
 
 use crate::store::StoreError;
 use sqlx::AnyConnection;

@@ -38,7 +38,8 @@ struct Unlogged {
 
 async fn backfill(db: &AnyPool) -> Result<(), StoreError> {
     let missing: Vec<Unlogged> = sqlx::query_as(
-        "SELECT id, merchant_id, member_since FROM memberships m WHERE NOT EXISTS \
+        "SELECT id, merchant_id, member_since FROM memberships m WHERE m.left_at IS NULL \
+         AND NOT EXISTS \
          (SELECT 1 FROM entities e WHERE e.membership_id = m.id AND e.kind = 'membership')",
     )
     .fetch_all(db)
@@ -533,7 +534,8 @@ impl EntityBatch {
                         Some((_, members)) => members.clone(),
                         None => {
                             let members: Vec<String> = sqlx::query_scalar(
-                                "SELECT id FROM memberships WHERE points_account_id = $1",
+                                "SELECT id FROM memberships \
+                                 WHERE points_account_id = $1 AND left_at IS NULL",
                             )
                             .bind(&account_id)
                             .fetch_all(&mut *conn)
@@ -691,7 +693,8 @@ async fn store_for_merchant(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO entities (membership_id, kind, id, version, deleted, data) \
-         SELECT m.id, $2, $3, $4, 0, $5 FROM memberships m WHERE m.merchant_id = $1 \
+         SELECT m.id, $2, $3, $4, 0, $5 FROM memberships m \
+         WHERE m.merchant_id = $1 AND m.left_at IS NULL \
          ON CONFLICT (membership_id, kind, id) DO UPDATE \
          SET version = excluded.version, deleted = excluded.deleted, data = excluded.data",
     )
