@@ -100,6 +100,12 @@ async fn points_about_to_expire_are_announced_once() {
         .all(|(_, m)| m.topic != MessageTopic::PointsExpiring));
 }
 
+/// How many entity rows the issuer keeps for the membership.
+async fn entities_of(app: &TestApp, membership_id: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM entities WHERE membership_id = '{membership_id}'");
+    count(app, &sql).await
+}
+
 #[tokio::test]
 async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
     let app = TestApp::start().await;
@@ -119,14 +125,7 @@ async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
     let scanned = app.scan(&member, 1, CAFE.cashier_key).await;
     scanned.assert_error(StatusCode::NOT_FOUND, error_code::MEMBERSHIP_UNKNOWN);
     assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) FROM entities WHERE membership_id = '{}'",
-                member.id()
-            )
-        )
-        .await,
+        entities_of(&app, member.id()).await,
         0,
         "the wallet's copy on the issuer is gone"
     );
@@ -134,16 +133,5 @@ async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
     wallet_server::store::entities::prepare(&app.pool)
         .await
         .expect("prepare");
-    assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) FROM entities WHERE membership_id = '{}'",
-                member.id()
-            )
-        )
-        .await,
-        0,
-        "not made again"
-    );
+    assert_eq!(entities_of(&app, member.id()).await, 0, "not made again");
 }
