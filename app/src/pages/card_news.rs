@@ -1,8 +1,8 @@
 //! What the shop has for the member, at the top of the card's loyalty sections: an open survey
 //! invitation (with its reward and a link to the survey), the games to play (a link to the games
-//! page) and the latest messages (the thanks for
-//! a survey, a service-recovery apology). From the card's one read (`LoyaltyView`); the full
-//! inbox is a page of its own later.
+//! page) and the latest messages (a welcome, the thanks for a survey, a service-recovery apology)
+//! with a link to the card's inbox (`pages/inbox.rs`) that counts the unread ones. From the
+//! card's one read (`LoyaltyView`).
 
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::platform::clock;
