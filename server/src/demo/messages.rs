@@ -32,8 +32,8 @@ const WELCOMES: [(&str, &str, &str, &str, &str); 4] = [
         "alley-ramen",
         "歡迎加入小巷拉麵",
         "Welcome to Alley Ramen",
-        "已送你 50 點入會禮，和炭火小巷燒肉共用點數。拉麵店的點數 30 天內有效。",
-        "Here are 50 welcome points, shared with Alley Charcoal Yakiniku. Points earned here last 30 days.",
+        "已送你 50 點入會禮。也加入炭火小巷燒肉的話，兩家共用點數。拉麵店的點數 30 天內有效。",
+        "Here are 50 welcome points. Join Alley Charcoal Yakiniku too and the two share one balance. Points earned here last 30 days.",
     ),
 ];
 
