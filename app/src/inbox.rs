@@ -17,13 +17,12 @@ pub struct InboxItem {
     pub unread: bool,
 }
 
-/// The messages of `memberships` (those being left are skipped), newest first.
+/// The messages of `memberships` (the shown ones, `WalletState::memberships`), newest first.
 pub async fn read(memberships: &[StoredMembership]) -> Result<Vec<InboxItem>, StorageError> {
-    let shown: Vec<&StoredMembership> = memberships.iter().filter(|m| !m.leaving).collect();
-    let ids: Vec<&str> = shown.iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<&str> = memberships.iter().map(|m| m.id.as_str()).collect();
     let (records, outbox) = sync_store::messages_and_outbox(&ids).await?;
     let mut items = Vec::new();
-    for membership in shown {
+    for membership in memberships {
         let id = membership.id.as_str();
         let queued =
             PendingOverlay::from_queue(outbox.iter().filter(|m| m.membership_id == id).map(|m| {

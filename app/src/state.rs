@@ -4,7 +4,7 @@ use crate::membership::StoredMembership;
 use crate::storage::{self, StorageError};
 use leptos::prelude::*;
 use wallet_core::plain_card::PlainCard;
-use wallet_core::MembershipId;
+use wallet_core::{IssuerUrl, MembershipId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoadStatus {
@@ -111,6 +111,18 @@ impl WalletState {
         self.reload().await?;
         self.status.set(LoadStatus::Ready);
         Ok(())
+    }
+
+    /// The issuer of a membership the sync engine syncs (shown or being left).
+    pub fn issuer_of(&self, id: &str) -> Option<IssuerUrl> {
+        let find = |all: &Vec<StoredMembership>| {
+            all.iter()
+                .find(|m| m.id.as_str() == id)
+                .map(|m| m.issuer.clone())
+        };
+        self.memberships
+            .with_untracked(find)
+            .or_else(|| self.leaving.with_untracked(find))
     }
 
     /// Every membership the sync engine syncs: those shown and those being left.

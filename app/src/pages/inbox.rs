@@ -7,7 +7,8 @@ use super::storage_words::{logged, NotRead};
 use crate::i18n::{is_chinese, t, t_string, use_i18n};
 use crate::inbox::{self, InboxItem};
 use crate::platform::dates;
-use crate::state::WalletState;
+use crate::state::{LoadStatus, WalletState};
+use crate::storage::StorageProblem;
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -35,7 +36,7 @@ fn Inbox(membership_id: Option<String>) -> impl IntoView {
     let one_card = membership_id.clone();
     // Read once when the wallet is read, not again when the reads queued here bump the revision.
     let messages = LocalResource::new(move || {
-        let ready = state.status.get() == crate::state::LoadStatus::Ready;
+        let ready = state.status.get() == LoadStatus::Ready;
         let one_card = one_card.clone();
         async move {
             if !ready {
@@ -47,8 +48,9 @@ fn Inbox(membership_id: Option<String>) -> impl IntoView {
                 .filter(|m| one_card.as_deref().is_none_or(|id| m.id.as_str() == id))
                 .collect();
             let items = inbox::read(&chosen).await.map_err(logged)?;
+            // The list is shown with this answer: its unread messages are read from now on.
             mark_read(engine, &items);
-            Ok::<_, crate::storage::StorageProblem>(Some(items))
+            Ok::<_, StorageProblem>(Some(items))
         }
     });
 

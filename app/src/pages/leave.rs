@@ -30,7 +30,7 @@ pub fn LeaveMembership(membership: StoredMembership) -> impl IntoView {
         let membership = membership.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match leave(state, engine, &membership).await {
+            match leave(state, engine, membership.id.as_str()).await {
                 Ok(()) => navigate("/", Default::default()),
                 Err(error) => problem.set(Some(not_saved(i18n, logged(error)))),
             }
@@ -68,12 +68,7 @@ pub fn LeaveMembership(membership: StoredMembership) -> impl IntoView {
 
 /// Hides the card (marked `leaving`, so the sync engine still sends its leave), then queues the
 /// leave. If the leave cannot be queued, the card comes back as it was.
-async fn leave(
-    state: WalletState,
-    engine: SyncEngine,
-    membership: &StoredMembership,
-) -> Result<(), StorageError> {
-    let id = membership.id.as_str();
+async fn leave(state: WalletState, engine: SyncEngine, id: &str) -> Result<(), StorageError> {
     leaving::set_leaving(id, true).await?;
     state.reload().await?;
     if let Err(error) = engine.queue(id, Intent::LeaveMembership).await {

@@ -160,6 +160,21 @@ fn key(parts: &[JsValue]) -> JsValue {
     parts.iter().collect::<js_sys::Array>().into()
 }
 
+/// Every entity of one kind of the membership: keys are [membership, kind, id], so every id of
+/// the kind sorts between these two bounds.
+fn kind_range(
+    membership_id: &str,
+    kind: &EntityKind,
+) -> Result<web_sys::IdbKeyRange, StorageError> {
+    let lower = key(&[membership_id.into(), to_js(kind)?]);
+    let upper = key(&[
+        membership_id.into(),
+        to_js(kind)?,
+        js_sys::Array::new().into(),
+    ]);
+    web_sys::IdbKeyRange::bound(&lower, &upper).map_err(js)
+}
+
 pub async fn sync_state(membership_id: &str) -> Result<SyncStateRecord, StorageError> {
     let db = raw::connection().await?;
     let transaction = db.transaction_with_str(SYNC_STATE).map_err(js)?;
@@ -219,14 +234,7 @@ pub async fn entities_of_kinds(
     let store = transaction.object_store(ENTITIES).map_err(js)?;
     let mut reads = Vec::with_capacity(kinds.len());
     for kind in kinds {
-        // Keys are [membership, kind, id]: every id of the kind sorts between these two.
-        let lower = key(&[membership_id.into(), to_js(kind)?]);
-        let upper = key(&[
-            membership_id.into(),
-            to_js(kind)?,
-            js_sys::Array::new().into(),
-        ]);
-        let range = web_sys::IdbKeyRange::bound(&lower, &upper).map_err(js)?;
+        let range = kind_range(membership_id, kind)?;
         reads.push(issued(store.get_all_with_key(&range).map_err(js)?));
     }
     let mut records = Vec::new();
@@ -254,16 +262,9 @@ pub async fn messages_and_outbox(
         .collect();
     let transaction = db.transaction_with_str_sequence(&names).map_err(js)?;
     let entities = transaction.object_store(ENTITIES).map_err(js)?;
-    let kind = to_js(&EntityKind::Message)?;
     let mut reads = Vec::with_capacity(membership_ids.len());
     for id in membership_ids {
-        let lower = key(&[JsValue::from_str(id), kind.clone()]);
-        let upper = key(&[
-            JsValue::from_str(id),
-            kind.clone(),
-            js_sys::Array::new().into(),
-        ]);
-        let range = web_sys::IdbKeyRange::bound(&lower, &upper).map_err(js)?;
+        let range = kind_range(id, &EntityKind::Message)?;
         reads.push(issued(entities.get_all_with_key(&range).map_err(js)?));
     }
     let (outbox_request, outbox_done) = issued(

@@ -104,13 +104,7 @@ impl SyncEngine {
         self.revision.update(|r| *r += 1);
         self.count_waiting().await;
         broadcast::announce_change();
-        let issuer = self
-            .state
-            .synced()
-            .into_iter()
-            .find(|m| m.id.as_str() == membership_id)
-            .map(|m| m.issuer);
-        match issuer {
+        match self.state.issuer_of(membership_id) {
             Some(issuer) => self.request_issuer(issuer),
             None => self.request(),
         }
