@@ -98,7 +98,9 @@ impl Reader {
         leptos::task::spawn_local(async move {
             if let Err(error) = html5_qrcode::load().await {
                 web_sys::console::warn_2(&"[scanner] the library did not load".into(), &error);
-                reader.stage.set(Stage::Camera(CameraProblem::Failed));
+                if reader.stage.get_untracked() == Stage::Starting {
+                    reader.stage.set(Stage::Camera(CameraProblem::Failed));
+                }
                 return;
             }
             let on_text = {
@@ -112,10 +114,18 @@ impl Reader {
                     reader.read(&text, false);
                 }
             };
-            match Scanner::start(CAMERA_ID, on_text).await {
+            let started = Scanner::start(CAMERA_ID, on_text).await;
+            // A code typed or a photo picked while the camera was starting has been read: what
+            // it said stays on screen, and the camera waits for "Scan again".
+            let superseded = reader.stage.get_untracked() != Stage::Starting;
+            match started {
                 // The page went while the camera was starting (or its element is no longer on
                 // screen, whatever the app said): off at once.
                 Ok(scanner) if reader.closed.get() || !reader.target.is_connected() => {
+                    scanner.stop().await
+                }
+                Ok(scanner) if superseded => {
+                    reader.camera_works.set(true);
                     scanner.stop().await
                 }
                 Ok(scanner) => {
@@ -123,6 +133,7 @@ impl Reader {
                     *reader.scanner.borrow_mut() = Some(scanner);
                     reader.stage.set(Stage::Looking);
                 }
+                Err(_) if superseded => {}
                 Err(problem) => reader.stage.set(Stage::Camera(problem)),
             }
         });
