@@ -131,4 +131,18 @@ test("a merchant group's brands sit together under the group's name", async ({ p
     .toEqual([demo.ramen.zh, demo.yakiniku.zh, demo.cafe.zh]);
   await expect(page.getByTestId('group-caption')).toHaveText('小巷餐飲集團・共用點數');
   await page.screenshot({ path: 'output/screenshots/home-group.png', fullPage: true });
+
+  // Arranging lists them as the first page does, and the group moves as one: down from its
+  // last card, the café comes above both; among themselves, the two swap.
+  await page.getByTestId('arrange-link').click();
+  const names = () => page.getByTestId('arrange-item').locator('.arrange-name').allTextContents();
+  await expect.poll(names).toEqual([demo.ramen.zh, demo.yakiniku.zh, demo.cafe.zh]);
+  await expect(page.getByTestId('arrange-group')).toHaveText('小巷餐飲集團：共用點數，一起移動');
+  await page.getByRole('button', { name: `把${demo.yakiniku.zh}往下移` }).click();
+  await expect.poll(names).toEqual([demo.cafe.zh, demo.ramen.zh, demo.yakiniku.zh]);
+  await page.getByRole('button', { name: `把${demo.yakiniku.zh}往上移` }).click();
+  await expect.poll(names).toEqual([demo.cafe.zh, demo.yakiniku.zh, demo.ramen.zh]);
+  await page.screenshot({ path: 'output/screenshots/arrange-group.png', fullPage: true });
+  await page.goto('/');
+  await expect.poll(() => tileNames(page)).toEqual([demo.cafe.zh, demo.yakiniku.zh, demo.ramen.zh]);
 });

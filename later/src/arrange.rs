@@ -23,6 +23,12 @@ struct ArrangeCard {
     names: [String; 2],
     number: String,
     added_at: f64,
+    /// The merchant group whose brands share points (its id), and its name in the customer's
+    /// language: a group's cards are listed together, as on the first page.
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    group_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,7 +77,8 @@ fn Arrange(
 ) -> impl IntoView {
     let cards = StoredValue::new(cards);
     let layout = RwSignal::new(layout);
-    // The ids as listed now (pinned first), and the archived ones.
+    // The ids as listed now (pinned first, a group's cards together, as on the first page), each
+    // with its group.
     let shown = Memo::new(move |_| {
         cards.with_value(|cards| {
             let home: Vec<HomeCard> = cards
@@ -81,14 +88,13 @@ fn Arrange(
                     names: [&c.names[0], &c.names[1]],
                     number: &c.number,
                     added_at: c.added_at,
-                    // As dragged: the first page gathers a group around its first card.
-                    group: None,
+                    group: c.group.as_deref(),
                 })
                 .collect();
             layout
-                .with(|l| l.arrange(&home, ""))
+                .with(|l| l.gather_groups(l.arrange(&home, ""), &home))
                 .into_iter()
-                .map(|i| cards[i].id.clone())
+                .map(|i| (cards[i].id.clone(), cards[i].group.clone()))
                 .collect::<Vec<_>>()
         })
     });
@@ -98,9 +104,15 @@ fn Arrange(
         target.with_value(|t| events::send(t, SAVE, &json!({ "layout": saved })));
     };
     let move_to = move |id: String, to: usize| {
-        let ids = shown.get_untracked();
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        change(&|l| l.move_to(&ids, &id, to));
+        let listed = shown.get_untracked();
+        let listed: Vec<(&str, Option<&str>)> = listed
+            .iter()
+            .map(|(id, group)| (id.as_str(), group.as_deref()))
+            .collect();
+        change(&|l| l.move_to(&listed, &id, to));
+    };
+    let group_name_of = move |id: &str| {
+        cards.with_value(|cards| cards.iter().find(|c| c.id == id)?.group_name.clone())
     };
     let name_of = move |id: &str| {
         cards.with_value(|cards| {
@@ -209,9 +221,23 @@ fn Arrange(
             <p>{words.arrange_intro}</p>
             <ul class="arrange-list" node_ref=list data-testid="arrange-list">
                 {move || {
-                    let ids = shown.get();
-                    let count = ids.len();
-                    ids.into_iter().enumerate().map(|(i, id)| row(id, i, count)).collect_view()
+                    let listed = shown.get();
+                    let count = listed.len();
+                    let group_at = |at: usize| listed.get(at).and_then(|(_, group)| group.as_ref());
+                    (0..count).map(|at| {
+                        // A caption over a group's cards (two or more side by side): they move
+                        // together.
+                        let starts_group = group_at(at).is_some()
+                            && at.checked_sub(1).and_then(group_at) != group_at(at)
+                            && group_at(at + 1) == group_at(at);
+                        let id = listed[at].0.clone();
+                        let caption = starts_group.then(|| group_name_of(&id)).flatten().map(|group| view! {
+                            <li class="arrange-group" data-testid="arrange-group">
+                                {fill(words.arrange_group, "group", &group)}
+                            </li>
+                        });
+                        view! { {caption} {row(id, at, count)} }
+                    }).collect_view()
                 }}
             </ul>
             <h3>{words.arrange_archived_title}</h3>

@@ -32,6 +32,10 @@ pub fn ArrangePage() -> impl IntoView {
             state.ensure_read().await;
             let memberships = state.memberships.get_untracked();
             let plain = state.plain_cards.get_untracked();
+            let group_name = |id: &str| {
+                let membership = memberships.iter().find(|m| m.id.as_str() == id)?;
+                Some(membership.group.as_ref()?.name.get(chinese).to_owned())
+            };
             let cards: Vec<_> = home_cards(&memberships, &plain)
                 .iter()
                 .map(|c| {
@@ -41,6 +45,8 @@ pub fn ArrangePage() -> impl IntoView {
                         "names": c.names,
                         "number": c.number,
                         "added_at": c.added_at,
+                        "group": c.group,
+                        "group_name": c.group.and_then(|_| group_name(c.id)),
                     })
                 })
                 .collect();

@@ -163,37 +163,68 @@ impl HomeLayout {
         }
     }
 
-    /// Moves `id` to `to` within `shown` (the cards as listed now, pinned ones included) and
-    /// keeps that as the customer's order. A pinned card moves among the pinned ones; another,
-    /// among the others.
-    pub fn move_to(&mut self, shown: &[&str], id: &str, to: usize) {
+    /// Moves `id` to `to` within `shown` (the cards as listed now, pinned ones included, each with
+    /// its merchant group: the first page's order, `gather_groups`) and keeps that as the
+    /// customer's order. A pinned card moves among the pinned ones; another, among the others. A
+    /// group's cards, side by side on the first page, move as one block, except among themselves:
+    /// moved one by one, a card taken out of its group would only be gathered back.
+    pub fn move_to(&mut self, shown: &[(&str, Option<&str>)], id: &str, to: usize) {
         let pinned = self.is_pinned(id);
-        let mut group: Vec<String> = shown
+        // Pinned cards keep the pin order; groups gather only after them.
+        let section: Vec<(&str, Option<&str>)> = shown
             .iter()
-            .filter(|s| self.is_pinned(s) == pinned)
-            .map(|s| (*s).to_owned())
+            .filter(|(s, _)| self.is_pinned(s) == pinned)
+            .map(|&(s, group)| (s, group.filter(|_| !pinned)))
             .collect();
-        let Some(from) = group.iter().position(|g| g == id) else {
+        let Some(from) = section.iter().position(|(s, _)| *s == id) else {
             return;
         };
-        let first_of_group = shown
+        let first_of_section = shown
             .iter()
-            .position(|s| self.is_pinned(s) == pinned)
+            .position(|(s, _)| self.is_pinned(s) == pinned)
             .unwrap_or(0);
-        let to = to.saturating_sub(first_of_group).min(group.len() - 1);
-        let card = group.remove(from);
-        group.insert(to, card);
+        let to = to.saturating_sub(first_of_section).min(section.len() - 1);
+        let mut blocks: Vec<Vec<&str>> = Vec::new();
+        let mut previous_group = None;
+        for &(s, group) in &section {
+            match blocks.last_mut() {
+                Some(block) if group.is_some() && group == previous_group => block.push(s),
+                _ => blocks.push(vec![s]),
+            }
+            previous_group = group;
+        }
+        let block_of = |at: usize| {
+            let mut end = 0;
+            blocks
+                .iter()
+                .position(|block| {
+                    end += block.len();
+                    at < end
+                })
+                .unwrap_or(blocks.len() - 1)
+        };
+        let (block_from, block_to) = (block_of(from), block_of(to));
+        let ordered: Vec<String> = if block_from == block_to {
+            let mut ids: Vec<&str> = section.iter().map(|(s, _)| *s).collect();
+            let card = ids.remove(from);
+            ids.insert(to, card);
+            ids.into_iter().map(str::to_owned).collect()
+        } else {
+            let block = blocks.remove(block_from);
+            blocks.insert(block_to, block);
+            blocks.concat().into_iter().map(str::to_owned).collect()
+        };
         if pinned {
-            self.pinned = group;
+            self.pinned = ordered;
         } else {
             // Cards the list did not show (archived, or filtered out) keep their places after.
             let rest: Vec<String> = self
                 .order
                 .iter()
-                .filter(|o| !group.contains(o))
+                .filter(|o| !ordered.contains(o))
                 .cloned()
                 .collect();
-            self.order = group.into_iter().chain(rest).collect();
+            self.order = ordered.into_iter().chain(rest).collect();
         }
     }
 
@@ -278,13 +309,18 @@ mod tests {
         assert_eq!(ids(&layout, ""), ["bbq", "gym", "books", "cafe"]);
     }
 
+    /// The cards as listed, none in a group.
+    fn listed(layout: &HomeLayout) -> Vec<(&'static str, Option<&'static str>)> {
+        ids(layout, "").into_iter().map(|id| (id, None)).collect()
+    }
+
     #[test]
     fn a_dragged_order_is_kept_and_new_cards_come_on_top() {
         let mut layout = HomeLayout::default();
-        let shown = ids(&layout, "");
+        let shown = listed(&layout);
         layout.move_to(&shown, "cafe", 0);
         assert_eq!(ids(&layout, ""), ["cafe", "bbq", "gym", "books"]);
-        let shown = ids(&layout, "");
+        let shown = listed(&layout);
         layout.move_to(&shown, "bbq", 3);
         assert_eq!(ids(&layout, ""), ["cafe", "gym", "books", "bbq"]);
         // Use no longer reorders arranged cards.
@@ -293,8 +329,8 @@ mod tests {
         // A pinned card moves among the pinned.
         layout.toggle_pin("books");
         layout.toggle_pin("bbq");
-        let shown = ids(&layout, "");
-        assert_eq!(shown, ["books", "bbq", "cafe", "gym"]);
+        let shown = listed(&layout);
+        assert_eq!(ids(&layout, ""), ["books", "bbq", "cafe", "gym"]);
         layout.move_to(&shown, "bbq", 0);
         assert_eq!(ids(&layout, ""), ["bbq", "books", "cafe", "gym"]);
         layout.keep_only(&["bbq", "cafe"]);
@@ -339,5 +375,45 @@ mod tests {
         // A pinned brand stays among the pinned cards, and the rest of its group follows it.
         layout.toggle_pin("ramen");
         assert_eq!(shown_ids(&layout), ["ramen", "bbq", "cafe", "gym", "books"]);
+    }
+
+    #[test]
+    fn a_groups_cards_move_as_one_block_and_among_themselves() {
+        let mut cards = cards();
+        cards[3].group = Some("alley");
+        cards.push(HomeCard {
+            id: "ramen",
+            names: ["小巷拉麵", "Alley Ramen"],
+            number: "RM12 RM34 RM56",
+            added_at: 5.0,
+            group: Some("alley"),
+        });
+        let mut layout = HomeLayout::default();
+        let listed = |layout: &HomeLayout| -> Vec<(&'static str, Option<&'static str>)> {
+            let order = layout.gather_groups(layout.arrange(&cards, ""), &cards);
+            order
+                .into_iter()
+                .map(|i| (cards[i].id, cards[i].group))
+                .collect()
+        };
+        let ids =
+            |layout: &HomeLayout| -> Vec<&str> { listed(layout).iter().map(|c| c.0).collect() };
+        assert_eq!(ids(&layout), ["ramen", "bbq", "gym", "books", "cafe"]);
+        // Down from the group's last card: the whole group goes below the next card.
+        let shown = listed(&layout);
+        layout.move_to(&shown, "bbq", 2);
+        assert_eq!(ids(&layout), ["gym", "ramen", "bbq", "books", "cafe"]);
+        // Within the group: the two swap.
+        let shown = listed(&layout);
+        layout.move_to(&shown, "ramen", 2);
+        assert_eq!(ids(&layout), ["gym", "bbq", "ramen", "books", "cafe"]);
+        // Dragged to the bottom from the group's first card: the group follows it there.
+        let shown = listed(&layout);
+        layout.move_to(&shown, "bbq", 4);
+        assert_eq!(ids(&layout), ["gym", "books", "cafe", "bbq", "ramen"]);
+        // Up from the group's first card: above the card before it.
+        let shown = listed(&layout);
+        layout.move_to(&shown, "bbq", 2);
+        assert_eq!(ids(&layout), ["gym", "books", "bbq", "ramen", "cafe"]);
     }
 }
