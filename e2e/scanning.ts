@@ -13,14 +13,25 @@ export function qrPng(text: string | Buffer): Promise<Buffer> {
   return QRCode.toBuffer(content as any, { margin: 4, width: 360, errorCorrectionLevel: 'M' });
 }
 
-/** A video (y4m, 2 s at 10 fps, looped by Chromium) of the QR code of `text` held still. */
+/** A video (`imageVideo`) of the QR code of `text`. */
 export async function qrVideo(text: string, dir: string, name: string): Promise<string> {
   const png = path.join(dir, `${name}.png`);
   await QRCode.toFile(png, text, { margin: 4, width: 360 });
+  return imageVideo(png, dir, name);
+}
+
+/**
+ * A video (y4m, 640x480, 2 s at 10 fps, looped by Chromium) of the picture `png` (at most
+ * 640x480) on white, held as a hand holds a phone: it shifts by a few pixels from frame to frame.
+ * A code held perfectly still gives the decoder the same frame over and over, and a few codes
+ * it cannot read in that one frame were never read at all.
+ */
+export function imageVideo(png: string, dir: string, name: string): string {
   const video = path.join(dir, `${name}.y4m`);
   execFileSync('ffmpeg', [
-    '-loglevel', 'error', '-y', '-loop', '1', '-i', png, '-t', '2', '-r', '10',
-    '-vf', 'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white', '-pix_fmt', 'yuv420p', video,
+    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=white:s=640x480:r=10', '-loop', '1', '-i', png,
+    '-filter_complex', "[0][1]overlay=x='(W-w)/2+mod(n,4)*3':y='(H-h)/2+mod(n,3)*2':shortest=1,format=yuv420p",
+    '-t', '2', '-r', '10', video,
   ]);
   return video;
 }

@@ -4,8 +4,10 @@
 // as any archiver would) imported in one step.
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { test, expect } from '../fixtures';
 import { zbarRead } from '../barcodes';
+import { imageVideo, launchWithCamera } from '../scanning';
 
 async function addCard(page: Page, name: string, type: string, number: string): Promise<void> {
   await page.goto('/');
@@ -173,4 +175,76 @@ test("a card's barcode read from a photo fills in its number and type; a photo w
   await page.getByTestId('plain-name').fill('全聯福利中心');
   await page.getByTestId('plain-save').click();
   await expect.poll(() => zbarRead(page.getByTestId('plain-code'))).toEqual(['EAN-13:4006381333931']);
+});
+
+/** Chromium filming `png`, with every camera stream the page gets kept, to see it go off. */
+async function filming(png: string, dir: string, name: string, baseURL: string) {
+  const context = await launchWithCamera(`${dir}/${name}-profile`, imageVideo(png, dir, name), baseURL);
+  await context.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    (window as any).__streams = [];
+    devices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      (window as any).__streams.push(stream);
+      return stream;
+    };
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cameraOff = () =>
+    page.evaluate(() => {
+      const streams: MediaStream[] = (window as any).__streams;
+      return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
+    });
+  return { context, page, cameraOff };
+}
+
+test("the camera reads a card's barcode into the form and turns itself off, also when the form is left", async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  // Chromium's fake camera films a Code 128 card drawn by the wallet.
+  const dir = testInfo.outputPath('camera');
+  mkdirSync(dir, { recursive: true });
+  await addCard(page, '青田書店', 'code128', 'Bk-2026/0042');
+  writeFileSync(`${dir}/card.png`, await page.getByTestId('plain-code').screenshot());
+  writeFileSync(`${dir}/no-code.png`, await page.getByRole('heading', { name: '青田書店' }).screenshot());
+
+  const reading = await filming(`${dir}/card.png`, dir, 'card', baseURL!);
+  try {
+    const phone = reading.page;
+    await phone.goto('/p/new');
+    const camera = phone.getByTestId('plain-scan-camera');
+    await camera.click();
+    await expect(phone.getByTestId('plain-camera')).toBeVisible();
+    const status = phone.getByTestId('plain-scan-status');
+    await expect(status).toHaveText('已用相機讀到 Code 128，請對照卡片確認卡號。', { timeout: 20_000 });
+    await expect(phone.getByTestId('plain-number-input')).toHaveValue('Bk-2026/0042');
+    await expect(phone.getByTestId('plain-type-code128')).toBeChecked();
+    await expect(phone.getByTestId('plain-camera')).toBeHidden();
+    await expect(camera).toHaveText('用相機掃描條碼');
+    await expect.poll(reading.cameraOff, { message: 'the camera is off once the barcode is read' }).toBe(true);
+    await phone.screenshot({ path: 'output/screenshots/plain-card-camera-read.png', fullPage: true });
+  } finally {
+    await reading.context.close();
+  }
+
+  // Filming no barcode: the camera looks until the customer leaves the form, then goes off.
+  const looking = await filming(`${dir}/no-code.png`, dir, 'no-code', baseURL!);
+  try {
+    const phone = looking.page;
+    await phone.goto('/');
+    await phone.getByTestId('plain-add').click();
+    await phone.getByTestId('plain-scan-camera').click();
+    await expect(phone.getByTestId('plain-scan-camera')).toHaveText('關閉相機');
+    await expect(phone.getByTestId('plain-scan-status')).toHaveText('請把卡片的條碼放進畫面中…');
+    await expect(phone.locator('#mw-plain-camera video')).toBeVisible({ timeout: 15_000 });
+    await phone.screenshot({ path: 'output/screenshots/plain-card-camera-looking.png', fullPage: true });
+    expect(await looking.cameraOff()).toBe(false);
+    await phone.getByRole('link', { name: '返回' }).click();
+    await expect(phone).toHaveURL(/\/$/);
+    await expect.poll(looking.cameraOff, { message: 'the camera is off once the form is gone', timeout: 10_000 }).toBe(true);
+  } finally {
+    await looking.context.close();
+  }
 });

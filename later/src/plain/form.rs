@@ -1,10 +1,11 @@
 //! Adding a plain card (`/p/new`): a name, a colour, how the barcode is drawn and the number,
-//! checked as they are typed once the customer has tried to save, with a preview of the code;
+//! checked as they are typed once the customer has tried to save, with a preview of the code,
+//! and the card's barcode read with the camera or from a photo (`code_reader`);
 //! and importing Catima's export (its ZIP, or the `catima.csv` in it) in one step.
 
+use super::code_reader::CardCodeReader;
 use super::show::code_svg;
 use crate::events;
-use crate::scanner::html5_qrcode;
 use crate::words::{fill, Words};
 use leptos::prelude::*;
 use serde_json::json;
@@ -18,8 +19,6 @@ use wasm_bindgen_futures::JsFuture;
 pub const PALETTE: [&str; 8] = [
     "#1f2a44", "#c8873a", "#2f5d50", "#7a1f2b", "#2563eb", "#b42318", "#6b4fa0", "#3f3f46",
 ];
-/// The hidden element html5-qrcode decodes a photo in.
-const PHOTO_ID: &str = "mw-plain-photo-decoder";
 /// A Catima export larger than this is not one (its CSV is a few KB; pictures are skipped).
 const MAX_CSV_BYTES: usize = 4 * 1024 * 1024;
 
@@ -99,26 +98,6 @@ fn from_catima(cards: Vec<catima::CatimaCard>, now: f64) -> Vec<PlainCard> {
             }
         })
         .collect()
-}
-
-/// The symbology of html5-qrcode's format name, for those a plain card draws.
-fn symbology_of(format: &str) -> Option<Symbology> {
-    match format {
-        "QR_CODE" => Some(Symbology::Qr),
-        "CODE_128" => Some(Symbology::Code128),
-        "EAN_13" => Some(Symbology::Ean13),
-        "CODE_39" => Some(Symbology::Code39),
-        _ => None,
-    }
-}
-
-/// Reading the card's barcode from a photo.
-#[derive(Clone, PartialEq)]
-enum PhotoRead {
-    None,
-    Reading,
-    Read(Symbology),
-    Unreadable,
 }
 
 #[derive(Clone, PartialEq)]
@@ -216,43 +195,6 @@ pub fn PlainCardForm(
         CatimaOutcome::Problem(text) => Some(text),
     };
     let names = color_names(words);
-    let photo_read = RwSignal::new(PhotoRead::None);
-    let read_photo = move |event: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&event);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        // The same photo may be picked again after a retake.
-        input.set_value("");
-        photo_read.set(PhotoRead::Reading);
-        leptos::task::spawn_local(async move {
-            let read = match html5_qrcode::load().await {
-                Ok(()) => html5_qrcode::scan_card_photo(PHOTO_ID, &file).await.ok(),
-                Err(_) => None,
-            };
-            match read.and_then(|(text, format)| Some((text, symbology_of(&format)?))) {
-                Some((text, read)) => {
-                    symbology.set(read);
-                    number.set(text);
-                    photo_read.set(PhotoRead::Read(read));
-                }
-                None => photo_read.set(PhotoRead::Unreadable),
-            }
-        });
-    };
-    let photo_status = move || match photo_read.get() {
-        PhotoRead::None => None,
-        PhotoRead::Reading => Some(words.plain_scan_reading.to_owned()),
-        PhotoRead::Read(read) => {
-            let name = symbology_names(words)
-                .into_iter()
-                .find(|(s, _)| *s == read)
-                .map_or("", |(_, name)| name);
-            Some(fill(words.plain_scan_read, "type", name))
-        }
-        PhotoRead::Unreadable => Some(words.plain_scan_unreadable.to_owned()),
-    };
-
     view! {
         <form class="plain-form" novalidate on:submit=save data-testid="plain-form">
             <label for="plain-name">{words.plain_name}</label>
@@ -278,17 +220,7 @@ pub fn PlainCardForm(
                     </label>
                 }).collect_view()}
             </fieldset>
-            <div class="plain-photo">
-                <p class="muted">{words.plain_scan_hint}</p>
-                // `capture`: a phone opens its camera; elsewhere a picture is picked.
-                <label class="button secondary wide plain-photo-pick">
-                    {words.plain_scan_photo}
-                    <input type="file" accept="image/*" capture="environment"
-                        data-testid="plain-scan-photo" on:change=read_photo />
-                </label>
-                <p class="transfer-status" role="status" data-testid="plain-scan-status">{photo_status}</p>
-                <div id=PHOTO_ID hidden aria-hidden="true"></div>
-            </div>
+            <CardCodeReader words names=symbology_names(words) symbology number />
             <label for="plain-number">{words.plain_number}</label>
             <input id="plain-number" type="text" autocomplete="off" spellcheck="false" data-testid="plain-number-input"
                 inputmode=move || if symbology.get() == Symbology::Ean13 { "numeric" } else { "text" }

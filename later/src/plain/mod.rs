@@ -3,6 +3,7 @@
 //! `mw:plain-save {"card"}`, `mw:plain-delete {"id"}` and `mw:plain-import {"cards"}`, and hears
 //! `mw:plain-imported {"ok", "added", "skipped"}` back.
 
+mod code_reader;
 mod form;
 mod show;
 

@@ -123,11 +123,12 @@ impl CameraProblem {
     }
 }
 
-/// The scanner in the element `element_id`, reading QR codes only.
+/// The camera scanner in the element `element_id`: QR codes only (a shop's code), or a shop
+/// card's barcodes (`start_card`).
 pub struct Scanner {
     inner: Html5Qrcode,
     /// The decode callbacks, alive while the scanner is.
-    _on_text: Closure<dyn FnMut(String)>,
+    _on_text: Closure<dyn FnMut(String, JsValue)>,
     _on_no_code: Closure<dyn FnMut(JsValue)>,
 }
 
@@ -144,12 +145,40 @@ fn config(formats: &[u32]) -> JsValue {
     config.into()
 }
 
+/// The library's name of the format a result was read in (`QR_CODE`, `CODE_128`, ...).
+fn format_name(result: &JsValue) -> String {
+    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into());
+    get(result, "result")
+        .and_then(|result| get(&result, "format"))
+        .and_then(|format| get(&format, "formatName"))
+        .ok()
+        .and_then(|name| name.as_string())
+        .unwrap_or_default()
+}
+
 impl Scanner {
-    /// The camera scanner: `on_text` gets each decoded text (several times while the code is in
-    /// view; the caller stops at the first). Call after `load`.
+    /// The camera scanner reading QR codes: `on_text` gets each decoded text (several times while
+    /// the code is in view; the caller stops at the first). Call after `load`.
     pub async fn start(
         element_id: &str,
-        on_text: impl FnMut(String) + 'static,
+        mut on_text: impl FnMut(String) + 'static,
+    ) -> Result<Scanner, CameraProblem> {
+        Self::start_reading(element_id, &[QR_CODE], move |text, _| on_text(text)).await
+    }
+
+    /// The camera scanner reading a shop card's barcode (QR, Code 39, Code 128 or EAN-13):
+    /// `on_read` gets each text with its format's name, as `scan_card_photo` gives them.
+    pub async fn start_card(
+        element_id: &str,
+        on_read: impl FnMut(String, String) + 'static,
+    ) -> Result<Scanner, CameraProblem> {
+        Self::start_reading(element_id, &CARD_FORMATS, on_read).await
+    }
+
+    async fn start_reading(
+        element_id: &str,
+        formats: &[u32],
+        mut on_read: impl FnMut(String, String) + 'static,
     ) -> Result<Scanner, CameraProblem> {
         let has_camera_api = web_sys::window()
             .map(|w| w.navigator())
@@ -158,8 +187,10 @@ impl Scanner {
         if !has_camera_api {
             return Err(CameraProblem::Failed);
         }
-        let inner = Html5Qrcode::new(element_id, &config(&[QR_CODE]));
-        let on_success = Closure::<dyn FnMut(String)>::new(on_text);
+        let inner = Html5Qrcode::new(element_id, &config(formats));
+        let on_success = Closure::<dyn FnMut(String, JsValue)>::new(move |text, result| {
+            on_read(text, format_name(&result))
+        });
         // Called for every frame with no code in it: nothing to say.
         let on_failure = Closure::<dyn FnMut(JsValue)>::new(|_| {});
         let camera = js_sys::Object::new();
@@ -212,16 +243,10 @@ pub async fn scan_card_photo(
 ) -> Result<(String, String), JsValue> {
     let decoder = Html5Qrcode::new(element_id, &config(&CARD_FORMATS));
     let found = JsFuture::from(decoder.scan_file_v2(file, false)?).await?;
-    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into());
-    let text = get(&found, "decodedText")?
+    let text = js_sys::Reflect::get(&found, &"decodedText".into())?
         .as_string()
         .ok_or_else(|| JsValue::from_str("no text"))?;
-    let format = get(&found, "result")
-        .and_then(|result| get(&result, "format"))
-        .and_then(|format| get(&format, "formatName"))?
-        .as_string()
-        .unwrap_or_default();
-    Ok((text, format))
+    Ok((text, format_name(&found)))
 }
 
 /// Stops every camera stream shown under `root`, without html5-qrcode: when its element leaves

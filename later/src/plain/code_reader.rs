@@ -1,0 +1,202 @@
+//! Reading a shop card's barcode into the plain card form: live with the camera (through our
+//! html5-qrcode bindings, QR, Code 39, Code 128 and EAN-13), or from a photo of it. What is read
+//! fills in the number and the barcode type; the customer checks it against the card. The camera
+//! goes off at the first read, at "Turn the camera off", when a photo is picked, and when the
+//! form leaves the page.
+
+use crate::scanner::html5_qrcode::{self, CameraProblem, Scanner};
+use crate::words::{fill, Words};
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wallet_core::plain_card::Symbology;
+
+/// The element html5-qrcode shows the camera in, and the hidden one it decodes a photo in.
+const CAMERA_ID: &str = "mw-plain-camera";
+const PHOTO_ID: &str = "mw-plain-photo-decoder";
+/// While the camera is on, whether the form is still on the page is checked this often: the
+/// module is never told that the app's page went.
+const ON_PAGE_CHECK_MS: i32 = 500;
+
+/// The symbology of html5-qrcode's format name, for those a plain card draws.
+fn symbology_of(format: &str) -> Option<Symbology> {
+    match format {
+        "QR_CODE" => Some(Symbology::Qr),
+        "CODE_128" => Some(Symbology::Code128),
+        "EAN_13" => Some(Symbology::Ean13),
+        "CODE_39" => Some(Symbology::Code39),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CodeRead {
+    None,
+    /// The camera is starting or looking for a barcode.
+    Looking,
+    /// A photo is being decoded.
+    Reading,
+    Read {
+        symbology: Symbology,
+        by_camera: bool,
+    },
+    Unreadable,
+    Camera(CameraProblem),
+}
+
+/// The running camera, shared by its callbacks and the buttons.
+type Running = Rc<RefCell<Option<Scanner>>>;
+
+fn stop(running: &Running) {
+    let scanner = running.borrow_mut().take();
+    if let Some(scanner) = scanner {
+        leptos::task::spawn_local(async move { scanner.stop().await });
+    }
+}
+
+/// The camera and photo buttons, what they read, and the camera's view. `names` are the
+/// barcode types as the form lists them.
+#[component]
+pub fn CardCodeReader(
+    words: &'static Words,
+    names: [(Symbology, &'static str); 5],
+    symbology: RwSignal<Symbology>,
+    number: RwSignal<String>,
+) -> impl IntoView {
+    let read = RwSignal::new(CodeRead::None);
+    let running = StoredValue::new_local(Running::default());
+    let view_ref = NodeRef::<leptos::html::Div>::new();
+    let found = move |text: String, format: &str, by_camera: bool| match symbology_of(format) {
+        Some(found) => {
+            symbology.set(found);
+            number.set(text);
+            read.set(CodeRead::Read {
+                symbology: found,
+                by_camera,
+            });
+        }
+        None => read.set(CodeRead::Unreadable),
+    };
+
+    let start_camera = move || {
+        read.set(CodeRead::Looking);
+        let running = running.get_value();
+        leptos::task::spawn_local(async move {
+            if html5_qrcode::load().await.is_err() {
+                if read.get_untracked() == CodeRead::Looking {
+                    read.set(CodeRead::Camera(CameraProblem::Failed));
+                }
+                return;
+            }
+            let on_read = {
+                let running = running.clone();
+                move |text: String, format: String| {
+                    // Called for every frame the code is in view: the first read counts.
+                    if read.get_untracked() != CodeRead::Looking {
+                        return;
+                    }
+                    stop(&running);
+                    found(text, &format, true);
+                }
+            };
+            let started = Scanner::start_card(CAMERA_ID, on_read).await;
+            let on_page = view_ref.get_untracked().is_some_and(|v| v.is_connected());
+            match started {
+                // Read, turned off, or a photo picked while it started; or the form went.
+                Ok(scanner) if read.get_untracked() != CodeRead::Looking || !on_page => {
+                    scanner.stop().await
+                }
+                Ok(scanner) => {
+                    *running.borrow_mut() = Some(scanner);
+                    while running.borrow().is_some() {
+                        html5_qrcode::sleep(ON_PAGE_CHECK_MS).await;
+                        if !view_ref.get_untracked().is_some_and(|v| v.is_connected()) {
+                            stop(&running);
+                        }
+                    }
+                }
+                Err(_) if read.get_untracked() != CodeRead::Looking => {}
+                Err(problem) => read.set(CodeRead::Camera(problem)),
+            }
+        });
+    };
+    let stop_camera = move || {
+        stop(&running.get_value());
+        if read.get_untracked() == CodeRead::Looking {
+            read.set(CodeRead::None);
+        }
+    };
+    let toggle_camera = move |_| {
+        if read.get_untracked() == CodeRead::Looking {
+            stop_camera();
+        } else {
+            start_camera();
+        }
+    };
+
+    let read_photo = move |event: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // The same photo may be picked again after a retake.
+        input.set_value("");
+        stop_camera();
+        read.set(CodeRead::Reading);
+        leptos::task::spawn_local(async move {
+            let decoded = match html5_qrcode::load().await {
+                Ok(()) => html5_qrcode::scan_card_photo(PHOTO_ID, &file).await.ok(),
+                Err(_) => None,
+            };
+            match decoded {
+                Some((text, format)) => found(text, &format, false),
+                None => read.set(CodeRead::Unreadable),
+            }
+        });
+    };
+
+    let status = move || {
+        let name_of = |read: Symbology| names.iter().find(|(s, _)| *s == read).map_or("", |n| n.1);
+        match read.get() {
+            CodeRead::None => None,
+            CodeRead::Looking => Some(words.plain_scan_looking.to_owned()),
+            CodeRead::Reading => Some(words.plain_scan_reading.to_owned()),
+            CodeRead::Read {
+                symbology,
+                by_camera,
+            } => {
+                let text = if by_camera {
+                    words.plain_scan_camera_read
+                } else {
+                    words.plain_scan_read
+                };
+                Some(fill(text, "type", name_of(symbology)))
+            }
+            CodeRead::Unreadable => Some(words.plain_scan_unreadable.to_owned()),
+            CodeRead::Camera(CameraProblem::Denied) => Some(words.plain_camera_denied.to_owned()),
+            CodeRead::Camera(CameraProblem::Missing) => Some(words.plain_camera_missing.to_owned()),
+            CodeRead::Camera(CameraProblem::Failed) => Some(words.plain_camera_failed.to_owned()),
+        }
+    };
+    let looking = move || read.get() == CodeRead::Looking;
+
+    view! {
+        <div class="plain-photo">
+            <p class="muted">{words.plain_scan_hint}</p>
+            <button class="button secondary wide" type="button" data-testid="plain-scan-camera"
+                aria-pressed=move || looking().to_string() on:click=toggle_camera>
+                {move || if looking() { words.plain_scan_camera_stop } else { words.plain_scan_camera }}
+            </button>
+            <div class="plain-camera" class:off=move || !looking() id=CAMERA_ID node_ref=view_ref
+                data-testid="plain-camera"></div>
+            // `capture`: a phone opens its camera; elsewhere a picture is picked.
+            <label class="button secondary wide plain-photo-pick">
+                {words.plain_scan_photo}
+                <input type="file" accept="image/*" capture="environment"
+                    data-testid="plain-scan-photo" on:change=read_photo />
+            </label>
+            <p class="transfer-status" role="status" data-testid="plain-scan-status">{status}</p>
+            <div id=PHOTO_ID hidden aria-hidden="true"></div>
+        </div>
+    }
+}
