@@ -49,6 +49,13 @@ pub async fn read(memberships: &[StoredMembership]) -> Result<Vec<InboxItem>, St
             });
         }
     }
-    items.sort_by_key(|item| std::cmp::Reverse(item.data.sent_at));
+    // Messages sent in the same second (a welcome and a points notice on joining) keep one order
+    // from read to read: by id, which the issuer never changes.
+    items.sort_by(|a, b| {
+        b.data
+            .sent_at
+            .cmp(&a.data.sent_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     Ok(items)
 }
