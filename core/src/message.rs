@@ -21,6 +21,8 @@ pub enum MessageTopic {
     ServiceRecovery,
     /// Points (or a coupon) earned by answering a survey.
     SurveyReward,
+    /// Written by the merchant's staff for every member.
+    News,
     #[serde(untagged)]
     Other(String),
 }

@@ -135,3 +135,94 @@ async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
         .expect("prepare");
     assert_eq!(entities_of(&app, member.id()).await, 0, "not made again");
 }
+
+#[tokio::test]
+async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_left() {
+    let app = TestApp::start().await;
+    let reader = app.enroll(CAFE.join_code).await;
+    let gone = app.enroll(CAFE.join_code).await;
+    let elsewhere = app.enroll(RAMEN.join_code).await;
+    let leave = mutation(1, "membership.leave", json!({}));
+    assert_eq!(push(&app, &gone, leave).await, MutationOutcome::Applied);
+
+    let body = json!({
+        "request_id": "news-autumn-menu",
+        "title": { "zh-TW": "秋季新菜單上桌", "en": "Our autumn menu is here" },
+        "body": { "zh-TW": "南瓜濃湯與栗子蛋糕，\n本週起供應。", "en": "Pumpkin soup and chestnut cake,\nfrom this week." },
+    });
+    let sent = cashier_post(
+        &app,
+        "/v1/cashier/messages",
+        body.clone(),
+        CAFE.cashier_key,
+        None,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+    assert_eq!(
+        sent.json()["sent_to"],
+        1,
+        "the member who left gets nothing"
+    );
+    let message_id = sent.json()["message_id"].as_str().unwrap().to_owned();
+    // Sent again (a lost answer): the same answer, and one message still.
+    let again = cashier_post(
+        &app,
+        "/v1/cashier/messages",
+        body.clone(),
+        CAFE.cashier_key,
+        None,
+    )
+    .await;
+    assert_eq!(again.json()["message_id"], message_id.as_str());
+
+    let news: Vec<(String, MessageData)> = messages(&snapshot(&app, &reader).await)
+        .into_iter()
+        .filter(|(_, m)| m.topic == MessageTopic::News)
+        .collect();
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert_eq!(news[0].0, message_id);
+    assert_eq!(news[0].1.title.en, "Our autumn menu is here");
+    assert_eq!(news[0].1.body.zh_tw, "南瓜濃湯與栗子蛋糕，\n本週起供應。");
+    let read = mutation(1, message_read::NAME, json!({ "message_id": message_id }));
+    assert_eq!(push(&app, &reader, read).await, MutationOutcome::Applied);
+    assert!(messages(&snapshot(&app, &reader).await)
+        .iter()
+        .any(|(id, m)| *id == message_id && m.read_at.is_some()));
+    assert!(
+        messages(&snapshot(&app, &elsewhere).await)
+            .iter()
+            .all(|(_, m)| m.topic != MessageTopic::News),
+        "another shop's member hears nothing"
+    );
+    assert_eq!(entities_of(&app, gone.id()).await, 0);
+
+    // The same request id with other words, a text the wallet could not show, or no key.
+    let mut reworded = body.clone();
+    reworded["title"]["en"] = json!("Our winter menu is here");
+    let reused = cashier_post(
+        &app,
+        "/v1/cashier/messages",
+        reworded,
+        CAFE.cashier_key,
+        None,
+    )
+    .await;
+    reused.assert_error(StatusCode::CONFLICT, "request_id_reused");
+    for (field, text) in [
+        ("title", ""),
+        ("title", "two\nlines"),
+        ("body", "\u{202E}evil"),
+    ] {
+        let mut bad = body.clone();
+        bad["request_id"] = json!(format!("news-bad-{}", text.len()));
+        bad[field]["en"] = json!(text);
+        let refused = cashier_post(&app, "/v1/cashier/messages", bad, CAFE.cashier_key, None).await;
+        refused.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    }
+    let long = json!({ "request_id": "news-long", "title": body["title"], "body": { "zh-TW": "長".repeat(501), "en": "ok" } });
+    let refused = cashier_post(&app, "/v1/cashier/messages", long, CAFE.cashier_key, None).await;
+    refused.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
+    let anonymous = cashier_post(&app, "/v1/cashier/messages", body, "not-a-key", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}

@@ -66,6 +66,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         )
         .route("/v1/cashier/poster", get(cashier::poster::poster))
         .route(
+            "/v1/cashier/messages",
+            post(cashier::messages::announce_to_all),
+        )
+        .route(
             "/v1/cashier/campaigns/{id}/end",
             post(cashier::campaign_end::end),
         )

@@ -6,7 +6,7 @@ use super::games;
 use super::rules::MerchantRules;
 use crate::store::{StoreError, WriteTx};
 
-/// Issues one ticket of `campaign_id` to every member of the merchant, in the caller's
+/// Issues one ticket of `campaign_id` to every member of the merchant (not those who left), in the caller's
 /// transaction. `None`: the merchant runs no active campaign with this id. Else the number of
 /// tickets issued.
 pub async fn grant_to_all(
@@ -19,11 +19,12 @@ pub async fn grant_to_all(
         return Ok(None);
     };
     let (conn, batch) = tx.split();
-    let members: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM memberships WHERE merchant_id = $1 ORDER BY id")
-            .bind(&rules.merchant.id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let members: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM memberships WHERE merchant_id = $1 AND left_at IS NULL ORDER BY id",
+    )
+    .bind(&rules.merchant.id)
+    .fetch_all(&mut *conn)
+    .await?;
     for membership_id in &members {
         games::issue(&mut *conn, batch, campaign, membership_id, None, now).await?;
     }

@@ -1,11 +1,11 @@
 //! The merchant's messages to a member (the `message` entity, protocol.md §13.4): sending one,
-//! the welcome when a member joins, the birthday gift's, and `message.read`, which marks one read for every device of
-//! the member.
+//! the staff's to every member, the welcome when a member joins, the birthday gift's, and
+//! `message.read`, which marks one read for every device of the member.
 
 use super::rejected;
 use super::rules::MerchantRules;
 use crate::store::entities::{self, new_id, to_data, Audience, EntityBatch};
-use crate::store::StoreError;
+use crate::store::{StoreError, WriteTx};
 use sqlx::AnyConnection;
 use wallet_core::cashier::IssuedCoupon;
 use wallet_core::message::{message_read, MessageData, MessageTopic};
@@ -25,6 +25,31 @@ pub fn send(
         to_data(message)?,
     );
     Ok(())
+}
+
+/// The staff's own message (`message`, topic `news`) to every member of the merchant who has not
+/// left, in the caller's transaction: one entity id in each membership. Its id and how many
+/// memberships it went to.
+pub async fn announce(
+    tx: &mut WriteTx<'_>,
+    rules: &MerchantRules,
+    message: &MessageData,
+) -> Result<(String, usize), StoreError> {
+    let (conn, batch) = tx.split();
+    let members: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE merchant_id = $1 AND left_at IS NULL",
+    )
+    .bind(&rules.merchant.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = new_id("msg")?;
+    batch.put(
+        Audience::Merchant(rules.merchant.id.clone()),
+        EntityKind::Message,
+        id.clone(),
+        to_data(message)?,
+    );
+    Ok((id, usize::try_from(members).unwrap_or(0)))
 }
 
 /// The merchant's welcome, if it has one, to a member who just joined.

@@ -89,7 +89,8 @@ pub async fn use_code_step(
         ", (SELECT CAST(COALESCE(SUM(stamps), 0) AS BIGINT) FROM purchases \
            WHERE membership_id = memberships.id AND created_at >= $3) AS stamps_today, \
          (SELECT COUNT(*) FROM memberships o \
-           WHERE o.points_account_id = memberships.points_account_id) AS account_members, ",
+           WHERE o.points_account_id = memberships.points_account_id AND o.left_at IS NULL) \
+           AS account_members, ",
         active_card!("id"),
         ", ",
         active_card!("serial"),

@@ -9,6 +9,7 @@ pub mod campaign_end;
 pub mod campaign_grant;
 pub mod claim_codes;
 pub mod member_code;
+pub mod messages;
 pub mod poster;
 pub mod purchase;
 pub mod redeem;
