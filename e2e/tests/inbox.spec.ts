@@ -1,5 +1,6 @@
 // The inbox and leaving (issue 14). The demo shops send a welcome on joining, and the ramen shop
-// says its welcome points expire within the month: the wallet header counts the unread ones;
+// says its welcome points expire within the month; a shop's staff write to every member: the
+// wallet header counts the unread ones;
 // opening the inbox (offline too) marks them read at once and queues `message.read`, which reaches
 // the issuer when online, so the customer's other devices see them read. Leaving a shop, after a
 // confirmation, hides the card at once and deletes it when the issuer has the leave; the old
@@ -73,6 +74,27 @@ test('messages arrive with unread badges; read offline, the read reaches the iss
   await expect(page.getByRole('heading', { name: '晨光咖啡的訊息' })).toBeVisible();
   await expect(page.getByTestId('inbox-item')).toHaveCount(1);
   await expect(page.getByTestId('unread')).toHaveCount(0);
+
+  // The café's staff write to every member: it comes with the next sync, unread, line breaks kept.
+  const news = await fetch(new URL('/v1/cashier/messages', baseURL), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.cafe.cashierKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      request_id: 'news-autumn-menu',
+      title: { 'zh-TW': '秋季新菜單上桌', en: 'Our autumn menu is here' },
+      body: { 'zh-TW': '南瓜濃湯與栗子蛋糕，\n本週起供應。', en: 'Pumpkin soup and chestnut cake,\nfrom this week.' },
+    }),
+  });
+  expect(news.status).toBe(200);
+  await page.goto('/');
+  await nudgeSync(page);
+  await expect(page.getByTestId('inbox-unread')).toHaveText('1', { timeout: 15_000 });
+  await page.getByTestId('inbox-link').click();
+  const fresh = page.getByTestId('inbox-item').first();
+  await expect(fresh).toContainText('秋季新菜單上桌');
+  await expect(fresh).toContainText('南瓜濃湯與栗子蛋糕，');
+  await expect(fresh.getByTestId('unread')).toHaveCount(1);
+  await page.screenshot({ path: 'output/screenshots/inbox-news.png', fullPage: true });
 
   // In English (the language button is on the wallet's first page).
   await page.goto('/');
