@@ -3,7 +3,7 @@
 //
 //   import { test, expect, decodeQrFromElement, cashierScan } from '../fixtures';
 //
-// Every test file gets the real reference server (target/server/wallet-server, `--demo`) on a free
+// Every test file gets the real reference server (target/debug/wallet-server, `--demo`) on a free
 // port with a fresh SQLite database, serving the release build in dist/; `baseURL` points at it,
 // so `page.goto('/')` opens the wallet. `test.use({ serverPerTest: true })` gives each test of a
 // file its own server and database instead; `test.use({ serverArgs: [...] })` adds server flags.

@@ -5,7 +5,7 @@ import { serverBinary, distDir } from './paths';
 export default function globalSetup(): void {
   const missing: string[] = [];
   if (!existsSync(serverBinary)) {
-    missing.push(`${serverBinary} (cargo build -p wallet-server --profile server)`);
+    missing.push(`${serverBinary} (cargo build -p wallet-server --bins --example seed_entities)`);
   }
   if (!existsSync(`${distDir}/index.html`)) {
     missing.push(`${distDir}/index.html (scripts/build-app.sh)`);

@@ -20,18 +20,13 @@ export async function qrVideo(text: string, dir: string, name: string): Promise<
   return imageVideo(png, dir, name);
 }
 
-/**
- * A video (y4m, 640x480, 2 s at 10 fps, looped by Chromium) of the picture `png` (at most
- * 640x480) on white, held as a hand holds a phone: it shifts by a few pixels from frame to frame.
- * A code held perfectly still gives the decoder the same frame over and over, and a few codes
- * it cannot read in that one frame were never read at all.
- */
+/** A video (y4m, 640x480, 2 s at 10 fps, looped by Chromium) of the picture `png` held still on
+ * white; one wider than 600 pixels (a screenshot at the phone's pixel ratio) is scaled down. */
 export function imageVideo(png: string, dir: string, name: string): string {
   const video = path.join(dir, `${name}.y4m`);
   execFileSync('ffmpeg', [
-    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=white:s=640x480:r=10', '-loop', '1', '-i', png,
-    '-filter_complex', "[0][1]overlay=x='(W-w)/2+mod(n,4)*3':y='(H-h)/2+mod(n,3)*2':shortest=1,format=yuv420p",
-    '-t', '2', '-r', '10', video,
+    '-loglevel', 'error', '-y', '-loop', '1', '-i', png, '-t', '2', '-r', '10',
+    '-vf', "scale='min(iw,600)':-2,pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white", '-pix_fmt', 'yuv420p', video,
   ]);
   return video;
 }

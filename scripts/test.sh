@@ -127,8 +127,9 @@ suite_browser() {
 suite_e2e() {
   rm -f e2e/output/results.json
   scripts/build-app.sh
-  # The example seeds 10,000 ledger entries for e2e/tests/wallet-scale.spec.ts.
-  cargo build -p wallet-server --profile server --bins --example seed_entities
+  # The server's debug build, as the api and soak suites built it (e2e/paths.ts says why not the
+  # optimized one); the example seeds 10,000 ledger entries for e2e/tests/wallet-scale.spec.ts.
+  cargo build -p wallet-server --bins --example seed_entities
   cd e2e && npx playwright test
 }
 

@@ -15,13 +15,13 @@ function claimLink(baseURL: string, claim: string): string {
   return `${origin}/claim?issuer=${encodeURIComponent(origin)}&code=CAFE&claim=${claim}`;
 }
 
-// html5-qrcode's zxing port, reading Chromium's fake camera, now and then found no code in the
-// frame for as long as the test waited (about one run in four, seen in full runs since
-// 2026-12-02; the link's content changes with the server's port, and the screen showed the
-// code crisp and the stream live). A still picture gives the decoder one frame over and over;
-// the video now shifts by a few pixels per frame (`imageVideo`). Until full runs show that was
-// the cause, this test keeps two more tries, each with a new server, so a new code; a miss in
-// all three still fails.
+// html5-qrcode's zxing port, reading Chromium's fake camera, now and then finds no code in the
+// frame for as long as the test waits (about one run in four, seen in full runs since
+// 2026-12-02; the link's content changes with the server's port, and the screen shows the
+// code crisp and the stream live). A video shifting by a few pixels per frame, so that the
+// decoder gets different frames, missed as well (tried 2026-12-02). Until that is understood,
+// this test gets two more tries, each with a new server, so a new code; a miss in all three
+// still fails.
 test.describe('the camera', () => {
   test.describe.configure({ retries: 2 });
 

@@ -26,7 +26,7 @@ const MAX_ROWS_IN_DOM = 60;
 
 const seedBinary =
   process.env.WALLET_SEED_BIN ??
-  path.join(__dirname, '..', '..', 'target', 'server', 'examples', 'seed_entities');
+  path.join(__dirname, '..', '..', 'target', 'debug', 'examples', 'seed_entities');
 
 type Enrolled = {
   id: string;
@@ -94,7 +94,7 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   test.setTimeout(90_000);
   expect(
     existsSync(seedBinary),
-    `${seedBinary} (cargo build -p wallet-server --profile server --example seed_entities)`,
+    `${seedBinary} (cargo build -p wallet-server --example seed_entities)`,
   ).toBe(true);
 
   // 1. 100 memberships at the issuer, newest first in the wallet; the big one is the oldest (the

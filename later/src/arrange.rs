@@ -8,7 +8,7 @@ use crate::words::{self, fill, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
-use wallet_core::wallet::home_layout::{HomeCard, HomeLayout};
+use wallet_core::wallet::home_layout::{starts_group, HomeCard, HomeLayout};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -223,15 +223,11 @@ fn Arrange(
                 {move || {
                     let listed = shown.get();
                     let count = listed.len();
-                    let group_at = |at: usize| listed.get(at).and_then(|(_, group)| group.as_ref());
+                    let groups: Vec<Option<&str>> = listed.iter().map(|(_, g)| g.as_deref()).collect();
                     (0..count).map(|at| {
-                        // A caption over a group's cards (two or more side by side): they move
-                        // together.
-                        let starts_group = group_at(at).is_some()
-                            && at.checked_sub(1).and_then(group_at) != group_at(at)
-                            && group_at(at + 1) == group_at(at);
+                        // A caption over a group's cards: they move together.
                         let id = listed[at].0.clone();
-                        let caption = starts_group.then(|| group_name_of(&id)).flatten().map(|group| view! {
+                        let caption = starts_group(&groups, at).then(|| group_name_of(&id)).flatten().map(|group| view! {
                             <li class="arrange-group" data-testid="arrange-group">
                                 {fill(words.arrange_group, "group", &group)}
                             </li>

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use std::time::Duration;
 use wallet_components::{MembershipTile, PageHeader};
 use wallet_core::plain_card::PlainCard;
-use wallet_core::wallet::home_layout::HomeCard;
+use wallet_core::wallet::home_layout::{starts_group, HomeCard};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -66,7 +66,7 @@ pub fn WalletPage() -> impl IntoView {
         let plain = state.plain_cards.get();
         let cards = home_cards(&memberships, &plain);
         let order = layout.with(|l| l.gather_groups(l.arrange(&cards, &query.get()), &cards));
-        let group_at = |at: usize| order.get(at).and_then(|&i| cards.get(i)?.group);
+        let groups: Vec<Option<&str>> = order.iter().map(|&i| cards[i].group).collect();
         let none_match = order.is_empty();
         if order.len() > drawn.get() {
             request_animation_frame(move || {
@@ -81,10 +81,7 @@ pub fn WalletPage() -> impl IntoView {
                 Some(m) => {
                     let merchant = m.merchant.clone();
                     // A caption over a merchant group's cards, shown side by side.
-                    let starts_group = group_at(at).is_some()
-                        && at.checked_sub(1).and_then(group_at) != group_at(at)
-                        && group_at(at + 1) == group_at(at);
-                    let caption = starts_group
+                    let caption = starts_group(&groups, at)
                         .then_some(m.group.as_ref())
                         .flatten()
                         .map(|group| {

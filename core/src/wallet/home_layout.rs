@@ -35,6 +35,15 @@ pub struct HomeCard<'a> {
     pub group: Option<&'a str>,
 }
 
+/// Whether the card at `at` in a list whose cards have these `groups` starts a merchant group's
+/// run of two or more side by side: the place for the group's caption.
+pub fn starts_group(groups: &[Option<&str>], at: usize) -> bool {
+    let group_at = |at: usize| groups.get(at).copied().flatten();
+    group_at(at).is_some()
+        && at.checked_sub(1).and_then(group_at) != group_at(at)
+        && group_at(at + 1) == group_at(at)
+}
+
 /// Lower case, without spaces and hyphens: how a typed number or name is compared.
 fn folded(text: &str) -> String {
     text.chars()
@@ -415,5 +424,23 @@ mod tests {
         let shown = listed(&layout);
         layout.move_to(&shown, "bbq", 2);
         assert_eq!(ids(&layout), ["gym", "books", "bbq", "ramen", "cafe"]);
+    }
+
+    #[test]
+    fn a_caption_starts_each_run_of_two_or_more_of_one_group() {
+        let groups = [
+            None,
+            Some("alley"),
+            Some("alley"),
+            Some("tea"),
+            Some("alley"),
+            Some("alley"),
+        ];
+        let starts: Vec<usize> = (0..groups.len())
+            .filter(|&at| starts_group(&groups, at))
+            .collect();
+        // A group's lone card (the tea house) gets no caption; a second run of one group does.
+        assert_eq!(starts, [1, 4]);
+        assert!(!starts_group(&groups, 99));
     }
 }

@@ -65,6 +65,9 @@ pub fn CardCodeReader(
 ) -> impl IntoView {
     let read = RwSignal::new(CodeRead::None);
     let running = StoredValue::new_local(Running::default());
+    // Which start is the latest: one overtaken by a later tap (off and on again before the camera
+    // came up) stops its camera when it comes up.
+    let starts = StoredValue::new(0_u32);
     let view_ref = NodeRef::<leptos::html::Div>::new();
     let found = move |text: String, format: &str, by_camera: bool| match symbology_of(format) {
         Some(found) => {
@@ -80,6 +83,8 @@ pub fn CardCodeReader(
 
     let start_camera = move || {
         read.set(CodeRead::Looking);
+        starts.update_value(|n| *n += 1);
+        let this_start = starts.get_value();
         let running = running.get_value();
         leptos::task::spawn_local(async move {
             if html5_qrcode::load().await.is_err() {
@@ -101,11 +106,12 @@ pub fn CardCodeReader(
             };
             let started = Scanner::start_card(CAMERA_ID, on_read).await;
             let on_page = view_ref.get_untracked().is_some_and(|v| v.is_connected());
+            let wanted =
+                read.get_untracked() == CodeRead::Looking && starts.get_value() == this_start;
             match started {
-                // Read, turned off, or a photo picked while it started; or the form went.
-                Ok(scanner) if read.get_untracked() != CodeRead::Looking || !on_page => {
-                    scanner.stop().await
-                }
+                // Read, turned off, or a photo picked while it started, or started again since;
+                // or the form went.
+                Ok(scanner) if !wanted || !on_page => scanner.stop().await,
                 Ok(scanner) => {
                     *running.borrow_mut() = Some(scanner);
                     while running.borrow().is_some() {
@@ -115,7 +121,7 @@ pub fn CardCodeReader(
                         }
                     }
                 }
-                Err(_) if read.get_untracked() != CodeRead::Looking => {}
+                Err(_) if !wanted => {}
                 Err(problem) => read.set(CodeRead::Camera(problem)),
             }
         });
