@@ -6,9 +6,9 @@ use super::games;
 use super::rules::MerchantRules;
 use crate::store::{StoreError, WriteTx};
 
-/// Issues one ticket of `campaign_id` to every member of the merchant (not those who left), in the caller's
-/// transaction. `None`: the merchant runs no active campaign with this id. Else the number of
-/// tickets issued.
+/// Issues one ticket of `campaign_id` to every member of the merchant (not those who left), in
+/// the caller's transaction. `None`: the merchant runs no active campaign with this id. Else the
+/// number of tickets issued.
 pub async fn grant_to_all(
     tx: &mut WriteTx<'_>,
     rules: &MerchantRules,
