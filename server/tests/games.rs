@@ -338,6 +338,10 @@ async fn a_campaign_grant_gives_every_member_one_ticket_once_per_request() {
     let second = app.enroll("YAKINIKU").await;
     let bookworm = app.enroll("BOOKS").await;
     set_client_seed(&app, &first, 1).await;
+    // A member who left gets no ticket.
+    let gone = app.enroll("YAKINIKU").await;
+    let leave = mutation(1, "membership.leave", json!({}));
+    assert_eq!(push(&app, &gone, leave).await, MutationOutcome::Applied);
 
     let path = format!("/v1/cashier/campaigns/{WHEEL}/grant");
     let body = json!({ "request_id": "grant-opening-day" });
