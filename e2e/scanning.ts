@@ -1,7 +1,7 @@
 // What the scanner tests need: QR images of any text (npm qrcode), a fake camera that films one
 // (Chromium's --use-file-for-fake-video-capture, a y4m made by Debian's ffmpeg) and a browser
 // launched with it on a profile that survives relaunches (the wallet's IndexedDB stays).
-import { chromium, type BrowserContext } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import QRCode from 'qrcode';
@@ -46,5 +46,30 @@ export function launchWithCamera(profileDir: string, video: string, baseURL: str
     ],
     baseURL,
     ...phone,
+  });
+}
+
+/**
+ * Keeps every camera stream the pages of `context` get (call before they open), so a test can
+ * see the camera go off: `cameraOff(page)` is true once the page got a stream and every track
+ * of every one has ended.
+ */
+export async function watchCameraStreams(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    (window as any).__streams = [];
+    devices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      (window as any).__streams.push(stream);
+      return stream;
+    };
+  });
+}
+
+export function cameraOff(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const streams: MediaStream[] = (window as any).__streams;
+    return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
   });
 }

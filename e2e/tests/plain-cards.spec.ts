@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test, expect } from '../fixtures';
 import { zbarRead } from '../barcodes';
-import { imageVideo, launchWithCamera } from '../scanning';
+import { cameraOff, imageVideo, launchWithCamera, watchCameraStreams } from '../scanning';
 
 async function addCard(page: Page, name: string, type: string, number: string): Promise<void> {
   await page.goto('/');
@@ -180,23 +180,9 @@ test("a card's barcode read from a photo fills in its number and type; a photo w
 /** Chromium filming `png`, with every camera stream the page gets kept, to see it go off. */
 async function filming(png: string, dir: string, name: string, baseURL: string) {
   const context = await launchWithCamera(`${dir}/${name}-profile`, imageVideo(png, dir, name), baseURL);
-  await context.addInitScript(() => {
-    const devices = navigator.mediaDevices;
-    const getUserMedia = devices.getUserMedia.bind(devices);
-    (window as any).__streams = [];
-    devices.getUserMedia = async (constraints) => {
-      const stream = await getUserMedia(constraints);
-      (window as any).__streams.push(stream);
-      return stream;
-    };
-  });
+  await watchCameraStreams(context);
   const page = context.pages()[0] ?? (await context.newPage());
-  const cameraOff = () =>
-    page.evaluate(() => {
-      const streams: MediaStream[] = (window as any).__streams;
-      return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
-    });
-  return { context, page, cameraOff };
+  return { context, page, cameraOff: () => cameraOff(page) };
 }
 
 // The same library reading the same fake camera as the scanner's camera test (scan.spec.ts),

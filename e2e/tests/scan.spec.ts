@@ -4,7 +4,7 @@ import { test, expect, decodeQrFromElement } from '../fixtures';
 import { demo, joinLink, storedMemberships } from '../wallet-page';
 import { outbox } from '../fault-helpers';
 import { nudgeSync } from '../loyalty-helpers';
-import { qrPng, qrVideo, launchWithCamera } from '../scanning';
+import { cameraOff, qrPng, qrVideo, launchWithCamera, watchCameraStreams } from '../scanning';
 import { mkdirSync } from 'node:fs';
 
 test.use({ serverPerTest: true });
@@ -132,23 +132,9 @@ test('leaving the scanner turns the camera off, also while it is still starting'
   const video = await qrVideo('https://evil.example/menu', dir, 'other');
   const context = await launchWithCamera(`${dir}/profile`, video, baseURL!);
   try {
-    // Every stream the page gets, to see whether its camera is still on.
-    await context.addInitScript(() => {
-      const devices = navigator.mediaDevices;
-      const getUserMedia = devices.getUserMedia.bind(devices);
-      (window as any).__streams = [];
-      devices.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        (window as any).__streams.push(stream);
-        return stream;
-      };
-    });
+    await watchCameraStreams(context);
     const page = context.pages()[0] ?? (await context.newPage());
-    const allOff = () =>
-      page.evaluate(() => {
-        const streams: MediaStream[] = (window as any).__streams;
-        return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
-      });
+    const allOff = () => cameraOff(page);
     await page.goto('/');
     for (const leaveWhen of ['正在開啟相機', '正在尋找 QR code']) {
       await page.getByTestId('scan-cta').click();
