@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 
 pub const DRAFT: &str = "mw:survey-draft";
 pub const SUBMIT: &str = "mw:survey-submit";
+/// From the app (`LaterPageFrame`): the page drawn in this element went.
+pub const PAGE_CLOSE: &str = "mw:page-close";
 
 pub fn send(target: &web_sys::HtmlElement, name: &str, answers: &serde_json::Value) {
     let init = web_sys::CustomEventInit::new();

@@ -98,7 +98,7 @@ pub fn mount_games(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValu
 }
 
 /// Shows the scanner in `root` (`scanner::mount`): camera, photo, typed code. It dispatches
-/// `mw:scan-open` (`{"path": …}`) for a wallet link and turns the camera off on `mw:scan-close`.
+/// `mw:scan-open` (`{"path": …}`) for a wallet link and turns the camera off on `mw:page-close`.
 #[wasm_bindgen]
 pub fn mount_scanner(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
     scanner::mount(root, props)

@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::till::*;
-use common::TestApp;
+use common::{TestApp, TestResponse};
 use serde_json::json;
 use wallet_core::message::{message_read, MessageData, MessageTopic};
 use wallet_core::protocol::error_code;
@@ -136,6 +136,11 @@ async fn a_member_who_leaves_can_no_longer_sync_or_be_scanned() {
     assert_eq!(entities_of(&app, member.id()).await, 0, "not made again");
 }
 
+/// The staff's message to every member (`POST /v1/cashier/messages`), with `key`.
+async fn announce(app: &TestApp, body: serde_json::Value, key: &str) -> TestResponse {
+    cashier_post(app, "/v1/cashier/messages", body, key, None).await
+}
+
 #[tokio::test]
 async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_left() {
     let app = TestApp::start().await;
@@ -150,14 +155,7 @@ async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_l
         "title": { "zh-TW": "秋季新菜單上桌", "en": "Our autumn menu is here" },
         "body": { "zh-TW": "南瓜濃湯與栗子蛋糕，\n本週起供應。", "en": "Pumpkin soup and chestnut cake,\nfrom this week." },
     });
-    let sent = cashier_post(
-        &app,
-        "/v1/cashier/messages",
-        body.clone(),
-        CAFE.cashier_key,
-        None,
-    )
-    .await;
+    let sent = announce(&app, body.clone(), CAFE.cashier_key).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
     assert_eq!(
         sent.json()["sent_to"],
@@ -166,14 +164,7 @@ async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_l
     );
     let message_id = sent.json()["message_id"].as_str().unwrap().to_owned();
     // Sent again (a lost answer): the same answer, and one message still.
-    let again = cashier_post(
-        &app,
-        "/v1/cashier/messages",
-        body.clone(),
-        CAFE.cashier_key,
-        None,
-    )
-    .await;
+    let again = announce(&app, body.clone(), CAFE.cashier_key).await;
     assert_eq!(again.json()["message_id"], message_id.as_str());
 
     let news: Vec<(String, MessageData)> = messages(&snapshot(&app, &reader).await)
@@ -200,14 +191,7 @@ async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_l
     // The same request id with other words, a text the wallet could not show, or no key.
     let mut reworded = body.clone();
     reworded["title"]["en"] = json!("Our winter menu is here");
-    let reused = cashier_post(
-        &app,
-        "/v1/cashier/messages",
-        reworded,
-        CAFE.cashier_key,
-        None,
-    )
-    .await;
+    let reused = announce(&app, reworded, CAFE.cashier_key).await;
     reused.assert_error(StatusCode::CONFLICT, "request_id_reused");
     for (field, text) in [
         ("title", ""),
@@ -217,12 +201,12 @@ async fn the_staff_write_to_every_member_once_per_request_and_not_to_those_who_l
         let mut bad = body.clone();
         bad["request_id"] = json!(format!("news-bad-{}", text.len()));
         bad[field]["en"] = json!(text);
-        let refused = cashier_post(&app, "/v1/cashier/messages", bad, CAFE.cashier_key, None).await;
+        let refused = announce(&app, bad, CAFE.cashier_key).await;
         refused.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
     }
     let long = json!({ "request_id": "news-long", "title": body["title"], "body": { "zh-TW": "長".repeat(501), "en": "ok" } });
-    let refused = cashier_post(&app, "/v1/cashier/messages", long, CAFE.cashier_key, None).await;
+    let refused = announce(&app, long, CAFE.cashier_key).await;
     refused.assert_error(StatusCode::BAD_REQUEST, error_code::BAD_REQUEST);
-    let anonymous = cashier_post(&app, "/v1/cashier/messages", body, "not-a-key", None).await;
+    let anonymous = announce(&app, body, "not-a-key").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }

@@ -1,12 +1,26 @@
 //! The frame of a page whose body is the module loaded later (the survey, the games, the scanner,
 //! the invitation): the header, the element the module draws into ("opening…" until it does) and
 //! what went wrong. One view for all of them: a view per page would be code of its own on the
-//! first screen, which every page's wasm is.
+//! first screen, which every page's wasm is. When the page goes, the module hears
+//! `mw:page-close` on its element (a camera it started goes off).
 
 use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::platform::later;
 use leptos::html::Div;
 use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
 use wallet_components::PageHeader;
+use wasm_bindgen::JsCast;
+
+/// To the module: its page went.
+const PAGE_CLOSE: &str = "mw:page-close";
+
+thread_local! {
+    /// Each frame's element by the frame's number, for its cleanup, which runs after the page's
+    /// signals are gone (and may run after the next page's frame was drawn).
+    static DRAWN_IN: RefCell<Vec<(u32, web_sys::HtmlElement)>> = const { RefCell::new(Vec::new()) };
+    static FRAMES: Cell<u32> = const { Cell::new(0) };
+}
 
 #[component]
 pub fn LaterPageFrame(
@@ -20,6 +34,23 @@ pub fn LaterPageFrame(
     problem: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let frame = FRAMES.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    });
+    root.on_load(move |element| {
+        DRAWN_IN.with(|all| all.borrow_mut().push((frame, element.unchecked_into())));
+    });
+    on_cleanup(move || {
+        let element = DRAWN_IN.with(|all| {
+            let mut all = all.borrow_mut();
+            let at = all.iter().position(|(n, _)| *n == frame)?;
+            Some(all.remove(at).1)
+        });
+        if let Some(element) = element {
+            later::send(&element, PAGE_CLOSE, &serde_json::json!({}));
+        }
+    });
     view! {
         <PageHeader
             title

@@ -1,8 +1,9 @@
 //! `/scan`: the camera, a photo or a typed code, all in the module loaded later (the scanner and
 //! html5-qrcode weigh nothing on the first screen). A wallet link read there opens its page here
 //! (join, join with a friend's code, claim a shop's code); anything else the module refuses itself,
-//! with nothing stored. The camera goes off when the page goes. In LINE, LINE's own scanner
-//! (`liff.scanCodeV2`) is asked first when LINE offers it; what it read is checked the same way.
+//! with nothing stored. The camera goes off when the page goes (`LaterPageFrame` says so). In
+//! LINE, LINE's own scanner (`liff.scanCodeV2`) is asked first when LINE offers it; what it read
+//! is checked the same way.
 
 use super::later_page::{mount_or_say, LaterPageFrame};
 use crate::i18n::{is_chinese, t_string, use_i18n};
@@ -13,21 +14,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde_json::json;
 use wasm_bindgen::JsCast;
-
-/// To the module: the page went, turn the camera off.
-const CLOSE: &str = "mw:scan-close";
-
-thread_local! {
-    /// The open scanner's element, for the page's cleanup (which runs after the page's own
-    /// reactive values are gone, so it cannot read them).
-    static OPEN: std::cell::RefCell<Option<web_sys::HtmlElement>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Tells the module on `element` that the page went.
-fn close(element: &web_sys::HtmlElement) {
-    later::send(element, CLOSE, &json!({}));
-}
 
 #[component]
 pub fn ScanPage() -> impl IntoView {
@@ -45,7 +31,6 @@ pub fn ScanPage() -> impl IntoView {
                 navigate(&super::join::page_of(path), Default::default());
             }
         });
-        OPEN.with(|open| open.replace(Some(element.clone())));
         leptos::task::spawn_local(async move {
             // A wallet just opened may still be reading: its own member codes must be known.
             state.ensure_read().await;
@@ -65,21 +50,8 @@ pub fn ScanPage() -> impl IntoView {
             });
             let props = props.to_string();
             let mounting = later::mount_scanner(&element, &props);
-            if !mount_or_say(&element, mounting, problem, i18n).await {
-                return;
-            }
-            // Left while the module was loading: the close sent then found no scanner to hear
-            // it, so the camera it is starting now is told again.
-            let still_open = OPEN.with(|open| open.borrow().as_ref() == Some(&element));
-            if !still_open {
-                close(&element);
-            }
+            mount_or_say(&element, mounting, problem, i18n).await;
         });
-    });
-    on_cleanup(|| {
-        if let Some(element) = OPEN.with(|open| open.take()) {
-            close(&element);
-        }
     });
 
     view! {

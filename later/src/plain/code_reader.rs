@@ -2,8 +2,9 @@
 //! html5-qrcode bindings, QR, Code 39, Code 128 and EAN-13), or from a photo of it. What is read
 //! fills in the number and the barcode type; the customer checks it against the card. The camera
 //! goes off at the first read, at "Turn the camera off", when a photo is picked, and when the
-//! form leaves the page.
+//! page goes (`mw:page-close`).
 
+use crate::events;
 use crate::scanner::html5_qrcode::{self, CameraProblem, Scanner};
 use crate::words::{fill, Words};
 use leptos::prelude::*;
@@ -14,9 +15,6 @@ use wallet_core::plain_card::Symbology;
 /// The element html5-qrcode shows the camera in, and the hidden one it decodes a photo in.
 const CAMERA_ID: &str = "mw-plain-camera";
 const PHOTO_ID: &str = "mw-plain-photo-decoder";
-/// While the camera is on, whether the form is still on the page is checked this often: the
-/// module is never told that the app's page went.
-const ON_PAGE_CHECK_MS: i32 = 500;
 
 /// The symbology of html5-qrcode's format name, for those a plain card draws.
 fn symbology_of(format: &str) -> Option<Symbology> {
@@ -55,20 +53,21 @@ fn stop(running: &Running) {
 }
 
 /// The camera and photo buttons, what they read, and the camera's view. `names` are the
-/// barcode types as the form lists them.
+/// barcode types as the form lists them; `target` is the element the page was drawn in.
 #[component]
 pub fn CardCodeReader(
     words: &'static Words,
     names: [(Symbology, &'static str); 5],
     symbology: RwSignal<Symbology>,
     number: RwSignal<String>,
+    target: StoredValue<web_sys::HtmlElement, LocalStorage>,
 ) -> impl IntoView {
     let read = RwSignal::new(CodeRead::None);
     let running = StoredValue::new_local(Running::default());
+    let page_gone = StoredValue::new(false);
     // Which start is the latest: one overtaken by a later tap (off and on again before the camera
     // came up) stops its camera when it comes up.
     let starts = StoredValue::new(0_u32);
-    let view_ref = NodeRef::<leptos::html::Div>::new();
     let found = move |text: String, format: &str, by_camera: bool| match symbology_of(format) {
         Some(found) => {
             symbology.set(found);
@@ -82,6 +81,9 @@ pub fn CardCodeReader(
     };
 
     let start_camera = move || {
+        if page_gone.get_value() {
+            return;
+        }
         read.set(CodeRead::Looking);
         starts.update_value(|n| *n += 1);
         let this_start = starts.get_value();
@@ -105,22 +107,14 @@ pub fn CardCodeReader(
                 }
             };
             let started = Scanner::start_card(CAMERA_ID, on_read).await;
-            let on_page = view_ref.get_untracked().is_some_and(|v| v.is_connected());
-            let wanted =
-                read.get_untracked() == CodeRead::Looking && starts.get_value() == this_start;
+            let wanted = read.get_untracked() == CodeRead::Looking
+                && starts.get_value() == this_start
+                && !page_gone.get_value();
             match started {
                 // Read, turned off, or a photo picked while it started, or started again since;
-                // or the form went.
-                Ok(scanner) if !wanted || !on_page => scanner.stop().await,
-                Ok(scanner) => {
-                    *running.borrow_mut() = Some(scanner);
-                    while running.borrow().is_some() {
-                        html5_qrcode::sleep(ON_PAGE_CHECK_MS).await;
-                        if !view_ref.get_untracked().is_some_and(|v| v.is_connected()) {
-                            stop(&running);
-                        }
-                    }
-                }
+                // or the page went.
+                Ok(scanner) if !wanted => scanner.stop().await,
+                Ok(scanner) => *running.borrow_mut() = Some(scanner),
                 Err(_) if !wanted => {}
                 Err(problem) => read.set(CodeRead::Camera(problem)),
             }
@@ -132,6 +126,21 @@ pub fn CardCodeReader(
             read.set(CodeRead::None);
         }
     };
+    target.with_value(|root| {
+        events::on(root, events::PAGE_CLOSE, move |_| {
+            page_gone.set_value(true);
+            let starting = read.get_untracked() == CodeRead::Looking
+                && running.with_value(|r| r.borrow().is_none());
+            stop_camera();
+            // Its stream comes a moment later: looked for until it is stopped.
+            if starting {
+                let root = target.get_value();
+                leptos::task::spawn_local(async move {
+                    html5_qrcode::stop_starting_streams(&root, || true).await;
+                });
+            }
+        });
+    });
     let toggle_camera = move |_| {
         if read.get_untracked() == CodeRead::Looking {
             stop_camera();
@@ -193,7 +202,7 @@ pub fn CardCodeReader(
                 aria-pressed=move || looking().to_string() on:click=toggle_camera>
                 {move || if looking() { words.plain_scan_camera_stop } else { words.plain_scan_camera }}
             </button>
-            <div class="plain-camera" class:off=move || !looking() id=CAMERA_ID node_ref=view_ref
+            <div class="plain-camera" class:off=move || !looking() id=CAMERA_ID
                 data-testid="plain-camera"></div>
             // `capture`: a phone opens its camera; elsewhere a picture is picked.
             <label class="button secondary wide plain-photo-pick">

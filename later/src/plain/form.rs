@@ -220,7 +220,7 @@ pub fn PlainCardForm(
                     </label>
                 }).collect_view()}
             </fieldset>
-            <CardCodeReader words names=symbology_names(words) symbology number />
+            <CardCodeReader words names=symbology_names(words) symbology number target />
             <label for="plain-number">{words.plain_number}</label>
             <input id="plain-number" type="text" autocomplete="off" spellcheck="false" data-testid="plain-number-input"
                 inputmode=move || if symbology.get() == Symbology::Ean13 { "numeric" } else { "text" }

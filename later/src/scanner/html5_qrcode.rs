@@ -59,6 +59,11 @@ extern "C" {
 const QR_CODE: u32 = 0;
 const CARD_FORMATS: [u32; 4] = [QR_CODE, 3, 5, 9];
 
+/// How often, and how many times, `stop_starting_streams` looks (10 s: longer than any camera
+/// takes to start).
+const CAMERA_START_CHECK_MS: i32 = 250;
+const CAMERA_START_CHECKS: u32 = 40;
+
 thread_local! {
     /// The script's loading, shared by every opening of the scanner on this page.
     static LOADED: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
@@ -272,6 +277,19 @@ pub fn stop_streams_under(root: &web_sys::Element) -> bool {
         }
     }
     stopped
+}
+
+/// After a page went: stops the stream of a camera that was still starting under `root`, which
+/// arrives a moment later (html5-qrcode, its element off the page, never finishes starting, so it
+/// cannot be asked to), looking as long as a slow camera may take and `starting()` says so.
+pub async fn stop_starting_streams(root: &web_sys::Element, starting: impl Fn() -> bool) {
+    for _ in 0..CAMERA_START_CHECKS {
+        // Done once the starting camera's stream is stopped, or when none is starting.
+        if stop_streams_under(root) || !starting() {
+            break;
+        }
+        sleep(CAMERA_START_CHECK_MS).await;
+    }
 }
 
 /// Waits `ms` milliseconds.

@@ -4,7 +4,7 @@
 //! app's page for it (`mw:scan-open` with the path, e.g. `/join?issuer=…&code=…`, which the app
 //! navigates to); anything else is refused here, saying what it was, with nothing stored and
 //! nothing sent. The camera goes off when something is read, and when the app says the page
-//! closed (`mw:scan-close`).
+//! closed (`mw:page-close`).
 
 pub(crate) mod html5_qrcode;
 mod refusal;
@@ -23,15 +23,9 @@ use wasm_bindgen::JsCast;
 
 /// To the app: open this path (`{"path": "/join?…"}`).
 const OPEN: &str = "mw:scan-open";
-/// From the app: the page is going; turn the camera off.
-const CLOSE: &str = "mw:scan-close";
 /// The elements html5-qrcode draws into: the camera view, and a hidden one for photos.
 const CAMERA_ID: &str = "mw-scan-camera";
 const PHOTO_ID: &str = "mw-scan-photo-decoder";
-/// After the page closed, its camera streams are looked for and stopped this often, this many
-/// times (10 s: longer than any camera takes to start).
-const CAMERA_START_CHECK_MS: i32 = 250;
-const CAMERA_START_CHECKS: u32 = 40;
 
 #[derive(Deserialize)]
 struct ScannerProps {
@@ -66,7 +60,7 @@ struct Reader {
     scanner: Rc<RefCell<Option<Scanner>>>,
     /// The camera was asked to start (not refused): "Scan again" restarts it.
     camera_works: RwSignal<bool>,
-    /// The page went (`mw:scan-close`): a camera that finishes starting after that is stopped at
+    /// The page went (`mw:page-close`): a camera that finishes starting after that is stopped at
     /// once, so its light never stays on behind another page.
     closed: Rc<std::cell::Cell<bool>>,
 }
@@ -176,31 +170,24 @@ pub fn mount(root: web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
         camera_works: RwSignal::new(false),
         closed: Rc::new(std::cell::Cell::new(false)),
     };
-    let on_close = {
+    events::on(&root, events::PAGE_CLOSE, {
         let reader = reader.clone();
-        Closure::<dyn Fn()>::new(move || {
+        move |_| {
             reader.closed.set(true);
             reader.stop_camera();
-            // A camera still starting gets its stream a moment later, and html5-qrcode, its
-            // element gone from the page, never finishes starting: stop the stream itself, for
-            // as long as a slow camera may take to start.
             let reader = reader.clone();
             leptos::task::spawn_local(async move {
-                for _ in 0..CAMERA_START_CHECKS {
-                    let stopped = html5_qrcode::stop_streams_under(&reader.target);
-                    // Done once the starting camera's stream is stopped, or when none was starting.
-                    if stopped || reader.stage.get_untracked() != Stage::Starting {
-                        break;
-                    }
-                    html5_qrcode::sleep(CAMERA_START_CHECK_MS).await;
-                }
+                let starting = || reader.stage.get_untracked() == Stage::Starting;
+                html5_qrcode::stop_starting_streams(&reader.target, starting).await;
             });
-        })
-    };
-    root.add_event_listener_with_callback(CLOSE, on_close.as_ref().unchecked_ref())?;
-    on_close.forget();
+        }
+    });
     let scanned = props.scanned;
     crate::style::then(crate::style::SCAN, move || {
+        // Left while the module loaded: the page's close came before anyone listened.
+        reader
+            .closed
+            .set(reader.closed.get() || !reader.target.is_connected());
         let shown = StoredValue::new_local(reader.clone());
         let handle = mount_to(root, move || view! { <ScannerView reader=shown words /> });
         handle.forget();
