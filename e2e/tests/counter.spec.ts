@@ -34,8 +34,12 @@ test.describe('without a service worker (every request can be held)', () => {
   test.use({ serviceWorkers: 'block' });
 
   test('the QR drawn before the app is accepted, and after the hand-over the next step\'s is too', async ({ page, baseURL }) => {
-    // Real time from now; the test moves the page's clock one TOTP step instead of waiting 30 s.
-    await page.clock.install();
+    // The page's clock starts a second into the current TOTP step and runs from there, so the
+    // code keeps its step for 29 s however slow the machine is; the test then moves it one step
+    // instead of waiting 30 s. The server accepts a step either side of its own clock, which is
+    // at most 29 s ahead.
+    const stepMillis = 30_000;
+    await page.clock.install({ time: Math.floor(Date.now() / stepMillis) * stepMillis + 1_000 });
     const card = await joinCafe(page, baseURL!);
     const wasm = await holdAppWasm(page);
     await page.goto(card);
@@ -67,7 +71,7 @@ test.describe('without a service worker (every request can be held)', () => {
     await page.screenshot({ path: 'output/screenshots/counter-after-app.png' });
     expect(await decodeQrFromElement(appQr), 'the same code until its step ends').toBe(first);
 
-    await page.clock.fastForward(30_000);
+    await page.clock.fastForward(stepMillis);
     await expect.poll(() => decodeQrFromElement(appQr), { message: 'the next step\'s code' }).not.toBe(first);
     const next = await decodeQrFromElement(appQr);
     expect(next.match(MEMBER_CODE)?.[1]).toBe(membershipId);

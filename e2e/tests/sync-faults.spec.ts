@@ -192,16 +192,20 @@ test.describe('the issuer fails: the queue is kept, the status says so, and all 
   for (const fault of faults) {
     test(`the issuer ${fault.name}`, async ({ page, baseURL, server }) => {
       test.setTimeout(60_000);
-      const id = await joinCafe(page, baseURL!);
-
+      // The fault is in place before the wallet's first request: one set up later can meet a
+      // sync already on its way (the healthy-interval pull, a card's request for news) and stall
+      // it, and the push would wait behind it for the wallet's timeout. Joining pushes nothing.
       const release = signal();
       let hits = 0;
+      let membershipId = '';
       const faulty = async (route: Route) => {
         if (!pushesActions(route)) return route.continue();
         hits++;
-        await quietly(() => fault.handle(route, { release: release.promise, membershipId: id }));
+        await quietly(() => fault.handle(route, { release: release.promise, membershipId }));
       };
       await page.route(SYNC, faulty);
+      const id = await joinCafe(page, baseURL!);
+      membershipId = id;
       await saveName(page, '故障中');
       await expect.poll(() => hits, { message: 'the wallet tried to sync' }).toBeGreaterThan(0);
       const queued = await outbox(page, id);
