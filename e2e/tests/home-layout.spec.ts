@@ -145,4 +145,14 @@ test("a merchant group's brands sit together under the group's name", async ({ p
   await page.screenshot({ path: 'output/screenshots/arrange-group.png', fullPage: true });
   await page.goto('/');
   await expect.poll(() => tileNames(page)).toEqual([demo.cafe.zh, demo.yakiniku.zh, demo.ramen.zh]);
+
+  // A pinned brand moves among the pinned cards, not with its group: arranging no longer says
+  // the two move together, while the first page still shows them side by side.
+  await page.getByTestId('arrange-link').click();
+  await page.getByTestId('arrange-item').filter({ hasText: demo.yakiniku.zh }).getByTestId('arrange-pin').click();
+  await expect.poll(names).toEqual([`${demo.yakiniku.zh}已置頂`, demo.ramen.zh, demo.cafe.zh]);
+  await expect(page.getByTestId('arrange-group')).toHaveCount(0);
+  await page.goto('/');
+  await expect.poll(() => tileNames(page)).toEqual([demo.yakiniku.zh, demo.ramen.zh, demo.cafe.zh]);
+  await expect(page.getByTestId('group-caption')).toHaveText('小巷餐飲集團・共用點數');
 });

@@ -78,7 +78,8 @@ fn Arrange(
     let cards = StoredValue::new(cards);
     let layout = RwSignal::new(layout);
     // The ids as listed now (pinned first, a group's cards together, as on the first page), each
-    // with its group.
+    // with its group. A pinned card is in none here: it moves among the pinned ones, not with its
+    // group, so no caption may say it moves together with the card gathered after it.
     let shown = Memo::new(move |_| {
         cards.with_value(|cards| {
             let home: Vec<HomeCard> = cards
@@ -91,11 +92,16 @@ fn Arrange(
                     group: c.group.as_deref(),
                 })
                 .collect();
-            layout
-                .with(|l| l.gather_groups(l.arrange(&home, ""), &home))
-                .into_iter()
-                .map(|i| (cards[i].id.clone(), cards[i].group.clone()))
-                .collect::<Vec<_>>()
+            layout.with(|l| {
+                l.gather_groups(l.arrange(&home, ""), &home)
+                    .into_iter()
+                    .map(|i| {
+                        let card = &cards[i];
+                        let group = card.group.clone().filter(|_| !l.is_pinned(&card.id));
+                        (card.id.clone(), group)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let change = move |edit: &dyn Fn(&mut HomeLayout)| {
