@@ -61,7 +61,7 @@ impl<'de> Deserialize<'de> for MembershipId {
 }
 
 /// A brand colour, `#rrggbb`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(into = "String")]
 pub struct BrandColor {
     pub r: u8,

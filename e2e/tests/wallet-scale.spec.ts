@@ -7,7 +7,7 @@
 // answers are stored in IndexedDB exactly as the app stores a join (StoredMembership, see
 // app/src/membership.rs), and the wallet is reloaded.
 // The figures (first paint of the list, ledger frame times) are measured by bench/wallet-scale.sh;
-// this test checks the behaviour: everything shows, and the ledger stays windowed.
+// this test checks the behaviour: everything shows, and the home list and the ledger stay windowed.
 import { test, expect } from '../fixtures';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -23,6 +23,10 @@ const CODES = ['CAFE', 'BOOKS', 'YAKINIKU', 'RAMEN'];
 const ROW_HEIGHT = 64;
 /** At most this many ledger rows in the DOM at any moment: a window, not the list. */
 const MAX_ROWS_IN_DOM = 60;
+/** A home tile's least height (.tile min-height in public/styles.css). */
+const TILE_HEIGHT = 148;
+/** At most this many home tiles in the DOM: a few screens of them (app/src/pages/home_list.rs). */
+const MAX_TILES_IN_DOM = 40;
 
 const seedBinary =
   process.env.WALLET_SEED_BIN ??
@@ -86,7 +90,7 @@ async function storeMemberships(page: Page, records: Enrolled[]): Promise<void> 
 // 100 joins in a few seconds from one address: past the server's default joins-per-minute limit.
 test.use({ serverArgs: ['--enroll-limit', '0'] });
 
-test('100 memberships and 10,000 ledger entries: the wallet shows them all, the ledger stays windowed', async ({
+test('100 memberships and 10,000 ledger entries: the wallet shows them all, the home list and the ledger stay windowed', async ({
   page,
   server,
   baseURL,
@@ -121,7 +125,7 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   await storeMemberships(page, enrolled);
   await page.reload();
   const tiles = page.getByTestId('membership-tile');
-  await expect(tiles).toHaveCount(MEMBERSHIPS);
+  await expect(tiles.first()).toBeVisible();
   expect(await storedMemberships(page)).toBe(MEMBERSHIPS);
   const listShown = await page.evaluate(
     () => performance.getEntriesByName('mw:wallet-list-shown')[0]?.startTime ?? null,
@@ -136,28 +140,78 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   await expect(page.getByTestId('sync-status')).toContainText('已同步', { timeout: 45_000 });
   await page.screenshot({ path: 'output/screenshots/wallet-100.png' });
 
-  // 4. The café card, reached from its tile at the end of the list.
+  // 4. The home list is windowed: a few screens of tiles in the document, placeholders for the rest
+  // at their height, so the page is as long as 100 tiles.
+  const list = page.getByTestId('wallet-list');
+  const drawn = await tiles.count();
+  expect(drawn, 'tiles in the document at the top of the list').toBeLessThan(MAX_TILES_IN_DOM);
+  expect(await list.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(MEMBERSHIPS * TILE_HEIGHT);
+  testInfo.annotations.push({ type: 'home-tiles-in-dom', description: `${drawn} of ${MEMBERSHIPS} at the top` });
+
+  // A search finds a card that is not drawn, by its member number.
+  const middle = enrolled[MEMBERSHIPS / 2];
+  await expect(page.locator(`a.tile[href="/m/${middle.id}"]`)).toHaveCount(0);
+  const search = page.getByTestId('wallet-search');
+  await search.fill(middle.id);
+  await expect(tiles).toHaveCount(1);
+  await expect(tiles.first()).toHaveAttribute('href', `/m/${middle.id}`);
+  await search.fill('');
+  await expect(tiles.first()).toBeVisible();
+
+  // Tab walks down the tiles one by one (a frame apart, as a hand would), never out of the list:
+  // the rows ahead are drawn before focus gets there, the focused one stays. Shift+Tab walks back
+  // up the same tiles, while the blocks above are drawn again.
+  const focusedTile = () =>
+    page.evaluate(() => {
+      const focused = document.activeElement;
+      // The focused tile's link, or what has the focus instead.
+      return focused?.matches('a.tile') ? focused.getAttribute('href')! : `not a tile: ${focused?.outerHTML.slice(0, 80)}`;
+    });
+  const nextFrame = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await tiles.first().focus();
+  const walked: string[] = [];
+  for (let press = 0; press <= 30; press++) {
+    const href = await focusedTile();
+    expect(href, `focus after ${press} presses of Tab`).toMatch(/^\/m\//);
+    expect(walked, `focus after ${press} presses of Tab moved on`).not.toContain(href);
+    walked.push(href);
+    if (press < 30) await page.keyboard.press('Tab');
+    await nextFrame();
+  }
+  await expect(page.locator(':focus')).toBeInViewport();
+  expect(await tiles.count(), 'tiles in the document 30 tiles down').toBeLessThan(MAX_TILES_IN_DOM);
+  for (let press = 1; press <= 30; press++) {
+    await page.keyboard.press('Shift+Tab');
+    await nextFrame();
+    expect(await focusedTile(), `focus after ${press} presses of Shift+Tab`).toBe(walked[30 - press]);
+  }
+
+  // 5. The café card, reached from its tile at the end of the list: scrolled to the bottom of the
+  // page, the last tile is drawn.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   // The tile, not the home's expiring-points strip (which links to the card too).
   const tile = page.locator(`a.tile[href="/m/${cafe.id}"]`);
-  await tile.scrollIntoViewIfNeeded();
+  await expect(tile).toBeInViewport();
+  expect(await tiles.count(), 'tiles in the document at the end of the list').toBeLessThan(MAX_TILES_IN_DOM);
+  await page.screenshot({ path: 'output/screenshots/wallet-100-end.png' });
   await tile.click();
   await expect(page).toHaveURL(new RegExp(`/m/${cafe.id}$`));
   await expect(page.getByTestId('points-balance')).toHaveText(`${balance.toLocaleString('en-US')} 點`);
 
-  // 5. Its ledger: 10,000 entries, newest first, in a window of rows.
+  // 6. Its ledger: 10,000 entries, newest first, in a window of rows.
   await page.getByRole('link', { name: '點數紀錄' }).click();
   await expect(page).toHaveURL(new RegExp(`/m/${cafe.id}/points$`));
-  const list = page.getByTestId('windowed-list');
+  const ledger = page.getByTestId('windowed-list');
   const rows = page.getByTestId('ledger-row');
   await expect(rows.first()).toBeVisible();
-  expect(await list.evaluate((el) => el.scrollHeight)).toBe(ENTRIES * ROW_HEIGHT);
+  expect(await ledger.evaluate((el) => el.scrollHeight)).toBe(ENTRIES * ROW_HEIGHT);
   await page.screenshot({ path: 'output/screenshots/ledger-10000.png' });
 
   // Down the whole list in 25 steps, each a frame apart; the DOM never holds more than a window.
   const steps = 25;
   let most = 0;
   for (let step = 1; step <= steps; step++) {
-    const count = await list.evaluate(
+    const count = await ledger.evaluate(
       (el, fraction) =>
         new Promise<number>((resolve) => {
           el.scrollTop = (el.scrollHeight - el.clientHeight) * fraction;

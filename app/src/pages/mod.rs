@@ -7,6 +7,7 @@ mod checkout;
 mod coupons;
 mod expiring_strip;
 mod games;
+mod home_list;
 mod inbox;
 mod invite;
 pub(crate) mod join;

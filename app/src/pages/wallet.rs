@@ -3,27 +3,23 @@
 //! the card used last one tap away, and the way to arrange and archive them (`/arrange`).
 
 use super::expiring_strip::ExpiringStrip;
+use super::home_list::{HomeList, HomeRow, TileRow};
 use super::inbox::InboxLink;
 use super::sync_line::SyncLine;
 use crate::app::LanguageToggle;
-use crate::i18n::{is_chinese, t, t_string, use_i18n};
+use crate::i18n::{is_chinese, t, t_string, use_i18n, Locale};
 use crate::membership::StoredMembership;
 use crate::platform::home_layout;
 use crate::pwa::{InstallPrompt, SettingsLink};
 use crate::state::{LoadStatus, WalletState};
 use leptos::prelude::*;
-use std::time::Duration;
-use wallet_components::{MembershipTile, PageHeader};
+use leptos_i18n::I18nContext;
+use wallet_components::PageHeader;
 use wallet_core::plain_card::PlainCard;
 use wallet_core::wallet::home_layout::{starts_group, HomeCard};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 /// From this many cards, the wallet offers a search.
 const SEARCH_FROM: usize = 5;
-/// Tiles drawn in the first frame (more than a phone's screen holds); the rest follow once it is
-/// painted, so a wallet of 100+ cards costs its first paint no more than one of 20.
-const FIRST_TILES: usize = 20;
 
 /// The memberships, then the plain cards, as the layout sees them (indices in that order).
 pub(crate) fn home_cards<'a>(
@@ -58,85 +54,16 @@ pub fn WalletPage() -> impl IntoView {
     let layout = RwSignal::new(home_layout::load());
     let query = RwSignal::new(String::new());
     let total = move || state.memberships.with(Vec::len) + state.plain_cards.with(Vec::len);
-    let drawn = RwSignal::new(FIRST_TILES);
 
-    let list = move || {
+    let rows = Memo::new(move |_| {
         let chinese = is_chinese(i18n.get_locale());
         let memberships = state.memberships.get();
         let plain = state.plain_cards.get();
         let cards = home_cards(&memberships, &plain);
         let order = layout.with(|l| l.gather_groups(l.arrange(&cards, &query.get()), &cards));
-        let groups: Vec<Option<&str>> = order.iter().map(|&i| cards[i].group).collect();
-        let none_match = order.is_empty();
-        if order.len() > drawn.get() {
-            request_animation_frame(move || {
-                set_timeout(move || drawn.set(usize::MAX), Duration::ZERO);
-            });
-        }
-        let tiles = order
-            .iter()
-            .take(drawn.get())
-            .enumerate()
-            .map(|(at, &i)| match memberships.get(i) {
-                Some(m) => {
-                    let merchant = m.merchant.clone();
-                    // A caption over a merchant group's cards, shown side by side.
-                    let caption = starts_group(&groups, at)
-                        .then_some(m.group.as_ref())
-                        .flatten()
-                        .map(|group| {
-                            let group = group.name.get(chinese).to_owned();
-                            view! {
-                                <li class="group-caption" data-testid="group-caption">
-                                    {t!(i18n, group_caption, group)}
-                                </li>
-                            }
-                        });
-                    view! {
-                        {caption}
-                        <li>
-                            <MembershipTile
-                                name=merchant.name.get(chinese).to_owned()
-                                tagline=merchant.tagline.get(chinese).to_owned()
-                                mark=merchant.mark
-                                brand_color=merchant.brand_color
-                                member_number=m.id.grouped()
-                                member_number_label=t_string!(i18n, member_number)
-                                href=format!("/m/{}", m.id)
-                            />
-                        </li>
-                    }
-                    .into_any()
-                }
-                None => {
-                    let card = plain[i - memberships.len()].clone();
-                    let mark: String = card.name.chars().take(1).collect();
-                    view! {
-                        <li>
-                            <MembershipTile
-                                name=card.name
-                                tagline=t_string!(i18n, plain_tagline)
-                                mark
-                                brand_color=card.color
-                                member_number=card.number
-                                member_number_label=t_string!(i18n, member_number)
-                                href=format!("/p/{}", card.id)
-                                testid="plain-card-tile"
-                            />
-                        </li>
-                    }
-                    .into_any()
-                }
-            })
-            .collect_view();
-        mark_list_shown();
-        view! {
-            {tiles}
-            {none_match.then(|| view! {
-                <li class="muted" data-testid="wallet-search-none">{t!(i18n, wallet_search_none)}</li>
-            })}
-        }
-    };
+        home_rows(&order, &memberships, &plain, chinese, i18n)
+    });
+    let none_match = move || rows.with(Vec::is_empty);
     // The card opened last, one tap away.
     let show_last = move || {
         let memberships = state.memberships.get();
@@ -196,7 +123,10 @@ pub fn WalletPage() -> impl IntoView {
                     on:input=move |e| query.set(event_target_value(&e)) />
             })}
             {show_last}
-            <ul class="tiles" data-testid="wallet-list">{list}</ul>
+            <HomeList rows />
+            {move || none_match().then(|| view! {
+                <p class="muted" data-testid="wallet-search-none">{t!(i18n, wallet_search_none)}</p>
+            })}
             {move || (total() >= 2).then(arrange_link)}
         }
         .into_any(),
@@ -223,20 +153,64 @@ pub fn WalletPage() -> impl IntoView {
     }
 }
 
-/// A performance mark the bench reads (bench/wallet-scale.sh): navigation start to the wallet
-/// list first in the page with its memberships' tiles. Once per page load. Set in a microtask:
-/// the tiles built here are put into the document when this render returns.
-fn mark_list_shown() {
-    thread_local! {
-        static MARKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+/// The list's rows for the cards in `order` (indices into memberships, then plain cards): each
+/// card's tile, and a caption over a merchant group's cards, shown side by side.
+fn home_rows(
+    order: &[usize],
+    memberships: &[StoredMembership],
+    plain: &[PlainCard],
+    chinese: bool,
+    i18n: I18nContext<Locale>,
+) -> Vec<HomeRow> {
+    let groups: Vec<Option<&str>> = order
+        .iter()
+        .map(|&i| {
+            memberships
+                .get(i)
+                .and_then(|m| m.group.as_ref())
+                .map(|g| g.id.as_str())
+        })
+        .collect();
+    let number_label = t_string!(i18n, member_number).to_owned();
+    let mut rows = Vec::with_capacity(order.len() + 4);
+    for (at, &i) in order.iter().enumerate() {
+        let tile = match memberships.get(i) {
+            Some(m) => {
+                if let Some(group) = m.group.as_ref().filter(|_| starts_group(&groups, at)) {
+                    let group = group.name.get(chinese);
+                    rows.push(HomeRow::Caption {
+                        text: t_string!(i18n, group_caption, group).to_string(),
+                        at: rows.len(),
+                    });
+                }
+                TileRow {
+                    id: m.id.to_string(),
+                    name: m.merchant.name.get(chinese).to_owned(),
+                    tagline: m.merchant.tagline.get(chinese).to_owned(),
+                    mark: m.merchant.mark.clone(),
+                    brand_color: m.merchant.brand_color,
+                    number: m.id.grouped(),
+                    number_label: number_label.clone(),
+                    href: format!("/m/{}", m.id),
+                    plain: false,
+                }
+            }
+            None => {
+                let card = &plain[i - memberships.len()];
+                TileRow {
+                    id: card.id.clone(),
+                    name: card.name.clone(),
+                    tagline: t_string!(i18n, plain_tagline).to_owned(),
+                    mark: card.name.chars().take(1).collect(),
+                    brand_color: card.color,
+                    number: card.number.clone(),
+                    number_label: number_label.clone(),
+                    href: format!("/p/{}", card.id),
+                    plain: true,
+                }
+            }
+        };
+        rows.push(HomeRow::Tile(tile));
     }
-    if MARKED.with(|m| m.replace(true)) {
-        return;
-    }
-    let mark = Closure::once_into_js(|| {
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark("mw:wallet-list-shown");
-        }
-    });
-    window().queue_microtask(mark.unchecked_ref());
+    rows
 }

@@ -10,6 +10,7 @@ mod expiring;
 pub mod export;
 pub mod home_layout;
 pub mod inbox;
+pub mod list_window;
 mod new_issuer;
 mod pending;
 pub mod records;
