@@ -155,6 +155,7 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   await search.fill(middle.id);
   await expect(tiles).toHaveCount(1);
   await expect(tiles.first()).toHaveAttribute('href', `/m/${middle.id}`);
+  await page.screenshot({ path: 'output/screenshots/wallet-search.png' });
   await search.fill('');
   await expect(tiles.first()).toBeVisible();
 
