@@ -169,12 +169,18 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
         move || {
             if drawn.get() {
                 mark_list_shown();
-                let block_rows =
-                    move || rows.with(|rows| rows[first..end.min(rows.len())].to_vec());
+                // `get`: a block past the end of a list that just got shorter (a search) may
+                // read once more before it goes, and must not panic.
+                let block_rows = move || {
+                    rows.with(|rows| rows.get(first..end.min(rows.len())).map(<[_]>::to_vec))
+                        .unwrap_or_default()
+                };
                 view! { <For each=block_rows key=|row| row.clone() children=draw_row /> }.into_any()
             } else {
                 let height = move || {
-                    let pitch: f64 = pitches.with(|p| p[first..end.min(p.len())].iter().sum());
+                    let pitch: f64 = pitches
+                        .with(|p| p.get(first..end.min(p.len())).map(|p| p.iter().sum()))
+                        .unwrap_or(0.0);
                     format!("{}px", (pitch - GAP).max(0.0))
                 };
                 view! { <li class="tiles-placeholder" aria-hidden="true" style:height=height></li> }
