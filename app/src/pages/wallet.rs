@@ -61,7 +61,7 @@ pub fn WalletPage() -> impl IntoView {
         let plain = state.plain_cards.get();
         let cards = home_cards(&memberships, &plain);
         let order = layout.with(|l| l.gather_groups(l.arrange(&cards, &query.get()), &cards));
-        home_rows(&order, &memberships, &plain, chinese, i18n)
+        home_rows(&cards, &order, &memberships, &plain, chinese, i18n)
     });
     let none_match = move || rows.with(Vec::is_empty);
     // The card opened last, one tap away.
@@ -153,24 +153,17 @@ pub fn WalletPage() -> impl IntoView {
     }
 }
 
-/// The list's rows for the cards in `order` (indices into memberships, then plain cards): each
-/// card's tile, and a caption over a merchant group's cards, shown side by side.
+/// The list's rows for the cards in `order` (indices into `cards`: memberships, then plain cards):
+/// each card's tile, and a caption over a merchant group's cards, shown side by side.
 fn home_rows(
+    cards: &[HomeCard],
     order: &[usize],
     memberships: &[StoredMembership],
     plain: &[PlainCard],
     chinese: bool,
     i18n: I18nContext<Locale>,
 ) -> Vec<HomeRow> {
-    let groups: Vec<Option<&str>> = order
-        .iter()
-        .map(|&i| {
-            memberships
-                .get(i)
-                .and_then(|m| m.group.as_ref())
-                .map(|g| g.id.as_str())
-        })
-        .collect();
+    let groups: Vec<Option<&str>> = order.iter().map(|&i| cards[i].group).collect();
     let number_label = t_string!(i18n, member_number).to_owned();
     let mut rows = Vec::with_capacity(order.len() + 4);
     for (at, &i) in order.iter().enumerate() {

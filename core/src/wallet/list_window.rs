@@ -9,9 +9,9 @@ use std::ops::Range;
 /// row's edge; the window's ends are on blocks' edges.
 pub const STEP_ROWS: usize = 8;
 
-/// The rows to draw (whole blocks): the window over rows of these `pitches` (a row's height plus the gap after it) when the list's
-/// top is `scrolled` pixels above the screen's top (negative: below it) on a screen `screen`
-/// pixels high, drawing `overscan` pixels more beyond each edge.
+/// The rows to draw (whole blocks): the window over rows of these `pitches` (a row's height plus
+/// the gap after it) when the list's top is `scrolled` pixels above the screen's top (negative:
+/// below it) on a screen `screen` pixels high, drawing `overscan` pixels more beyond each edge.
 pub fn list_window(pitches: &[f64], scrolled: f64, screen: f64, overscan: f64) -> Range<usize> {
     let from = scrolled - overscan;
     let to = scrolled + screen + overscan;
