@@ -58,13 +58,46 @@ export async function watchCameraStreams(context: BrowserContext): Promise<void>
   await context.addInitScript(() => {
     const devices = navigator.mediaDevices;
     const getUserMedia = devices.getUserMedia.bind(devices);
-    (window as any).__streams = [];
+    const w = window as any;
+    w.__streams = [];
     devices.getUserMedia = async (constraints) => {
+      // Held by `holdCamera`: the camera is still starting until `releaseCamera`.
+      if (w.__cameraHold) await w.__cameraHold.released;
       const stream = await getUserMedia(constraints);
-      (window as any).__streams.push(stream);
+      w.__streams.push(stream);
       return stream;
     };
   });
+}
+
+/** Makes the page's next camera requests wait, so the scanner stays "starting" as long as a test needs. */
+export function holdCamera(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as any;
+    let release!: () => void;
+    w.__cameraHold = { released: new Promise<void>((resolve) => (release = resolve)) };
+    w.__cameraHold.release = release;
+  });
+}
+
+/** Lets the requests `holdCamera` held back go on (and the next ones through at once). */
+export function releaseCamera(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as any;
+    const hold = w.__cameraHold;
+    w.__cameraHold = null;
+    hold?.release();
+  });
+}
+
+/** A video of a blank white page: the camera runs and never reads anything. */
+export function blankVideo(dir: string, name: string): string {
+  const video = path.join(dir, `${name}.y4m`);
+  execFileSync('ffmpeg', [
+    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=white:s=640x480:r=10', '-t', '2',
+    '-pix_fmt', 'yuv420p', video,
+  ]);
+  return video;
 }
 
 export function cameraOff(page: Page): Promise<boolean> {

@@ -4,7 +4,16 @@ import { test, expect, decodeQrFromElement } from '../fixtures';
 import { demo, joinLink, storedMemberships } from '../wallet-page';
 import { outbox } from '../fault-helpers';
 import { nudgeSync } from '../loyalty-helpers';
-import { cameraOff, qrPng, qrVideo, launchWithCamera, watchCameraStreams } from '../scanning';
+import {
+  blankVideo,
+  cameraOff,
+  holdCamera,
+  qrPng,
+  qrVideo,
+  launchWithCamera,
+  releaseCamera,
+  watchCameraStreams,
+} from '../scanning';
 import { mkdirSync } from 'node:fs';
 
 test.use({ serverPerTest: true });
@@ -128,21 +137,33 @@ test('hostile codes are each refused, saying what they were, and nothing is stor
 test('leaving the scanner turns the camera off, also while it is still starting', async ({ baseURL }, testInfo) => {
   const dir = testInfo.outputPath('camera');
   mkdirSync(dir, { recursive: true });
-  // A code the wallet refuses: the camera stays on until the page goes.
-  const video = await qrVideo('https://evil.example/menu', dir, 'other');
-  const context = await launchWithCamera(`${dir}/profile`, video, baseURL!);
+  // Nothing to read: the scanner keeps looking until the page goes.
+  const context = await launchWithCamera(`${dir}/profile`, blankVideo(dir, 'blank'), baseURL!);
   try {
     await watchCameraStreams(context);
     const page = context.pages()[0] ?? (await context.newPage());
-    const allOff = () => cameraOff(page);
-    await page.goto('/');
-    for (const leaveWhen of ['正在開啟相機', '正在尋找 QR code']) {
-      await page.getByTestId('scan-cta').click();
-      await expect(page.getByTestId('scan-status')).toContainText(leaveWhen);
+    const status = page.getByTestId('scan-status');
+    const leave = async () => {
       await page.getByRole('link', { name: '返回' }).click();
       await expect(page).toHaveURL(/\/$/);
-      await expect.poll(allOff, { message: `camera off after leaving at "${leaveWhen}"`, timeout: 10_000 }).toBe(true);
-    }
+    };
+    await page.goto('/');
+
+    // Left while the camera is starting: it comes on after the page went, and goes off at once.
+    await holdCamera(page);
+    await page.getByTestId('scan-cta').click();
+    await expect(status).toContainText('正在開啟相機');
+    await leave();
+    await releaseCamera(page);
+    await expect.poll(() => cameraOff(page), { message: 'camera off after leaving while starting', timeout: 10_000 }).toBe(true);
+
+    // Left while it is looking.
+    await page.getByTestId('scan-cta').click();
+    await expect(status).toContainText('正在尋找 QR code');
+    await expect(page.getByTestId('scan-refusal')).toHaveCount(0);
+    expect(await cameraOff(page), 'the camera is on while looking').toBe(false);
+    await leave();
+    await expect.poll(() => cameraOff(page), { message: 'camera off after leaving while looking', timeout: 10_000 }).toBe(true);
   } finally {
     await context.close();
   }

@@ -54,6 +54,9 @@ test('a wallet exported on one phone and imported on another has the same cards,
   browser,
   baseURL,
 }, testInfo) => {
+  // Two phones, three passphrase derivations (600,000 PBKDF2 rounds each) and two syncs: about
+  // 17 s on a quiet machine, past 30 s on a busy one.
+  test.setTimeout(90_000);
   // The old phone: the yakiniku place with 120 points, the café, and a carrier.
   await page.goto(joinLink(baseURL!, demo.yakiniku.code));
   await expect(page.getByTestId('points-balance')).toHaveText('100 點');
