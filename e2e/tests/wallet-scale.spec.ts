@@ -147,6 +147,18 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   expect(drawn, 'tiles in the document at the top of the list').toBeLessThan(MAX_TILES_IN_DOM);
   expect(await list.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(MEMBERSHIPS * TILE_HEIGHT);
   testInfo.annotations.push({ type: 'home-tiles-in-dom', description: `${drawn} of ${MEMBERSHIPS} at the top` });
+  // A screen reader counts the whole list, not the rows drawn: each row says its place in it.
+  const rowPlaces = () =>
+    list.evaluate((ul) =>
+      [...ul.querySelectorAll('li[data-row]')].map((li) => [
+        Number(li.getAttribute('aria-posinset')),
+        Number(li.getAttribute('aria-setsize')),
+      ]),
+    );
+  const atTop = await rowPlaces();
+  const rowCount = atTop[0][1];
+  expect(rowCount, 'the list says it has every card (and group caption)').toBeGreaterThanOrEqual(MEMBERSHIPS);
+  expect(atTop).toEqual(atTop.map((_, at) => [at + 1, rowCount]));
 
   // A search finds a card that is not drawn, by its member number.
   const middle = enrolled[MEMBERSHIPS / 2];
@@ -155,6 +167,8 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   await search.fill(middle.id);
   await expect(tiles).toHaveCount(1);
   await expect(tiles.first()).toHaveAttribute('href', `/m/${middle.id}`);
+  const found = await rowPlaces();
+  expect(found, 'the rows a search leaves are numbered among themselves').toEqual(found.map((_, at) => [at + 1, found.length]));
   await page.screenshot({ path: 'output/screenshots/wallet-search.png' });
   await search.fill('');
   await expect(tiles.first()).toBeVisible();
@@ -194,6 +208,7 @@ test('100 memberships and 10,000 ledger entries: the wallet shows them all, the 
   const tile = page.locator(`a.tile[href="/m/${cafe.id}"]`);
   await expect(tile).toBeInViewport();
   expect(await tiles.count(), 'tiles in the document at the end of the list').toBeLessThan(MAX_TILES_IN_DOM);
+  expect((await rowPlaces()).at(-1), 'the last row is the last of all').toEqual([rowCount, rowCount]);
   await page.screenshot({ path: 'output/screenshots/wallet-100-end.png' });
   await tile.click();
   await expect(page).toHaveURL(new RegExp(`/m/${cafe.id}$`));

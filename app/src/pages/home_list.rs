@@ -36,8 +36,9 @@ pub(crate) enum HomeRow {
     Tile(TileRow),
 }
 
-/// What a card's tile shows. The row is its own key: a tile whose words change (another
-/// language) is drawn anew, one that only moves keeps its element (and the focus on it).
+/// What a card's tile shows. The row with its place in the list is its key: a tile whose words
+/// or place change (another language, a search) is drawn anew. Scrolling changes neither, so
+/// the tile that has the focus keeps its element.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct TileRow {
     pub id: String,
@@ -112,6 +113,7 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
         pitches.with(|pitches| list_window(pitches, scrolled, screen, screen / 2.0))
     });
     let blocks = Memo::new(move |_| rows.with(Vec::len).div_ceil(STEP_ROWS));
+    let count = Memo::new(move |_| rows.with(Vec::len));
 
     // Follow the page's scroll and size, at most once a frame.
     let follow = move || {
@@ -170,12 +172,23 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
             if drawn.get() {
                 mark_list_shown();
                 // `get`: a block past the end of a list that just got shorter (a search) may
-                // read once more before it goes, and must not panic.
+                // read once more before it goes, and must not panic. Each row with its place in
+                // the whole list, 1-based, which is part of its key.
                 let block_rows = move || {
-                    rows.with(|rows| rows.get(first..end.min(rows.len())).map(<[_]>::to_vec))
-                        .unwrap_or_default()
+                    rows.with(|rows| {
+                        let block = rows.get(first..end.min(rows.len()))?;
+                        Some((first + 1..).zip(block.iter().cloned()).collect::<Vec<_>>())
+                    })
+                    .unwrap_or_default()
                 };
-                view! { <For each=block_rows key=|row| row.clone() children=draw_row /> }.into_any()
+                view! {
+                    <For
+                        each=block_rows
+                        key=|placed| placed.clone()
+                        children=move |(position, row)| draw_row(row, position, count)
+                    />
+                }
+                .into_any()
             } else {
                 let height = move || {
                     let pitch: f64 = pitches
@@ -195,15 +208,26 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
     }
 }
 
-fn draw_row(row: HomeRow) -> impl IntoView {
+/// `position` and `count` are the row's place in the whole list (`aria-posinset`, `aria-setsize`):
+/// a windowed list has a few of its rows in the document, and a screen reader would otherwise
+/// count only those ("16 items") and number them from the first one drawn.
+fn draw_row(row: HomeRow, position: usize, count: Memo<usize>) -> impl IntoView {
     let key = row.measure_key();
     match row {
         HomeRow::Caption { text, .. } => view! {
-            <li class="group-caption" data-testid="group-caption" data-row=key>{text}</li>
+            <li
+                class="group-caption"
+                data-testid="group-caption"
+                data-row=key
+                aria-posinset=position
+                aria-setsize=count
+            >
+                {text}
+            </li>
         }
         .into_any(),
         HomeRow::Tile(tile) => view! {
-            <li data-row=key>
+            <li data-row=key aria-posinset=position aria-setsize=count>
                 <MembershipTile
                     name=tile.name
                     tagline=tile.tagline
