@@ -103,8 +103,10 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
             })
         })
     });
+    // How many rows: for the window, the blocks and each row's `aria-setsize`.
+    let count = Memo::new(move |_| rows.with(Vec::len));
     let window = Memo::new(move |_| {
-        let count = rows.with(Vec::len);
+        let count = count.get();
         if count < WINDOW_FROM {
             return 0..count;
         }
@@ -112,8 +114,7 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
         // Half a screen more each way: a quick flick or Tab meets drawn rows.
         pitches.with(|pitches| list_window(pitches, scrolled, screen, screen / 2.0))
     });
-    let blocks = Memo::new(move |_| rows.with(Vec::len).div_ceil(STEP_ROWS));
-    let count = Memo::new(move |_| rows.with(Vec::len));
+    let blocks = Memo::new(move |_| count.get().div_ceil(STEP_ROWS));
 
     // Follow the page's scroll and size, at most once a frame.
     let follow = move || {
@@ -150,7 +151,7 @@ pub(crate) fn HomeList(#[prop(into)] rows: Signal<Vec<HomeRow>>) -> impl IntoVie
         let drawn = window.get();
         remeasured.track();
         let Some(list) = list_ref.get() else { return };
-        if rows.with_untracked(Vec::len) < WINDOW_FROM || drawn.is_empty() {
+        if count.get_untracked() < WINDOW_FROM || drawn.is_empty() {
             return;
         }
         // In the next frame: by then the rows this window drew are in the document.
