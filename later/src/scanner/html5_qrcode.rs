@@ -233,21 +233,33 @@ impl Scanner {
 }
 
 /// Decodes a photo with the same library (in the hidden element `element_id`). `Err` when the
-/// image holds no QR code the library can read.
+/// image holds no QR code the library can read (its reason is on the console: `photo_unread`).
 pub async fn scan_photo(element_id: &str, file: &web_sys::File) -> Result<String, JsValue> {
     let decoder = Html5Qrcode::new(element_id, &config(&[QR_CODE]));
-    let text = JsFuture::from(decoder.scan_file(file, false)?).await?;
+    let text = JsFuture::from(decoder.scan_file(file, false).map_err(photo_unread)?)
+        .await
+        .map_err(photo_unread)?;
     text.as_string().ok_or_else(|| JsValue::from_str("no text"))
 }
 
+/// The library's reason for not reading a photo, kept on the console (and so in a test's trace)
+/// while the customer is told only that the photo could not be read.
+fn photo_unread(error: JsValue) -> JsValue {
+    web_sys::console::warn_2(&"[html5-qrcode] no code read from the photo".into(), &error);
+    error
+}
+
 /// Decodes the barcode in a photo of a shop's card (QR, Code 39, Code 128 or EAN-13): its text
-/// and the library's name of its format (`QR_CODE`, `CODE_39`, `CODE_128`, `EAN_13`).
+/// and the library's name of its format (`QR_CODE`, `CODE_39`, `CODE_128`, `EAN_13`). `Err` as
+/// for `scan_photo`.
 pub async fn scan_card_photo(
     element_id: &str,
     file: &web_sys::File,
 ) -> Result<(String, String), JsValue> {
     let decoder = Html5Qrcode::new(element_id, &config(&CARD_FORMATS));
-    let found = JsFuture::from(decoder.scan_file_v2(file, false)?).await?;
+    let found = JsFuture::from(decoder.scan_file_v2(file, false).map_err(photo_unread)?)
+        .await
+        .map_err(photo_unread)?;
     let text = js_sys::Reflect::get(&found, &"decodedText".into())?
         .as_string()
         .ok_or_else(|| JsValue::from_str("no text"))?;

@@ -242,14 +242,7 @@ fn ScannerView(reader: StoredValue<Reader, LocalStorage>, words: &'static Words)
                 }
                 match html5_qrcode::scan_photo(PHOTO_ID, &file).await {
                     Ok(text) => reader.read(&text, false),
-                    Err(error) => {
-                        // The library's reason, for whoever reads the console or a test's trace.
-                        web_sys::console::warn_2(
-                            &"[scanner] no QR code read from the photo".into(),
-                            &error,
-                        );
-                        reader.stage.set(Stage::PhotoUnreadable)
-                    }
+                    Err(_) => reader.stage.set(Stage::PhotoUnreadable),
                 }
             });
         }
