@@ -3,9 +3,8 @@
 use crate::i18n::{self, use_i18n, I18nContextProvider, Locale};
 use crate::pages::SettingsPage;
 use crate::pages::{
-    ArrangePage, CardInboxPage, CheckoutPage, CouponPage, CouponsPage, GamesPage, InboxPage,
-    InvitePage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, PlainCardPage, ScanPage,
-    SurveyPage, WalletPage,
+    ArrangePage, CardInboxPage, CheckoutPage, CouponPage, CouponsPage, Hosted, HostedPage,
+    InboxPage, JoinPage, LedgerPage, MemberCardPage, NotFoundPage, PlainCardPage, WalletPage,
 };
 use crate::pwa::{self, PwaChrome};
 use crate::state::WalletState;
@@ -47,10 +46,10 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/m/:id/points") view=LedgerPage />
                 <Route path=path!("/m/:id/coupons") view=CouponsPage />
                 <Route path=path!("/m/:id/coupons/:code") view=CouponPage />
-                <Route path=path!("/m/:id/survey/:invitation") view=SurveyPage />
-                <Route path=path!("/m/:id/games") view=GamesPage />
-                <Route path=path!("/m/:id/games/:ticket") view=GamesPage />
-                <Route path=path!("/m/:id/invite") view=InvitePage />
+                <Route path=path!("/m/:id/survey/:invitation") view=|| hosted(Hosted::Survey) />
+                <Route path=path!("/m/:id/games") view=|| hosted(Hosted::Games) />
+                <Route path=path!("/m/:id/games/:ticket") view=|| hosted(Hosted::Games) />
+                <Route path=path!("/m/:id/invite") view=|| hosted(Hosted::Invite) />
                 <Route path=path!("/m/:id/checkout") view=CheckoutPage />
                 <Route path=path!("/m/:id/inbox") view=CardInboxPage />
                 <Route path=path!("/inbox") view=InboxPage />
@@ -60,13 +59,18 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/p/new") view=PlainCardPage />
                 <Route path=path!("/p/:id") view=PlainCardPage />
                 <Route path=path!("/join") view=JoinPage />
-                <Route path=path!("/scan") view=ScanPage />
+                <Route path=path!("/scan") view=|| hosted(Hosted::Scan) />
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/arrange") view=ArrangePage />
             </Routes>
             <PwaChrome />
         </Router>
     }
+}
+
+/// A page the module loaded later draws and works (`HostedPage`).
+fn hosted(page: Hosted) -> impl IntoView {
+    view! { <HostedPage page /> }
 }
 
 /// Switches between 中文 and English and remembers the choice on this device.

@@ -19,7 +19,16 @@ pub fn send(target: &web_sys::HtmlElement, name: &str, answers: &serde_json::Val
 
 /// Calls `handler` with the JSON `detail` of each `name` event on `root` (`Null` when it is not
 /// JSON), for as long as the page: the element, and with it the listener, goes with the page.
+/// One handler per element and event name: the router may hand a new page the element of an
+/// earlier one, and the new page's handler replaces the earlier page's, so an event (a ticket
+/// played, a survey sent) is acted on once.
 pub fn on(root: &web_sys::HtmlElement, name: &str, handler: impl Fn(serde_json::Value) + 'static) {
+    let slot = JsValue::from_str(&format!("__mw_later_{name}"));
+    if let Ok(earlier) = js_sys::Reflect::get(root, &slot) {
+        if let Some(earlier) = earlier.dyn_ref::<js_sys::Function>() {
+            let _ = root.remove_event_listener_with_callback(name, earlier);
+        }
+    }
     let listener =
         Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
             let detail = event
@@ -29,5 +38,6 @@ pub fn on(root: &web_sys::HtmlElement, name: &str, handler: impl Fn(serde_json::
             handler(detail.unwrap_or(serde_json::Value::Null));
         });
     let _ = root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    let _ = js_sys::Reflect::set(root, &slot, listener.as_ref());
     listener.forget();
 }

@@ -14,9 +14,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// To the app, in LINE: share `{"text": …}` with the share target picker.
-const SHARE_LINE: &str = "mw:share-line";
+pub const SHARE_LINE: &str = "mw:share-line";
 /// From the app: `{"shared": true|false}`.
-const SHARE_RESULT: &str = "mw:share-result";
+pub const SHARE_RESULT: &str = "mw:share-result";
 
 #[derive(Deserialize)]
 struct InvitePage {

@@ -1,5 +1,5 @@
-//! The frame of a page whose body is the module loaded later (the survey, the games, the scanner,
-//! the invitation): the header, the element the module draws into ("opening…" until it does) and
+//! The frame of a page whose body is the module loaded later (the hosted pages, checkout mode,
+//! plain cards, arranging the wallet): the header, the element the module draws into ("opening…" until it does) and
 //! what went wrong. One view for all of them: a view per page would be code of its own on the
 //! first screen, which every page's wasm is. When the page goes, the module hears
 //! `mw:page-close` on its element (a camera it started goes off).

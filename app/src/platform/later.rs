@@ -1,7 +1,8 @@
 //! The features loaded later (later/, crate wallet-later; docs/architecture.md "Features loaded
 //! later"): a second wasm module, precached by the service worker like every file of dist/ but
 //! fetched and started only when a page that needs it opens. Started once per page; the app and
-//! it talk through DOM events on the element it is given.
+//! it talk through DOM events on the element it is given, and a hosted page asks through the
+//! function it is handed (`mount_page`).
 
 use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
@@ -43,24 +44,18 @@ async fn mount(export: &str, root: &web_sys::HtmlElement, props: &str) -> Result
     Ok(())
 }
 
-/// Shows the survey form (`wallet_later::mount_survey`) in `root`.
-pub async fn mount_survey(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
-    mount("mount_survey", root, props).await
-}
-
-/// Shows the games page's body (`wallet_later::mount_games`) in `root`.
-pub async fn mount_games(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
-    mount("mount_games", root, props).await
-}
-
-/// Shows the scanner (`wallet_later::mount_scanner`) in `root`.
-pub async fn mount_scanner(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
-    mount("mount_scanner", root, props).await
-}
-
-/// Shows the invitation page's body (`wallet_later::mount_invite`) in `root`.
-pub async fn mount_invite(root: &web_sys::HtmlElement, props: &str) -> Result<(), JsValue> {
-    mount("mount_invite", root, props).await
+/// Starts a hosted page (`wallet_later::mount_page`) in `root`; `app` answers its requests
+/// (`pages/hosted_page.rs`).
+pub async fn mount_page(
+    root: &web_sys::HtmlElement,
+    props: &str,
+    app: &JsValue,
+) -> Result<(), JsValue> {
+    let module = module().await?;
+    let mount: js_sys::Function =
+        js_sys::Reflect::get(&module, &"mount_page".into())?.dyn_into()?;
+    mount.call3(&JsValue::NULL, root, &JsValue::from_str(props), app)?;
+    Ok(())
 }
 
 /// Shows checkout mode (`wallet_later::mount_checkout`) in `root`.

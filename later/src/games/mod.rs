@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 pub const PLAY: &str = "mw:ticket-play";
 pub const ROTATE: &str = "mw:seed-rotate";
 /// The app's fresh props, as JSON text in `detail`.
-const UPDATE: &str = "mw:games-update";
+pub const UPDATE: &str = "mw:games-update";
 
 /// What the app hands the games page.
 #[derive(Clone, Deserialize, PartialEq)]

@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// To the app: open this path (`{"path": "/join?…"}`).
-const OPEN: &str = "mw:scan-open";
+pub const OPEN: &str = "mw:scan-open";
 /// The elements html5-qrcode draws into: the camera view, and a hidden one for photos.
 const CAMERA_ID: &str = "mw-scan-camera";
 const PHOTO_ID: &str = "mw-scan-photo-decoder";
