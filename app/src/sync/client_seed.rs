@@ -6,7 +6,6 @@ use super::SyncEngine;
 use crate::storage::{outbox, sync_store, StorageError};
 use std::cell::RefCell;
 use wallet_core::fair_draw::ClientSeed;
-use wallet_core::games::DrawSeedData;
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::{seed_needing_client_seed, QueuedAction};
 use wallet_core::Intent;
@@ -46,9 +45,10 @@ pub async fn queue_if_needed(engine: &SyncEngine, membership_id: &str) -> Result
         return Ok(());
     }
     let records = sync_store::entities_of_kinds(membership_id, &[EntityKind::DrawSeed]).await?;
-    let seeds: Vec<(String, DrawSeedData)> = records
-        .into_iter()
-        .filter_map(|r| Some((r.id, serde_json::from_value(r.data?).ok()?)))
+    let seeds: Vec<(&str, &serde_json::Value)> = records
+        .iter()
+        .filter(|r| !r.deleted)
+        .filter_map(|r| Some((r.id.as_str(), r.data.as_ref()?)))
         .collect();
     if seeds.is_empty() {
         return Ok(());
@@ -61,7 +61,7 @@ pub async fn queue_if_needed(engine: &SyncEngine, membership_id: &str) -> Result
             args: &m.args,
         })
         .collect();
-    let needing = seed_needing_client_seed(seeds.iter().map(|(id, s)| (id.as_str(), s)), &actions);
+    let needing = seed_needing_client_seed(seeds, &actions);
     let Some(seed_id) = needing else {
         return Ok(());
     };
