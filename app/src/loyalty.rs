@@ -96,7 +96,8 @@ impl LoyaltyView {
                     }
                 }
                 EntityKind::Survey => {
-                    if let Some(invitation) = parse(record, SurveyInvitationSummary::validate) {
+                    let data = record.data.as_ref();
+                    if let Some(invitation) = data.and_then(SurveyInvitationSummary::from_data) {
                         view.invitations.push((record.id.clone(), invitation));
                     }
                 }

@@ -32,8 +32,8 @@ async fn load(app: &App, membership_id: &str, invitation_id: &str) -> Result<Sta
         .find(|r| r.id == invitation_id)
         .and_then(|r| {
             let data = r.data?;
-            let summary = serde_json::from_value::<SurveyInvitationSummary>(data.clone()).ok()?;
-            summary.validate().then_some((data, summary))
+            let summary = SurveyInvitationSummary::from_data(&data)?;
+            Some((data, summary))
         })
     else {
         return Ok(Stage::NotFound);
