@@ -5,7 +5,8 @@
 use crate::membership::StoredMembership;
 use crate::storage::{sync_store, StorageError};
 use wallet_core::message::MessageData;
-use wallet_core::wallet::{inbox, PendingOverlay, QueuedAction};
+use wallet_core::wallet::records::OutboxRecord;
+use wallet_core::wallet::{inbox, PendingOverlay};
 use wallet_core::MerchantDisplay;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,13 +25,12 @@ pub async fn read(memberships: &[StoredMembership]) -> Result<Vec<InboxItem>, St
     let mut items = Vec::new();
     for membership in memberships {
         let id = membership.id.as_str();
-        let queued =
-            PendingOverlay::from_queue(outbox.iter().filter(|m| m.membership_id == id).map(|m| {
-                QueuedAction {
-                    name: &m.name,
-                    args: &m.args,
-                }
-            }));
+        let queued = PendingOverlay::from_queue(
+            outbox
+                .iter()
+                .filter(|m| m.membership_id == id)
+                .map(OutboxRecord::action),
+        );
         for record in records.iter().filter(|r| r.membership_id == id) {
             let Some(data) = record
                 .data

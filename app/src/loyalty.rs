@@ -12,7 +12,7 @@ use wallet_core::loyalty::{
 use wallet_core::message::MessageData;
 use wallet_core::survey::SurveyInvitationSummary;
 use wallet_core::sync::EntityKind;
-use wallet_core::wallet::{inbox, PendingOverlay, QueuedAction, RewardAvailability};
+use wallet_core::wallet::{inbox, PendingOverlay, RewardAvailability};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoyaltyView {
@@ -68,10 +68,7 @@ impl LoyaltyView {
 
     pub fn build(entities: &[EntityRecord], outbox: &[OutboxRecord]) -> Self {
         let mut view = Self {
-            pending: PendingOverlay::from_queue(outbox.iter().map(|m| QueuedAction {
-                name: &m.name,
-                args: &m.args,
-            })),
+            pending: PendingOverlay::from_queue(outbox.iter().map(OutboxRecord::action)),
             ..Self::default()
         };
         let mut ready_tickets = Vec::new();

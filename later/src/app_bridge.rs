@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wallet_core::sync::EntityKind;
 use wallet_core::wallet::records::{EntityRecord, OutboxRecord};
-use wallet_core::wallet::{PendingOverlay, QueuedAction};
+use wallet_core::wallet::PendingOverlay;
 use wallet_core::Intent;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,12 +61,9 @@ impl App {
         let queued: Vec<OutboxRecord> = self
             .ask(json!({ "op": "pending", "membership_id": membership_id }))
             .await?;
-        Ok(PendingOverlay::from_queue(queued.iter().map(|m| {
-            QueuedAction {
-                name: &m.name,
-                args: &m.args,
-            }
-        })))
+        Ok(PendingOverlay::from_queue(
+            queued.iter().map(OutboxRecord::action),
+        ))
     }
 
     /// Queues the customer's action (the outbox sends it when the wallet is online).

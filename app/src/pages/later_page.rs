@@ -1,7 +1,7 @@
 //! The frame of a page whose body is the module loaded later (the hosted pages, checkout mode,
-//! plain cards, arranging the wallet): the header, the element the module draws into ("opening…" until it does) and
-//! what went wrong. One view for all of them: a view per page would be code of its own on the
-//! first screen, which every page's wasm is. When the page goes, the module hears
+//! plain cards, arranging the wallet): the header, the element the module draws into ("opening…"
+//! until it does) and what went wrong. One view for all of them: a view per page would be code of
+//! its own on the first screen, which every page's wasm is. When the page goes, the module hears
 //! `mw:page-close` on its element (a camera it started goes off).
 
 use crate::i18n::{t, t_string, use_i18n, Locale};

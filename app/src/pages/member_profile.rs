@@ -5,11 +5,12 @@
 
 use super::storage_words::{logged, not_saved, NotRead};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::storage::records::OutboxRecord;
 use crate::storage::{outbox, sync_store, StorageError};
 use crate::sync::SyncEngine;
 use leptos::prelude::*;
 use wallet_core::sync::{profile_update, EntityKind};
-use wallet_core::wallet::{PendingOverlay, QueuedAction};
+use wallet_core::wallet::PendingOverlay;
 use wallet_core::Intent;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -37,10 +38,7 @@ async fn load(membership_id: String) -> Result<Profile, StorageError> {
                 .map(str::to_owned)
         });
     let queued = outbox::pending(&membership_id).await?;
-    let pending = PendingOverlay::from_queue(queued.iter().map(|m| QueuedAction {
-        name: &m.name,
-        args: &m.args,
-    }));
+    let pending = PendingOverlay::from_queue(queued.iter().map(OutboxRecord::action));
     let sync_state = sync_store::sync_state(&membership_id).await?;
     Ok(Profile {
         confirmed_name,

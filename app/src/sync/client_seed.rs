@@ -3,6 +3,7 @@
 //! committed first) cannot steer an outcome and every ticket is drawn as it is issued.
 
 use super::SyncEngine;
+use crate::storage::records::OutboxRecord;
 use crate::storage::{outbox, sync_store, StorageError};
 use std::cell::RefCell;
 use wallet_core::fair_draw::ClientSeed;
@@ -54,13 +55,7 @@ pub async fn queue_if_needed(engine: &SyncEngine, membership_id: &str) -> Result
         return Ok(());
     }
     let queued = outbox::pending(membership_id).await?;
-    let actions: Vec<QueuedAction> = queued
-        .iter()
-        .map(|m| QueuedAction {
-            name: &m.name,
-            args: &m.args,
-        })
-        .collect();
+    let actions: Vec<QueuedAction> = queued.iter().map(OutboxRecord::action).collect();
     let needing = seed_needing_client_seed(seeds, &actions);
     let Some(seed_id) = needing else {
         return Ok(());

@@ -2,7 +2,7 @@
 //! `core` rather than the app so that the wallet's export file (`export.rs`) is checked against
 //! the very types it is written back as.
 
-use super::{CapReached, StoredUsage};
+use super::{CapReached, QueuedAction, StoredUsage};
 use crate::loyalty::GroupInfo;
 use crate::protocol::{EnrollResponse, TotpParams};
 use crate::sync::{Change, EntityKind, Mutation};
@@ -79,6 +79,14 @@ pub struct OutboxRecord {
 }
 
 impl OutboxRecord {
+    /// The queued action, as the pending overlay and the client seed's check read it.
+    pub fn action(&self) -> QueuedAction<'_> {
+        QueuedAction {
+            name: &self.name,
+            args: &self.args,
+        }
+    }
+
     pub fn to_mutation(&self) -> Mutation {
         Mutation {
             seq: self.seq,

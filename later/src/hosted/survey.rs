@@ -123,30 +123,28 @@ pub(super) fn start(root: web_sys::HtmlElement, app: App, props: PageProps) {
 fn draw(root: web_sys::HtmlElement, stage: Stage, chinese: bool) -> Result<(), JsValue> {
     let words = words::for_language(chinese);
     let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
-    let note = match &stage {
-        Stage::Open(..) => None,
-        Stage::Queued if online => Some((words.survey_sent, "survey-queued")),
-        Stage::Queued => Some((words.survey_queued, "survey-queued")),
-        Stage::Answered => Some((words.survey_answered, "survey-answered")),
-        Stage::Closed => Some((words.survey_closed, "survey-closed")),
-        Stage::NotFound => Some((words.survey_not_found, "survey-not-found")),
-    };
     let target = root.clone();
-    let handle = match (note, stage) {
-        (Some((text, testid)), _) => mount_to(root, move || {
+    let note = |text: &'static str, testid: &'static str| {
+        mount_to(root, move || {
             view! { <p class="notice" role="status" data-testid=testid>{text}</p> }.into_any()
-        }),
-        (None, Stage::Open(invitation, draft)) => {
+        })
+    };
+    let handle = match stage {
+        Stage::Open(invitation, draft) => {
             let invitation: SurveyInvitationData = serde_json::from_value(invitation)
                 .ok()
                 .filter(SurveyInvitationData::validate)
                 .ok_or_else(|| JsValue::from_str("not a survey this wallet can show"))?;
-            mount_to(root, move || {
+            mount_to(target.clone(), move || {
                 view! { <survey_form::SurveyForm invitation draft words chinese target /> }
                     .into_any()
             })
         }
-        (None, _) => return Ok(()),
+        Stage::Queued if online => note(words.survey_sent, "survey-queued"),
+        Stage::Queued => note(words.survey_queued, "survey-queued"),
+        Stage::Answered => note(words.survey_answered, "survey-answered"),
+        Stage::Closed => note(words.survey_closed, "survey-closed"),
+        Stage::NotFound => note(words.survey_not_found, "survey-not-found"),
     };
     // The app clears the element when its page goes; the form lives as long as the page.
     handle.forget();
